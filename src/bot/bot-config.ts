@@ -1,0 +1,42 @@
+/** Discord-side settings, from the environment (`.env` is already loaded by loadConfig). */
+export interface BotConfig {
+  /** REST base URL (DISCORD_API_URL), e.g. http://127.0.0.1:PORT/api; null for Discord itself. */
+  apiUrl: string | null;
+  /** DISCORD_GUILD_ID: commands are registered there (instantly) and kept in sync at start-up. */
+  guildId: string | null;
+  rateLimit: { count: number; windowMs: number };
+  /** How long shutdown waits for replies in flight. */
+  shutdownGraceMs: number;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1 (got "${raw}")`);
+  return value;
+}
+
+export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
+  const apiUrl = env.DISCORD_API_URL?.trim() || null;
+  if (apiUrl !== null) {
+    let parsed: URL;
+    try {
+      parsed = new URL(apiUrl);
+    } catch {
+      throw new Error(`DISCORD_API_URL must be a URL such as http://127.0.0.1:8080/api (got "${apiUrl}")`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('DISCORD_API_URL must be http(s)');
+  }
+  const guildId = env.DISCORD_GUILD_ID?.trim() || null;
+  if (guildId !== null && !/^\d{15,22}$/.test(guildId)) throw new Error(`DISCORD_GUILD_ID must be a server id (digits), got "${guildId}"`);
+  return {
+    apiUrl: apiUrl?.replace(/\/+$/, '') ?? null,
+    guildId,
+    rateLimit: {
+      count: positiveInt(env, 'RATE_LIMIT_COUNT', 5),
+      windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 30) * 1000,
+    },
+    shutdownGraceMs: positiveInt(env, 'SHUTDOWN_GRACE_SECONDS', 15) * 1000,
+  };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { pathToFileURL } from 'node:url';
+import { REST } from 'discord.js';
+import { loadConfig } from '../config.js';
+import { createLogger, redact, type Logger } from '../log.js';
+import { loadBotConfig } from './bot-config.js';
+import { commandBodies, fetchApplicationId, registerCommands } from './command-registry.js';
+import { loadCommands } from './commands-loader.js';
+
+/**
+ * `npm run deploy-commands`: registers the slash commands in commands/ for one guild
+ * (DISCORD_GUILD_ID, instant) or globally. Needs only DISCORD_TOKEN; DISCORD_API_URL is honoured.
+ */
+export async function deployCommands(options: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<{ scope: string; names: string[] }> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger();
+  const token = env.DISCORD_TOKEN?.trim();
+  if (!token) throw new Error('DISCORD_TOKEN is not set: it is needed to register the commands');
+  redact(token);
+  const bot = loadBotConfig(env);
+  const rest = new REST(bot.apiUrl ? { api: bot.apiUrl } : {}).setToken(token);
+  const applicationId = await fetchApplicationId(rest);
+  const commands = await loadCommands(log);
+  const bodies = commandBodies(commands.values());
+  const registered = await registerCommands(rest, applicationId, bodies, bot.guildId);
+  const scope = bot.guildId ? `guild ${bot.guildId}` : 'global (may take up to an hour to appear)';
+  const names = registered.map((command) => String(command.name));
+  log.info('commands registered', { scope, application: applicationId, commands: names.join(',') });
+  return { scope, names };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  loadConfig(); // reads .env
+  const log = createLogger();
+  deployCommands({ log }).then(
+    ({ scope, names }) => {
+      process.stdout.write(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) — ${scope}\n`);
+    },
+    (error: unknown) => {
+      log.error('registering commands failed', { error: error instanceof Error ? error.message : String(error) });
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,185 @@
+import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
+import type { Config } from '../config.js';
+import type { LibraryApi } from '../library-api.js';
+import { redact, type Logger } from '../log.js';
+import type { QuestionLog } from '../store/question-log.js';
+import { loadBotConfig, type BotConfig } from './bot-config.js';
+import { syncGuildCommands } from './command-registry.js';
+import { loadCommands, type defaultCommandsDir } from './commands-loader.js';
+import { createRuntime, type Command, type CommandContext } from './context.js';
+import { LibraryUnavailableError, describeError } from './errors.js';
+import { InFlight } from './in-flight.js';
+import { createInteractionRouter } from './interactions.js';
+import { MemoryQuestionLog } from './memory-question-log.js';
+import { handleMention } from './mentions.js';
+import { NO_MENTIONS } from './replies.js';
+
+export interface RunBotOptions {
+  config: Config;
+  token: string;
+  log: Logger;
+  /** Where questions and 👍/👎 go; an in-memory log when absent. */
+  questionLog?: QuestionLog;
+  /** An already opened library (tests, embedding); else `openLibrary` from src/library.ts. */
+  library?: LibraryApi;
+  /** Environment for the Discord settings (DISCORD_API_URL, DISCORD_GUILD_ID, RATE_LIMIT_*). */
+  env?: NodeJS.ProcessEnv;
+  commandsDir?: ReturnType<typeof defaultCommandsDir>;
+  /** Install SIGINT/SIGTERM and unhandled-rejection handlers (the process entry point). Default true. */
+  processHandlers?: boolean;
+  /** Services for commands (ctx.services), e.g. the digest scheduler. */
+  services?: Map<string, unknown>;
+}
+
+export interface BotHandle {
+  client: Client;
+  commands: Map<string, Command>;
+  ctx: CommandContext;
+  /** Resolves when the bot is connected and the library is loaded. */
+  serving: Promise<void>;
+  /** Stops taking work, lets replies in flight finish, then closes Discord, the library and the log. */
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * The Discord bot: connects (Guilds + GuildMessages intents, nothing privileged), loads the index
+ * (building it when missing) while connecting, serves slash commands and mentions, and shuts down
+ * gracefully on SIGINT/SIGTERM.
+ */
+export async function runBot(options: RunBotOptions): Promise<BotHandle> {
+  const { config, token, log } = options;
+  redact(token);
+  const bot: BotConfig = loadBotConfig(options.env ?? process.env);
+  const runtime = createRuntime(bot);
+  const questionLog = options.questionLog ?? new MemoryQuestionLog();
+  const commands = await loadCommands(log, options.commandsDir);
+  const inFlight = new InFlight();
+  let stopping: Promise<void> | null = null;
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: { ...NO_MENTIONS, repliedUser: false },
+    ...(bot.apiUrl ? { rest: { api: bot.apiUrl } } : {}),
+  });
+
+  let library: LibraryApi | null = options.library ?? null;
+  const ctx: CommandContext = {
+    client,
+    config,
+    log,
+    library: () => {
+      if (!library) throw new LibraryUnavailableError();
+      return library;
+    },
+    questionLog,
+    services: options.services ?? new Map(),
+    runtime,
+  };
+
+  const route = createInteractionRouter({ commands, ctx, stopping: () => stopping !== null });
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    void inFlight.track(route(interaction)).catch((error: unknown) => log.error('interaction handler crashed', describeError(error)));
+  });
+  client.on(Events.MessageCreate, (message: Message) => {
+    if (stopping || message.author.bot || !client.user || !message.mentions.users.has(client.user.id)) return;
+    void inFlight.track(handleMention(message, ctx)).catch((error: unknown) => log.error('mention handler crashed', describeError(error)));
+  });
+  client.on(Events.Error, (error) => log.error('discord client error', describeError(error)));
+  client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
+  client.on(Events.ShardReconnecting, (shard) => log.info('gateway reconnecting', { shard }));
+  client.on(Events.ShardResume, (shard, replayed) => log.info('gateway session resumed', { shard, replayed }));
+  client.on(Events.ShardReady, (shard) => log.info('gateway session ready', { shard }));
+  if (process.env.LOG_LEVEL === 'debug') client.on(Events.Debug, (message) => log.debug(message));
+
+  const connected = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (ready) => {
+      log.info('connected to Discord', { user: ready.user.tag, id: ready.user.id, guilds: ready.guilds.cache.size, commands: commands.size });
+      if (bot.guildId) {
+        syncGuildCommands({ rest: client.rest, applicationId: ready.application.id, guildId: bot.guildId, commands: commands.values(), log }).catch(
+          (error: unknown) => log.error('could not sync the guild commands', { guild: bot.guildId, ...describeError(error) }),
+        );
+      }
+      resolve();
+    });
+  });
+
+  const stop = (reason = 'stop requested'): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('shutting down', { reason, inFlight: inFlight.size });
+      const drained = await inFlight.drain(bot.shutdownGraceMs);
+      if (!drained) log.warn('some replies did not finish before the shutdown deadline', { left: inFlight.size });
+      await client.destroy().catch((error: unknown) => log.warn('closing the gateway failed', describeError(error)));
+      await loading.catch(() => undefined);
+      await library?.close().catch((error: unknown) => log.warn('closing the library failed', describeError(error)));
+      const closable = questionLog as QuestionLog & { close?: () => unknown };
+      if (typeof closable.close === 'function') {
+        try {
+          await closable.close();
+        } catch (error) {
+          log.warn('closing the question log failed', describeError(error));
+        }
+      }
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+
+  // The index loads while the gateway connects; until it is ready, commands say so.
+  const loading: Promise<void> = library
+    ? Promise.resolve()
+    : (async () => {
+        const { openLibrary } = await import('../library.js');
+        const started = Date.now();
+        const opened = await openLibrary({ config, log });
+        if (stopping) {
+          await opened.close();
+          return;
+        }
+        library = opened;
+        const status = opened.status();
+        log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
+      })();
+
+  if (options.processHandlers ?? true) installProcessHandlers(log, stop);
+
+  loading.catch((error: unknown) => {
+    log.error('could not load the library; stopping', describeError(error));
+    void stop('library failed to load').finally(() => {
+      if (options.processHandlers ?? true) process.exit(1);
+    });
+  });
+
+  try {
+    await client.login(token);
+  } catch (error) {
+    log.error('could not connect to Discord', describeError(error));
+    await stop('login failed');
+    throw error;
+  }
+
+  const serving = Promise.all([connected, loading]).then(() => {
+    log.info('archivist bot is serving', { commands: [...commands.keys()].join(','), guilds: client.guilds.cache.size });
+  });
+  serving.catch(() => undefined);
+  return { client, commands, ctx, serving, stop };
+}
+
+function installProcessHandlers(log: Logger, stop: (reason: string) => Promise<void>): void {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    void stop(signal).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A failed promise somewhere must not kill the bot: log it and keep serving.
+  process.on('unhandledRejection', (reason) => log.error('unhandled promise rejection', describeError(reason)));
+}

@@ -1,0 +1,131 @@
+import type { Block } from '../types.js';
+
+/** What a format parser hands to the loader; `load.ts` adds id, path and hash. */
+export interface Parsed {
+  title?: string;
+  source?: string;
+  date?: string;
+  url?: string;
+  text: string;
+  blocks: Block[];
+  keyPoints: Array<{ start: number; end: number }>;
+  /** Problems worth a warning that did not stop the file from loading. */
+  warnings: string[];
+}
+
+interface Heading {
+  level: number;
+  title: string;
+  anchor?: string;
+  /** Nesting depth of the HTML scope (section, definition) the heading was met in; 0 elsewhere. */
+  scope: number;
+}
+
+const KEY_TAKEAWAYS = /^key takeaways:?$/i;
+
+/**
+ * Accumulates a document's plain text and records blocks as offsets into it, so offsets are right
+ * by construction. Headings are written into the text as their own line (readers of the source
+ * view see the structure) but never become blocks: passages, and so quotes, hold body text only,
+ * while each block carries its heading path for citations.
+ */
+export class TextBuilder {
+  // Kept as parts and joined once: slicing a growing concatenated string per block is quadratic.
+  private readonly parts: string[] = [];
+  private length = 0;
+  private tail = '';
+  private pending: string[] | null = null;
+  private pendingStart = 0;
+  private readonly blocks: Block[] = [];
+  private readonly keyPoints: Array<{ start: number; end: number }> = [];
+  private readonly headings: Heading[] = [];
+  private inKeyTakeaways = false;
+
+  /** `title` may be left unset: the first level-1 heading then becomes the title. */
+  constructor(public title?: string) {}
+
+  get empty(): boolean {
+    return this.length === 0;
+  }
+
+  append(raw: string): void {
+    if (raw === '') return;
+    this.parts.push(raw);
+    this.pending?.push(raw);
+    this.length += raw.length;
+    this.tail = (this.tail + raw).slice(-2);
+  }
+
+  /** Starts a new paragraph-level piece on its own, blank-line separated, line. */
+  separate(): void {
+    if (this.length > 0 && this.tail !== '\n\n') this.append(this.tail.endsWith('\n') ? '\n' : '\n\n');
+  }
+
+  heading(level: number, title: string, opts: { anchor?: string; scope?: number } = {}): void {
+    title = title.trim();
+    if (title === '') return;
+    this.append(title);
+    this.inKeyTakeaways = KEY_TAKEAWAYS.test(title);
+    // The title is already the document's name; repeating it in every heading path adds nothing.
+    if (level === 1 && (this.title === undefined || sameText(this.title, title))) {
+      this.title ??= title;
+      return;
+    }
+    while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.level >= level) this.headings.pop();
+    this.headings.push({ level, title, anchor: opts.anchor, scope: opts.scope ?? 0 });
+  }
+
+  /** Forgets headings met inside an HTML scope that has just closed. */
+  closeScope(scope: number): void {
+    while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.scope >= scope) this.headings.pop();
+  }
+
+  get innermostHeading(): Readonly<Heading> | undefined {
+    return this.headings[this.headings.length - 1];
+  }
+
+  openBlock(): void {
+    this.pending = [];
+    this.pendingStart = this.length;
+  }
+
+  /**
+   * Records everything appended since `openBlock` as one block, trimmed: text blocks of all
+   * surrounding whitespace, code blocks only of blank lines and trailing space (indentation matters).
+   */
+  closeBlock(opts: { kind?: Block['kind']; anchor?: string; listItem?: boolean } = {}): void {
+    const kind = opts.kind ?? 'text';
+    const raw = (this.pending ?? []).join('');
+    this.pending = null;
+    const lead = kind === 'code' ? (/^(?:[ \t]*\n)*/.exec(raw)?.[0].length ?? 0) : raw.length - raw.trimStart().length;
+    const content = raw.slice(lead).trimEnd();
+    if (content === '') return;
+    const start = this.pendingStart + lead;
+    const end = start + content.length;
+    this.blocks.push({
+      start,
+      end,
+      kind,
+      headingPath: this.headings.map((h) => h.title),
+      anchor: opts.anchor ?? this.innermostHeading?.anchor,
+    });
+    const listItem = kind === 'text' && opts.listItem === true;
+    // A "Key Takeaways" line opens a run of list items that become key points; anything else ends it.
+    if (listItem && this.inKeyTakeaways) this.keyPoints.push({ start, end });
+    else this.inKeyTakeaways = !listItem && KEY_TAKEAWAYS.test(content);
+  }
+
+  block(content: string, opts: { kind?: Block['kind']; anchor?: string; listItem?: boolean } = {}): void {
+    this.openBlock();
+    this.append(content);
+    this.closeBlock(opts);
+  }
+
+  finish(): Pick<Parsed, 'text' | 'blocks' | 'keyPoints'> {
+    return { text: this.parts.join('').trimEnd(), blocks: this.blocks, keyPoints: this.keyPoints };
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,103 @@
+import type { TextBuilder } from './builder.js';
+
+/** Indentation, bullet or number, spacing: the marker stays in the text, the block starts after it. */
+const LIST_ITEM = /^([ \t]*(?:[-*+•‣◦▪●]|\d{1,9}[.)])[ \t]+)\S/;
+const BLANK = /^[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
+/**
+ * Writes plain-text or Markdown lines into the builder, keeping every body line as it is. Markdown
+ * loses only block markup: `#` heading markers, setext underlines, code fences and thematic breaks.
+ * Inline markup (emphasis, links) stays: Discord renders it, and quotes must match the source.
+ */
+export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: boolean }): void {
+  let open: 'paragraph' | 'item' | null = null;
+  let paragraphLines: string[] = [];
+  const slugs = new Map<string, number>();
+
+  const close = (): void => {
+    if (open === 'paragraph') {
+      b.block(paragraphLines.join('\n'));
+      b.append('\n');
+    } else if (open === 'item') b.closeBlock({ listItem: true });
+    open = null;
+    paragraphLines = [];
+  };
+  const heading = (level: number, title: string): void => {
+    b.heading(level, title, { anchor: uniqueSlug(title, slugs) });
+    b.append('\n');
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (BLANK.test(line)) {
+      close();
+      if (!b.empty) b.append('\n');
+      continue;
+    }
+    if (opts.markdown) {
+      const fence = FENCE.exec(line);
+      if (fence) {
+        close();
+        i = codeBlock(lines, i, fence[1]!, b);
+        continue;
+      }
+      const atx = ATX_HEADING.exec(line);
+      if (atx) {
+        close();
+        heading(atx[1]!.length, atx[2] ?? '');
+        continue;
+      }
+      if (open === 'paragraph' && paragraphLines.length === 1 && SETEXT_UNDERLINE.test(line)) {
+        const title = paragraphLines[0]!;
+        open = null;
+        paragraphLines = [];
+        heading(line.trim().startsWith('=') ? 1 : 2, title);
+        continue;
+      }
+      if (THEMATIC_BREAK.test(line)) {
+        close();
+        continue;
+      }
+    }
+    const item = LIST_ITEM.exec(line);
+    if (item) {
+      close();
+      b.append(item[1]!);
+      b.openBlock();
+      b.append(line.slice(item[1]!.length) + '\n');
+      open = 'item';
+    } else if (open === 'item') {
+      b.append(line + '\n');
+    } else {
+      open = 'paragraph';
+      paragraphLines.push(line);
+    }
+  }
+  close();
+}
+
+/** Consumes a fenced code block from line `i`; the fences themselves are markup and stay out. */
+function codeBlock(lines: string[], i: number, fence: string, b: TextBuilder): number {
+  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  b.openBlock();
+  let j = i + 1;
+  for (; j < lines.length && !closing.test(lines[j]!); j++) b.append(lines[j]! + '\n');
+  b.closeBlock({ kind: 'code' });
+  return j;
+}
+
+/** GitHub-style heading slug, numbered when repeated, so anchors match what renderers link to. */
+function uniqueSlug(title: string, seen: Map<string, number>): string {
+  const base = title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
+  const count = seen.get(base) ?? 0;
+  seen.set(base, count + 1);
+  return count === 0 ? base : `${base}-${count}`;
+}

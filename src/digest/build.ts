@@ -1,0 +1,81 @@
+import type { Store } from '../store/store.js';
+import type { AskedQuestion, Digest, DigestDocumentEntry, NotFoundQuestion } from './digest.js';
+import { groupQuestions } from './group-questions.js';
+import { keyPointsOf } from './key-points.js';
+import type { DigestSources } from './sources.js';
+
+export interface DigestRequest {
+  since: Date;
+  until: Date;
+  /** Only this guild's questions; every guild's when unset (the terminal). */
+  guildId?: string;
+  timezone: string;
+  /** The scheduled time of a catch-up run. */
+  lateFor?: Date | null;
+}
+
+export interface DigestOptions {
+  pointsPerDocument: number;
+  mostAsked: number;
+  notFound: number;
+  /** Cosine similarity at which two questions count as the same one asked differently. */
+  duplicateSimilarity: number;
+}
+
+export const DEFAULT_DIGEST_OPTIONS: DigestOptions = { pointsPerDocument: 3, mostAsked: 5, notFound: 10, duplicateSimilarity: 0.9 };
+
+/** Without a delivered digest to continue from, a digest covers the last day. */
+const DEFAULT_PERIOD_MS = 24 * 60 * 60 * 1000;
+
+/** Where the next digest starts: the end of the last delivered one (of the subscription, or any), else a day back. */
+export function pendingSince(store: Store, until: Date, subscriptionId?: number): Date {
+  return store.digestRuns.lastCovered(subscriptionId) ?? new Date(until.getTime() - DEFAULT_PERIOD_MS);
+}
+
+/** Gathers the period's library changes and questions into a Digest. */
+export async function buildDigest(
+  request: DigestRequest,
+  deps: { store: Store; sources: DigestSources; options?: Partial<DigestOptions> },
+): Promise<Digest> {
+  const { store, sources } = deps;
+  const options = { ...DEFAULT_DIGEST_OPTIONS, ...deps.options };
+
+  const library: DigestDocumentEntry[] = [];
+  for (const change of store.documentVersions.changesBetween(request.since, request.until)) {
+    const doc = sources.document(change.docId);
+    if (!doc) continue; // removed again since
+    const { from, points } = await keyPointsOf(doc, sources.embed, options.pointsPerDocument);
+    const { id, title, source, date, url } = doc;
+    library.push({ id, title, source, date, url, change: change.kind, pointsFrom: from, points });
+  }
+
+  const questions = store.questionLog.between(request.since, request.until, request.guildId);
+  const groups = await groupQuestions(questions, sources.embed, options.duplicateSimilarity);
+  // Most asked first; among equals, the earlier question first.
+  groups.sort((a, b) => b.members.length - a.members.length || a.members[0]!.askedAt.getTime() - b.members[0]!.askedAt.getTime());
+
+  // A group with any miss (no confident answer, or a 👎) belongs under "not found", so the two lists never repeat each other.
+  const notFound: NotFoundQuestion[] = [];
+  const mostAsked: AskedQuestion[] = [];
+  for (const group of groups) {
+    const unanswered = group.members.filter((q) => !q.answered).length;
+    const downvotes = group.members.reduce((sum, q) => sum + q.downvotes, 0);
+    if (unanswered + downvotes > 0) {
+      if (notFound.length < options.notFound) notFound.push({ question: group.question, count: group.members.length, unanswered, downvotes });
+    } else if (mostAsked.length < options.mostAsked) {
+      // Quoted afresh: the library may answer better now than when the question was asked.
+      const quote = await sources.bestQuote(group.question);
+      if (quote) mostAsked.push({ question: group.question, count: group.members.length, quote });
+    }
+  }
+
+  return {
+    period: { since: request.since.toISOString(), until: request.until.toISOString() },
+    timezone: request.timezone,
+    lateFor: request.lateFor ? request.lateFor.toISOString() : null,
+    library,
+    mostAsked,
+    notFound,
+    figures: { questions: questions.length, answered: questions.filter((q) => q.answered).length, ...sources.counts() },
+  };
+}

@@ -1,0 +1,119 @@
+import type { Cron } from 'croner';
+import type { Logger } from '../log.js';
+import type { DigestRun } from '../store/digest-runs.js';
+import type { Store } from '../store/store.js';
+import type { Subscription } from '../store/subscriptions.js';
+import { cronFor, lastSlot } from './daily-time.js';
+import type { DigestMessage } from './render-discord.js';
+
+export interface SchedulerDeps {
+  store: Store;
+  log: Logger;
+  /** The message for a claimed run, or null to skip it (an empty period with DIGEST_SKIP_EMPTY). */
+  compose(run: DigestRun, subscription: Subscription): Promise<DigestMessage | null>;
+  post(channelId: string, message: DigestMessage): Promise<void>;
+  now?: () => Date;
+  /** A run starting this long after its scheduled time is flagged as late (a catch-up). */
+  lateAfterMs?: number;
+}
+
+export type RunOutcome =
+  | { subscriptionId: number; result: 'not-due' | 'already-claimed' }
+  | { subscriptionId: number; result: 'posted' | 'skipped' | 'failed'; run: DigestRun };
+
+const DEFAULT_LATE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Posts each subscription's digest once per local day. croner only says when to look; whether a
+ * day's digest is owed is decided by claiming its (subscription, local date) row in the database,
+ * so restarts, catch-ups and several processes on one database file cannot post it twice.
+ */
+export class DigestScheduler {
+  private readonly jobs: Cron[] = [];
+  private readonly now: () => Date;
+  private readonly lateAfterMs: number;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.lateAfterMs = deps.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
+  }
+
+  /** Catches up on a day missed while the bot was down (once, however many days), then keeps time. */
+  async start(): Promise<RunOutcome[]> {
+    this.reschedule();
+    return this.runDue();
+  }
+
+  /** Re-reads the subscriptions after one is added, changed or ended. */
+  reschedule(): void {
+    this.stopJobs();
+    for (const subscription of this.deps.store.subscriptions.active()) {
+      // unref: a pending digest never keeps the process alive; protect: no overlap with a slow run.
+      const job = cronFor(subscription, {
+        unref: true,
+        protect: true,
+        catch: (error) => this.deps.log.error('digest: scheduled run failed', { error, subscriptionId: subscription.id }),
+      });
+      this.jobs.push(job.schedule(() => this.runOne(subscription.id)));
+    }
+  }
+
+  stop(): void {
+    this.stopJobs();
+  }
+
+  /** Runs every subscription whose latest scheduled time has passed and is not yet claimed. */
+  async runDue(): Promise<RunOutcome[]> {
+    const outcomes: RunOutcome[] = [];
+    for (const subscription of this.deps.store.subscriptions.active()) outcomes.push(await this.run(subscription));
+    return outcomes;
+  }
+
+  private async runOne(subscriptionId: number): Promise<void> {
+    // Read afresh: the subscription may have moved channel since the job was scheduled.
+    const subscription = this.deps.store.subscriptions.active().find((s) => s.id === subscriptionId);
+    if (subscription) await this.run(subscription);
+  }
+
+  private async run(subscription: Subscription): Promise<RunOutcome> {
+    const { store, log } = this.deps;
+    const subscriptionId = subscription.id;
+    let run: DigestRun | null;
+    try {
+      const now = this.now();
+      const slot = lastSlot(subscription, now);
+      if (!slot || slot.scheduledFor < subscription.scheduleFrom) return { subscriptionId, result: 'not-due' };
+      const late = now.getTime() - slot.scheduledFor.getTime() > this.lateAfterMs;
+      run = store.digestRuns.claim(subscription, { ...slot, late }, now);
+    } catch (error) {
+      log.error('digest: could not claim a run', { error, subscriptionId });
+      return { subscriptionId, result: 'not-due' };
+    }
+    if (!run) return { subscriptionId, result: 'already-claimed' };
+
+    const runLog = log.child({ subscriptionId, guildId: subscription.guildId, channelId: run.channelId, localDate: run.localDate });
+    let result: 'posted' | 'skipped' | 'failed';
+    let error: string | null = null;
+    try {
+      const message = await this.deps.compose(run, subscription);
+      if (message) await this.deps.post(run.channelId, message);
+      result = message ? 'posted' : 'skipped';
+      runLog.info(`digest ${result}`, { late: run.late });
+    } catch (failure) {
+      result = 'failed';
+      error = failure instanceof Error ? failure.message : String(failure);
+      runLog.warn('digest could not be posted; the next run covers its period', { error });
+    }
+    try {
+      store.digestRuns.finish(run.id, result, this.now(), error);
+    } catch (failure) {
+      // The row stays "claimed": the day is not retried, which is the safe side of "exactly once".
+      runLog.error('digest: could not record the outcome of a run', { error: failure });
+    }
+    return { subscriptionId, result, run: { ...run, state: result, error } };
+  }
+
+  private stopJobs(): void {
+    for (const job of this.jobs.splice(0)) job.stop();
+  }
+}

@@ -1,0 +1,63 @@
+import type { Embedder } from '../embed/embedder.js';
+import type { LoadedIndex } from '../index/store.js';
+import type { LibraryApi } from '../library-api.js';
+
+/** What the digest needs of an indexed document (its current version). */
+export interface DigestDocument {
+  id: string;
+  title: string;
+  source: string | null;
+  /** ISO date (YYYY-MM-DD) where known. */
+  date: string | null;
+  url: string | null;
+  text: string;
+  /** Offsets into `text` of the document's "Key Takeaways" items; empty when it has none. */
+  keyPoints: Array<{ start: number; end: number }>;
+  /** The document's passages in order: a point is cited by the ref of the passage it starts in. */
+  passages: Array<{ ref: string; start: number; end: number }>;
+}
+
+/** A quote that answers a question, as the digest shows it. */
+export interface DigestQuote {
+  text: string;
+  ref: string;
+  title: string;
+}
+
+/** Everything the digest reads from the library. */
+export interface DigestSources {
+  /** The document as currently indexed; null when it is no longer in the index. */
+  document(id: string): DigestDocument | null;
+  /** Unit vectors for short texts (sentences, questions), all embedded alike so that dot products compare them. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** The best confident quote for a question, or null when the library cannot answer it. */
+  bestQuote(question: string): Promise<DigestQuote | null>;
+  counts(): { documents: number; passages: number };
+}
+
+/** What src/library.ts's Library offers: answers, status, and the loaded index with its embedder. */
+export type DigestLibrary = Pick<LibraryApi, 'ask' | 'status'> & { readonly loaded: LoadedIndex; readonly embedderInUse: Embedder };
+
+/** DigestSources over the library; `library` is called at each use because /reindex swaps the index. */
+export function librarySources(library: () => DigestLibrary): DigestSources {
+  return {
+    document(id) {
+      const { loaded } = library();
+      const doc = loaded.documents.get(id);
+      if (!doc) return null;
+      const passages = (loaded.passagesByDoc.get(id) ?? []).map(({ ref, start, end }) => ({ ref, start, end }));
+      const { title, text } = doc;
+      return { id, title, text, source: doc.source ?? null, date: doc.date ?? null, url: doc.url ?? null, keyPoints: doc.keyPoints ?? [], passages };
+    },
+    embed: (texts) => library().embedderInUse.embedPassages(texts),
+    async bestQuote(question) {
+      const answer = await library().ask(question, { k: 1 });
+      const hit = answer.answered ? answer.results[0] : undefined;
+      return hit ? { text: hit.quote, ref: hit.citation.ref, title: hit.citation.title } : null;
+    },
+    counts() {
+      const { documents, passages } = library().status();
+      return { documents, passages };
+    },
+  };
+}

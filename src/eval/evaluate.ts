@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import type { SearchMode } from '../search/search.js';
+
+/** One line of a question set: `answer` is a substring of the answering passage, or null when none answers. */
+export interface EvalQuestion {
+  q: string;
+  answer: string | null;
+  /** Acceptable document paths (relative to the docs folder); a hit from one of them counts too. */
+  pages?: string[];
+}
+
+export interface Retrieved {
+  answered: boolean;
+  hits: Array<{ passage: string; path: string }>;
+}
+
+export type Retriever = (question: string, k: number, mode: SearchMode) => Promise<Retrieved>;
+
+export interface EvalReport {
+  mode: SearchMode;
+  k: number;
+  questions: number;
+  answerable: number;
+  unanswerable: number;
+  hitAt1: number;
+  hitAtK: number;
+  mrr: number;
+  /** Share of unanswerable questions that were declined. */
+  noAnswerAccuracy: number;
+  /** Share of answerable questions that were declined. */
+  falseDeclines: number;
+  misses: Array<{ q: string; rank: number | null; declined: boolean }>;
+}
+
+export async function readQuestions(file: string): Promise<EvalQuestion[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  return lines.map((line, i) => {
+    const parsed = JSON.parse(line) as Partial<EvalQuestion>;
+    if (typeof parsed.q !== 'string' || !(typeof parsed.answer === 'string' || parsed.answer === null)) {
+      throw new Error(`${file}:${i + 1}: expected {"q": string, "answer": string|null}`);
+    }
+    return { q: parsed.q, answer: parsed.answer, pages: parsed.pages ?? [] };
+  });
+}
+
+function isHit(question: EvalQuestion, hit: { passage: string; path: string }): boolean {
+  if (question.answer !== null && hit.passage.includes(question.answer)) return true;
+  return (question.pages ?? []).includes(hit.path);
+}
+
+/** Ranking figures are computed on the ranked hits whether or not the answer was declined. */
+export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k: number, mode: SearchMode): Promise<EvalReport> {
+  let hit1 = 0;
+  let hitK = 0;
+  let reciprocal = 0;
+  let declinedUnanswerable = 0;
+  let declinedAnswerable = 0;
+  const misses: EvalReport['misses'] = [];
+  for (const question of questions) {
+    const result = await retrieve(question.q, k, mode);
+    if (question.answer === null && !(question.pages ?? []).length) {
+      if (!result.answered) declinedUnanswerable++;
+      else misses.push({ q: question.q, rank: null, declined: false });
+      continue;
+    }
+    const index = result.hits.findIndex((hit) => isHit(question, hit));
+    if (!result.answered) declinedAnswerable++;
+    if (index === 0) hit1++;
+    if (index >= 0) {
+      hitK++;
+      reciprocal += 1 / (index + 1);
+    }
+    if (index !== 0 || !result.answered) misses.push({ q: question.q, rank: index >= 0 ? index + 1 : null, declined: !result.answered });
+  }
+  const unanswerable = questions.filter((q) => q.answer === null && !(q.pages ?? []).length).length;
+  const answerable = questions.length - unanswerable;
+  const share = (n: number, of: number) => (of === 0 ? 1 : Number((n / of).toFixed(3)));
+  return {
+    mode,
+    k,
+    questions: questions.length,
+    answerable,
+    unanswerable,
+    hitAt1: share(hit1, answerable),
+    hitAtK: share(hitK, answerable),
+    mrr: share(reciprocal, answerable),
+    noAnswerAccuracy: share(declinedUnanswerable, unanswerable),
+    falseDeclines: answerable === 0 ? 0 : share(declinedAnswerable, answerable),
+    misses,
+  };
+}
+
+export function formatReports(reports: EvalReport[]): string {
+  const header = '| mode | questions | hit@1 | hit@k | MRR | no-answer accuracy | false declines |';
+  const rows = reports.map(
+    (r) =>
+      `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
+  );
+  return [header, '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,37 @@
+import type { SourceView } from '../library-api.js';
+import type { Answer } from '../types.js';
+import { citationLine } from './citation-line.js';
+
+const NOT_FOUND = 'Not found in the library: no passage is relevant enough to quote.';
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
+}
+
+/** An answer as plain text for the terminal: each quote, its citation and the ref for `source`. */
+export function renderAnswer(answer: Answer): string {
+  if (!answer.answered) return `${NOT_FOUND}\n`;
+  const blocks = answer.results.map((hit, i) => {
+    const lines = [`${i + 1}. “${hit.quote}”`, `   ${citationLine(hit.citation)}`];
+    if (hit.citation.url) lines.push(`   ${hit.citation.url}`);
+    lines.push(`   ref: ${hit.citation.ref}   (score ${hit.score.toFixed(2)})`);
+    return lines.join('\n');
+  });
+  return `${blocks.join('\n\n')}\n`;
+}
+
+export function renderSource(view: SourceView): string {
+  const { document: doc } = view;
+  const lines = [
+    `${view.ref} — ${citationLine(view.citation)}`,
+    `document: ${doc.title} (${doc.path}, ${doc.passages} passages)${doc.url ? `\nurl: ${view.citation.url ?? doc.url}` : ''}`,
+    '',
+  ];
+  if (view.previous) lines.push(`before (${view.previous.ref}):`, indent(view.previous.text, '  '), '');
+  lines.push(`${view.ref}:`, indent(view.passage, '> '), '');
+  if (view.next) lines.push(`after (${view.next.ref}):`, indent(view.next.text, '  '), '');
+  return lines.join('\n');
+}

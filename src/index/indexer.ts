@@ -1,0 +1,30 @@
+import { loadCorpus } from '../corpus/load.js';
+import type { Embedder } from '../embed/embedder.js';
+import { splitDocument } from '../passages/split.js';
+import type { HnswParams } from './hnsw-index.js';
+import { updateIndex, type IndexResult } from './update.js';
+
+export type { IndexReport, IndexResult } from './update.js';
+
+/**
+ * Loads the docs folder and brings the index in `indexDir` up to date with it (see update.ts for
+ * what is re-embedded and when the index is rebuilt, checkpoints.ts for resuming an interrupted
+ * run). The live index stays readable throughout; the new one replaces it atomically at the end.
+ */
+export async function buildIndex(opts: {
+  docsDir: string;
+  indexDir: string;
+  embedder: Embedder;
+  hnsw: HnswParams;
+  log?: (line: string) => void;
+  progress?: boolean;
+}): Promise<IndexResult> {
+  const started = performance.now();
+  const log = opts.log ?? (() => undefined);
+  const { documents, issues } = await loadCorpus(opts.docsDir, {
+    onIssue: (issue) => log(`${issue.level}: ${issue.path}: ${issue.message}`),
+  });
+  const result = await updateIndex({ ...opts, documents, issues, split: splitDocument });
+  // The report's time covers loading the corpus too: that is what a user waits for.
+  return { ...result, report: { ...result.report, ms: Math.round(performance.now() - started) } };
+}

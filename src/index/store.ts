@@ -1,0 +1,412 @@
+// The on-disk index. `indexDir` holds generation folders and a CURRENT file naming the live one:
+//
+//   CURRENT                      one line: the live generation's folder name
+//   gen-<timestamp>-<pid>/
+//     manifest.json              format version, embedder, HNSW parameters, document hashes, counts
+//     vectors.hnsw               the HNSW graph (hnswlib's own format)
+//     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels)
+//     passages.json              passage positions; their text is sliced from the documents on load
+//     documents.json             the documents, text included (every quote is a substring of it)
+//     lexical.json               the BM25 index (MiniSearch)
+//   write.lock                   present while a build runs (see lock.ts)
+//   .partial/                    embedding checkpoints of an interrupted build (see checkpoints.ts)
+//
+// A generation is never modified once CURRENT names it. A new one is written to `tmp-…`, fsynced,
+// renamed to `gen-…`, and only then does CURRENT switch (temp file + rename), so a crash at any
+// point leaves CURRENT naming a complete generation. Leftovers are removed by the next write.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Document, Passage } from '../types.js';
+import { HnswIndex, type HnswParams } from './hnsw-index.js';
+import { LexicalIndex } from './lexical-index.js';
+import { pauseIfRequested } from './test-pause.js';
+
+/** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
+export const FORMAT_VERSION = 1;
+
+const CURRENT = 'CURRENT';
+const FILES = {
+  manifest: 'manifest.json',
+  graph: 'vectors.hnsw',
+  vectors: 'vectors.f32',
+  passages: 'passages.json',
+  documents: 'documents.json',
+  lexical: 'lexical.json',
+} as const;
+const GENERATION_NAME = /^gen-\d+-\d+$/;
+const LEFTOVER_NAME = /^(gen-|tmp-)\d+-\d+$|^CURRENT\.tmp-\d+$/;
+
+export interface EmbedderIdentity {
+  id: string;
+  dims: number;
+}
+
+export interface Manifest {
+  formatVersion: number;
+  embedder: EmbedderIdentity;
+  /** Parameters the graph was built with (`ef` is the search setting in force at the time). */
+  hnsw: HnswParams;
+  createdAt: string;
+  documents: Record<string, { hash: string; path: string; passages: number }>;
+  /** `labels` is the number of rows in vectors.f32 and slots in the graph, tombstones included. */
+  counts: { documents: number; passages: number; labels: number };
+}
+
+/** A passage as stored in passages.json: positions only. */
+export interface StoredPassage {
+  label: number;
+  docId: string;
+  ordinal: number;
+  start: number;
+  end: number;
+  paragraph: number;
+  headingPath: string[];
+  anchor?: string;
+}
+
+export interface IndexedPassage extends Passage {
+  /** The passage's label in the vector and lexical indexes. */
+  label: number;
+}
+
+export interface LoadedIndex {
+  /** The generation folder the index was read from or written to. */
+  dir: string;
+  manifest: Manifest;
+  documents: Map<string, Document>;
+  passagesByLabel: Map<number, IndexedPassage>;
+  passagesByRef: Map<string, IndexedPassage>;
+  /** Each document's passages in order (for neighbours and digests). */
+  passagesByDoc: Map<string, IndexedPassage[]>;
+  vectorIndex: HnswIndex;
+  lexicalIndex: LexicalIndex;
+  /** All stored vectors, row = label. */
+  vectors: Float32Array;
+  /** A passage's stored unit vector, or undefined for a label without a passage. */
+  vector(label: number): Float32Array | undefined;
+}
+
+export type OpenFailureReason = 'missing' | 'unreadable' | 'format-version' | 'embedder-mismatch';
+
+export type OpenResult =
+  | { ok: true; index: LoadedIndex }
+  | { ok: false; reason: OpenFailureReason; message: string };
+
+/**
+ * Opens the live generation. Never throws for a bad index: the reason comes back so the caller
+ * can rebuild with a clear message. With `expect.embedder`, an index built by another embedder
+ * (id or dims) is refused.
+ */
+export async function openIndex(
+  indexDir: string,
+  hnsw: Pick<HnswParams, 'ef'>,
+  expect: { embedder?: EmbedderIdentity } = {},
+): Promise<OpenResult> {
+  for (let attempt = 0; ; attempt++) {
+    const name = await readCurrent(indexDir);
+    if (name === null) return { ok: false, reason: 'missing', message: `no index in ${indexDir} yet` };
+    if (!GENERATION_NAME.test(name)) {
+      return { ok: false, reason: 'unreadable', message: `${path.join(indexDir, CURRENT)} names "${name}", not a generation folder` };
+    }
+    const result = await openGeneration(path.join(indexDir, name), hnsw.ef, expect.embedder);
+    // A writer may have swapped in a new generation and deleted this one while we read it.
+    if (!result.ok && attempt === 0 && (await readCurrent(indexDir)) !== name) continue;
+    return result;
+  }
+}
+
+async function readCurrent(indexDir: string): Promise<string | null> {
+  try {
+    return (await fs.readFile(path.join(indexDir, CURRENT), 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdentity): Promise<OpenResult> {
+  let manifest: Manifest;
+  try {
+    const raw = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Partial<Manifest> | null;
+    if (raw?.formatVersion !== FORMAT_VERSION) {
+      return {
+        ok: false,
+        reason: 'format-version',
+        message: `the index in ${dir} has format version ${String(raw?.formatVersion)}; this version of archivist reads ${FORMAT_VERSION}`,
+      };
+    }
+    manifest = checkManifest(raw);
+  } catch (error) {
+    return unreadable(dir, FILES.manifest, error);
+  }
+  if (embedder && (manifest.embedder.id !== embedder.id || manifest.embedder.dims !== embedder.dims)) {
+    return {
+      ok: false,
+      reason: 'embedder-mismatch',
+      message: `the index was built with embedder ${manifest.embedder.id} (${manifest.embedder.dims} dims); the configured one is ${embedder.id} (${embedder.dims} dims)`,
+    };
+  }
+  const at = (file: string) => path.join(dir, file);
+  try {
+    const [documents, passages, lexicalJson, vectors] = await Promise.all([
+      inFile(FILES.documents, async () => JSON.parse(await fs.readFile(at(FILES.documents), 'utf8')) as Document[]),
+      inFile(FILES.passages, async () => JSON.parse(await fs.readFile(at(FILES.passages), 'utf8')) as StoredPassage[]),
+      inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical), 'utf8')),
+      inFile(FILES.vectors, async () => checkVectors(float32View(await fs.readFile(at(FILES.vectors))), manifest)),
+    ]);
+    const live = new Set(passages.map((passage) => passage.label));
+    const removed: number[] = [];
+    for (let label = 0; label < manifest.counts.labels; label++) if (!live.has(label)) removed.push(label);
+    // hnswlib reads the graph on a worker thread; MiniSearch rebuilds its tree on this one meanwhile.
+    const [vectorIndex, lexicalIndex] = await Promise.all([
+      inFile(FILES.graph, () => loadGraph(at(FILES.graph), manifest, ef, removed)),
+      inFile(FILES.lexical, async () => LexicalIndex.loadJSON(lexicalJson)),
+    ]);
+    const index = await inFile(FILES.passages, async () =>
+      assembleIndex({ dir, manifest, documents, passages, vectors, vectorIndex, lexicalIndex }),
+    );
+    return { ok: true, index };
+  } catch (error) {
+    return error instanceof FileError ? unreadable(dir, error.file, error.cause) : unreadable(dir, FILES.manifest, error);
+  }
+}
+
+/** Tags a failure with the file it came from, for the "unreadable" message. */
+class FileError extends Error {
+  constructor(readonly file: string, override readonly cause: unknown) {
+    super(`${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+async function inFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new FileError(file, error);
+  }
+}
+
+function checkVectors(vectors: Float32Array, manifest: Manifest): Float32Array {
+  const expected = manifest.counts.labels * manifest.embedder.dims;
+  if (vectors.length !== expected) {
+    throw new Error(`holds ${vectors.length} floats, expected ${manifest.counts.labels} labels × ${manifest.embedder.dims} dims`);
+  }
+  return vectors;
+}
+
+async function loadGraph(file: string, manifest: Manifest, ef: number, removed: number[]): Promise<HnswIndex> {
+  const graph = await HnswIndex.load(file, manifest.embedder.dims, ef, removed);
+  if (graph.slots !== manifest.counts.labels) {
+    throw new Error(`has ${graph.slots} slots, the manifest says ${manifest.counts.labels}`);
+  }
+  return graph;
+}
+
+function unreadable(dir: string, file: string, error: unknown): OpenResult {
+  const detail = error instanceof Error ? error.message : String(error);
+  return { ok: false, reason: 'unreadable', message: `${path.join(dir, file)} is unreadable: ${detail}` };
+}
+
+function checkManifest(raw: Partial<Manifest>): Manifest {
+  const { embedder, hnsw, documents, counts } = raw;
+  const valid =
+    typeof embedder?.id === 'string' &&
+    Number.isInteger(embedder.dims) &&
+    Number.isInteger(hnsw?.m) &&
+    Number.isInteger(hnsw?.efConstruction) &&
+    typeof documents === 'object' && documents !== null &&
+    Number.isInteger(counts?.documents) &&
+    Number.isInteger(counts?.passages) &&
+    Number.isInteger(counts?.labels);
+  if (!valid) throw new Error('missing or malformed fields');
+  return raw as Manifest;
+}
+
+function float32View(bytes: Buffer): Float32Array {
+  if (bytes.byteLength % 4 !== 0) throw new Error(`size ${bytes.byteLength} is not a whole number of float32 values`);
+  // A typed-array view needs 4-byte alignment; small reads can come from Node's shared pool at any offset.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
+}
+
+/** Builds the in-memory index from its parts, checking that they agree; throws on any inconsistency. */
+function assembleIndex(parts: {
+  dir: string;
+  manifest: Manifest;
+  documents: Document[];
+  passages: StoredPassage[];
+  vectors: Float32Array;
+  vectorIndex: HnswIndex;
+  lexicalIndex: LexicalIndex;
+}): LoadedIndex {
+  const { manifest, vectors } = parts;
+  if (parts.documents.length !== manifest.counts.documents || parts.passages.length !== manifest.counts.passages) {
+    throw new Error(`holds ${parts.documents.length} documents and ${parts.passages.length} passages, the manifest says ${manifest.counts.documents} and ${manifest.counts.passages}`);
+  }
+  const documents = new Map(parts.documents.map((doc) => [doc.id, doc]));
+  const passagesByLabel = new Map<number, IndexedPassage>();
+  const passagesByRef = new Map<string, IndexedPassage>();
+  const passagesByDoc = new Map<string, IndexedPassage[]>();
+  for (const stored of parts.passages) {
+    const doc = documents.get(stored.docId);
+    const { label, start, end } = stored;
+    if (!doc || !(Number.isInteger(label) && label >= 0 && label < manifest.counts.labels) || passagesByLabel.has(label)) {
+      throw new Error(`passage ${stored.docId}:${stored.ordinal} has a bad label or document`);
+    }
+    if (!(start >= 0 && start <= end && end <= doc.text.length)) {
+      throw new Error(`passage ${stored.docId}:${stored.ordinal} lies outside its document`);
+    }
+    const passage: IndexedPassage = { ...stored, ref: `${stored.docId}:${stored.ordinal}`, text: doc.text.slice(start, end) };
+    passagesByLabel.set(label, passage);
+    passagesByRef.set(passage.ref, passage);
+    const siblings = passagesByDoc.get(doc.id);
+    if (siblings) siblings.push(passage);
+    else passagesByDoc.set(doc.id, [passage]);
+  }
+  for (const siblings of passagesByDoc.values()) siblings.sort((a, b) => a.ordinal - b.ordinal);
+  const dims = manifest.embedder.dims;
+  return {
+    dir: parts.dir,
+    manifest,
+    documents,
+    passagesByLabel,
+    passagesByRef,
+    passagesByDoc,
+    vectorIndex: parts.vectorIndex,
+    lexicalIndex: parts.lexicalIndex,
+    vectors,
+    vector: (label) => (passagesByLabel.has(label) ? vectors.subarray(label * dims, (label + 1) * dims) : undefined),
+  };
+}
+
+/** Everything a new generation holds; the manifest is derived from it. */
+export interface GenerationContent {
+  embedder: EmbedderIdentity;
+  hnsw: HnswParams;
+  documents: Document[];
+  /** Extra fields (text, ref) are not written: text is sliced from the documents on load. */
+  passages: StoredPassage[];
+  /** Row = label; its length fixes the number of labels. */
+  vectors: Float32Array;
+  vectorIndex: HnswIndex;
+  lexicalIndex: LexicalIndex;
+}
+
+let lastStamp = 0;
+
+/**
+ * Writes a new generation and makes it live (see the top of this file for the sequence).
+ * The caller must hold the write lock. Returns the new index, ready to serve.
+ */
+export async function writeGeneration(indexDir: string, content: GenerationContent): Promise<LoadedIndex> {
+  await fs.mkdir(indexDir, { recursive: true });
+  await removeLeftovers(indexDir);
+
+  // Unique even for two writes in the same millisecond, so a new generation never collides with the live one.
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  const id = `${lastStamp}-${process.pid}`;
+  const temp = path.join(indexDir, `tmp-${id}`);
+  const name = `gen-${id}`;
+  const manifest = manifestFor(content);
+
+  await fs.mkdir(temp);
+  await content.lexicalIndex.compact();
+  const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
+  await Promise.all([
+    writeDurably(path.join(temp, FILES.vectors), vectorBytes),
+    writeDurably(path.join(temp, FILES.passages), JSON.stringify(content.passages.map(storedPassage))),
+    writeDurably(path.join(temp, FILES.documents), JSON.stringify(content.documents)),
+    writeDurably(path.join(temp, FILES.lexical), JSON.stringify(content.lexicalIndex)),
+    content.vectorIndex.save(path.join(temp, FILES.graph)).then(() => syncPath(path.join(temp, FILES.graph))),
+  ]);
+  // The manifest goes last: a generation folder with a manifest is complete.
+  await writeDurably(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 1));
+  await syncDirectory(temp);
+  await pauseIfRequested('files-written');
+
+  await fs.rename(temp, path.join(indexDir, name));
+  await syncDirectory(indexDir);
+  await pauseIfRequested('generation-renamed');
+
+  const pointer = path.join(indexDir, `${CURRENT}.tmp-${process.pid}`);
+  await writeDurably(pointer, `${name}\n`);
+  await fs.rename(pointer, path.join(indexDir, CURRENT));
+  await syncDirectory(indexDir);
+  await pauseIfRequested('current-swapped');
+
+  await removeLeftovers(indexDir);
+  return assembleIndex({
+    dir: path.join(indexDir, name),
+    manifest,
+    documents: content.documents,
+    passages: content.passages,
+    vectors: content.vectors,
+    vectorIndex: content.vectorIndex,
+    lexicalIndex: content.lexicalIndex,
+  });
+}
+
+function manifestFor(content: GenerationContent): Manifest {
+  const documents: Manifest['documents'] = {};
+  for (const doc of content.documents) documents[doc.id] = { hash: doc.hash, path: doc.path, passages: 0 };
+  for (const passage of content.passages) {
+    const entry = documents[passage.docId];
+    if (!entry) throw new Error(`passage ${passage.docId}:${passage.ordinal} belongs to no document`);
+    entry.passages++;
+  }
+  const { dims } = content.embedder;
+  if (content.vectors.length % dims !== 0) throw new Error(`vectors are not a whole number of ${dims}-dim rows`);
+  return {
+    formatVersion: FORMAT_VERSION,
+    embedder: { id: content.embedder.id, dims },
+    hnsw: { m: content.hnsw.m, efConstruction: content.hnsw.efConstruction, ef: content.hnsw.ef },
+    createdAt: new Date().toISOString(),
+    documents,
+    counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
+  };
+}
+
+function storedPassage(passage: StoredPassage): StoredPassage {
+  const { label, docId, ordinal, start, end, paragraph, headingPath, anchor } = passage;
+  return { label, docId, ordinal, start, end, paragraph, headingPath, ...(anchor === undefined ? {} : { anchor }) };
+}
+
+/**
+ * Removes what interrupted or finished writes left behind: temp folders, generations CURRENT does
+ * not name, pointer temp files. The caller must hold the write lock (another writer's temp folder
+ * would look like a leftover).
+ */
+export async function removeLeftovers(indexDir: string): Promise<void> {
+  const keep = await readCurrent(indexDir);
+  const entries = await fs.readdir(indexDir);
+  await Promise.all(
+    entries
+      .filter((entry) => entry !== keep && LEFTOVER_NAME.test(entry))
+      .map((entry) => fs.rm(path.join(indexDir, entry), { recursive: true, force: true })),
+  );
+}
+
+async function writeDurably(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncPath(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes renames inside `dir` durable. Windows cannot open a directory for fsync; NTFS journals renames itself. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform !== 'win32') await syncPath(dir);
+}

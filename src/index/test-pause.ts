@@ -1,0 +1,14 @@
+/** Points in an index build where a crash test can freeze the writer before killing it. */
+export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' | 'current-swapped';
+
+/**
+ * Test-only hook: with `ARCHIVIST_TEST_PAUSE_AFTER=<stage>` the build prints `paused after <stage>`
+ * on stderr and then waits forever, so a test can SIGKILL it at a known point instead of racing a
+ * timer. Without the variable it does nothing.
+ */
+export async function pauseIfRequested(stage: PauseStage): Promise<void> {
+  if (process.env.ARCHIVIST_TEST_PAUSE_AFTER !== stage) return;
+  process.stderr.write(`paused after ${stage}\n`);
+  // A pending promise alone would let Node exit; the interval keeps the process alive until it is killed.
+  await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+}

@@ -1,0 +1,300 @@
+// Brings the on-disk index in line with a set of documents, re-embedding only what changed.
+//
+// Documents are compared with the live manifest by content hash. Unchanged documents keep their
+// passages, labels and stored vectors; new and changed ones are split and embedded; removed ones
+// disappear. Normally the previous graph and BM25 index are patched (labels of changed/removed
+// passages are marked deleted and reused by new passages), which keeps a one-page edit cheap.
+// The graph is rebuilt from the stored vectors, without re-embedding, when the HNSW build
+// parameters changed or deleted slots outnumber live ones. Everything is re-embedded when there is
+// no usable previous index (missing, unreadable, other format version, other embedder).
+
+import type { Embedder } from '../embed/embedder.js';
+import type { Document, LoadIssue, Passage } from '../types.js';
+import { Checkpoints } from './checkpoints.js';
+import { embeddingText } from './embedding-text.js';
+import { HnswIndex, type HnswParams } from './hnsw-index.js';
+import { LexicalIndex, type LexicalEntry } from './lexical-index.js';
+import { acquireWriteLock } from './lock.js';
+import { startProgress } from './progress.js';
+import { openIndex, removeLeftovers, writeGeneration, type GenerationContent, type IndexedPassage, type LoadedIndex } from './store.js';
+import { pauseIfRequested } from './test-pause.js';
+
+export interface IndexReport {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  /** Passages embedded by this run (not counting vectors reused from the index or from checkpoints). */
+  passagesEmbedded: number;
+  ms: number;
+  issues: LoadIssue[];
+}
+
+export interface IndexResult {
+  index: LoadedIndex;
+  report: IndexReport;
+}
+
+export interface UpdateOptions {
+  indexDir: string;
+  documents: Document[];
+  split: (doc: Document, opts: { maxChars: number }) => Passage[];
+  embedder: Embedder;
+  hnsw: HnswParams;
+  /** Loader issues, passed through to the report. */
+  issues?: LoadIssue[];
+  log?: (line: string) => void;
+  /** A progress bar on stderr when it is a terminal (default true); plain log lines otherwise. */
+  progress?: boolean;
+}
+
+/** Passages per embedding call; each call's documents are checkpointed when it returns, so an interruption loses at most one. */
+const CHECKPOINT_PASSAGES = 128;
+
+interface Plan {
+  added: Document[];
+  changed: Document[];
+  unchanged: Document[];
+  removed: string[];
+}
+
+/** A document of the new index: unchanged ones keep their labelled passages, new and changed ones get fresh vectors. */
+type Entry = KeptEntry | FreshEntry;
+interface KeptEntry {
+  kept: true;
+  doc: Document;
+  passages: IndexedPassage[];
+}
+interface FreshEntry {
+  kept: false;
+  doc: Document;
+  passages: Passage[];
+  /** Rows in passage order; filled by `embedEntries`. */
+  vectors: Float32Array | null;
+}
+
+export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
+  const started = performance.now();
+  const log = opts.log ?? (() => undefined);
+  const { embedder } = opts;
+  const release = await acquireWriteLock(opts.indexDir);
+  try {
+    const previous = await openPrevious(opts, log);
+    const plan = planChanges(opts.documents, previous);
+    const report = (passagesEmbedded: number): IndexReport => ({
+      added: plan.added.length,
+      changed: plan.changed.length,
+      removed: plan.removed.length,
+      unchanged: plan.unchanged.length,
+      passagesEmbedded,
+      ms: Math.round(performance.now() - started),
+      issues: opts.issues ?? [],
+    });
+
+    const unchanged = new Set(plan.unchanged);
+    const entries = opts.documents.map((doc): Entry => {
+      const kept = unchanged.has(doc) ? previous?.passagesByDoc.get(doc.id) ?? [] : null;
+      if (kept) return { kept: true, doc, passages: kept };
+      return { kept: false, doc, passages: opts.split(doc, { maxChars: embedder.maxChars }), vectors: null };
+    });
+    const fresh = entries.filter((entry): entry is FreshEntry => !entry.kept);
+    const rebuildReason = previous && graphRebuildReason(previous, opts.hnsw, entries);
+    if (previous && !rebuildReason && fresh.length === 0 && plan.removed.length === 0) {
+      await Promise.all([removeLeftovers(opts.indexDir), Checkpoints.clear(opts.indexDir)]);
+      log(`index is up to date (${plan.unchanged.length} documents)`);
+      return { index: previous, report: report(0) };
+    }
+    if (rebuildReason) log(`rebuilding the vector graph from stored vectors (nothing is re-embedded): ${rebuildReason}`);
+
+    const checkpoints = await Checkpoints.open(opts.indexDir, { embedderId: embedder.id, dims: embedder.dims, maxChars: embedder.maxChars });
+    const passagesEmbedded = await embedEntries(fresh, embedder, checkpoints, opts, log);
+
+    const content = previous && !rebuildReason ? patch(previous, plan, entries, opts.hnsw) : build(previous, entries, embedder, opts.hnsw);
+    const index = await writeGeneration(opts.indexDir, content);
+    await checkpoints.clear();
+    const result = report(passagesEmbedded);
+    log(
+      `indexed ${opts.documents.length} documents, ${index.passagesByLabel.size} passages ` +
+        `(added ${result.added}, changed ${result.changed}, removed ${result.removed}, unchanged ${result.unchanged}; ` +
+        `embedded ${passagesEmbedded} passages) in ${result.ms} ms`,
+    );
+    return { index, report: result };
+  } finally {
+    await release();
+  }
+}
+
+async function openPrevious(opts: UpdateOptions, log: (line: string) => void): Promise<LoadedIndex | null> {
+  const opened = await openIndex(opts.indexDir, opts.hnsw, { embedder: { id: opts.embedder.id, dims: opts.embedder.dims } });
+  if (opened.ok) return opened.index;
+  log(opened.reason === 'missing' ? `${opened.message}: building it` : `rebuilding the index from scratch: ${opened.message}`);
+  return null;
+}
+
+function planChanges(documents: Document[], previous: LoadedIndex | null): Plan {
+  const before = previous?.manifest.documents ?? {};
+  const plan: Plan = { added: [], changed: [], unchanged: [], removed: [] };
+  for (const doc of documents) {
+    const entry = Object.hasOwn(before, doc.id) ? before[doc.id] : undefined;
+    if (!entry) plan.added.push(doc);
+    else if (entry.hash !== doc.hash) plan.changed.push(doc);
+    else plan.unchanged.push(doc);
+  }
+  const current = new Set(documents.map((doc) => doc.id));
+  plan.removed = Object.keys(before).filter((id) => !current.has(id));
+  return plan;
+}
+
+/** Why the previous graph cannot simply be patched, or null when it can. */
+function graphRebuildReason(previous: LoadedIndex, hnsw: HnswParams, entries: Entry[]): string | null {
+  const built = previous.manifest.hnsw;
+  if (built.m !== hnsw.m || built.efConstruction !== hnsw.efConstruction) {
+    return `HNSW m/efConstruction changed from ${built.m}/${built.efConstruction} to ${hnsw.m}/${hnsw.efConstruction}`;
+  }
+  // Deleted slots still cost memory and search hops; past half the graph a clean rebuild pays off.
+  const live = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
+  const slots = Math.max(previous.manifest.counts.labels, live);
+  return slots > 2 * live && slots - live > 100 ? `${slots - live} of ${slots} graph slots belong to deleted passages` : null;
+}
+
+/** Fills `vectors` of each entry from checkpoints or the embedder; returns how many passages were embedded. */
+async function embedEntries(
+  entries: FreshEntry[],
+  embedder: Embedder,
+  checkpoints: Checkpoints,
+  opts: UpdateOptions,
+  log: (line: string) => void,
+): Promise<number> {
+  const pending: FreshEntry[] = [];
+  for (const entry of entries) {
+    entry.vectors = await checkpoints.read(entry.doc, entry.passages.length);
+    if (!entry.vectors) pending.push(entry);
+  }
+  if (pending.length < entries.length) {
+    log(`resuming an interrupted build: ${entries.length - pending.length} documents were already embedded`);
+  }
+  const total = pending.reduce((sum, entry) => sum + entry.passages.length, 0);
+  if (total === 0) {
+    for (const entry of pending) entry.vectors = new Float32Array(0);
+    return 0;
+  }
+  log(`embedding ${total} passages from ${pending.length} documents with ${embedder.id}`);
+  const started = performance.now();
+  const progress = startProgress(total, { bar: opts.progress !== false, log });
+  let done = 0;
+  try {
+    for (const batch of batches(pending)) {
+      const texts = batch.flatMap((entry) => entry.passages.map((passage) => embeddingText(entry.doc, passage)));
+      const vectors = await embedder.embedPassages(texts, (n) => progress.update(done + n));
+      if (vectors.length !== texts.length) throw new Error(`${embedder.id} returned ${vectors.length} vectors for ${texts.length} passages`);
+      let next = 0;
+      for (const entry of batch) {
+        const rows = new Float32Array(entry.passages.length * embedder.dims);
+        for (let i = 0; i < entry.passages.length; i++) {
+          const vector = vectors[next++]!;
+          if (vector.length !== embedder.dims) throw new Error(`${embedder.id} returned a ${vector.length}-dim vector, expected ${embedder.dims}`);
+          rows.set(vector, i * embedder.dims);
+        }
+        entry.vectors = rows;
+      }
+      await Promise.all(batch.map((entry) => checkpoints.write(entry.doc, entry.vectors!)));
+      done += texts.length;
+      progress.update(done);
+      await pauseIfRequested('checkpoint');
+    }
+  } finally {
+    progress.stop();
+  }
+  log(`embedded ${total} passages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return total;
+}
+
+/** Groups whole documents into embedding calls of about CHECKPOINT_PASSAGES passages. */
+function* batches(entries: FreshEntry[]): Generator<FreshEntry[]> {
+  let batch: FreshEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    batch.push(entry);
+    size += entry.passages.length;
+    if (size >= CHECKPOINT_PASSAGES) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function lexicalEntry(doc: Document, passage: Passage, label: number): LexicalEntry {
+  return { label, text: passage.text, title: doc.title, headings: passage.headingPath.join(' ') };
+}
+
+/** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
+function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams): GenerationContent {
+  const { vectorIndex, lexicalIndex, manifest } = previous;
+  const dims = manifest.embedder.dims;
+  const freed = new Set(
+    [...plan.changed.map((doc) => doc.id), ...plan.removed].flatMap(
+      (id) => previous.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
+    ),
+  );
+  for (const label of freed) vectorIndex.remove(label);
+  lexicalIndex.discard(freed);
+
+  // Reuse the lowest free labels first, so the label space grows only when the corpus does.
+  const free: number[] = [];
+  for (let label = 0; label < manifest.counts.labels; label++) {
+    if (freed.has(label) || !previous.passagesByLabel.has(label)) free.push(label);
+  }
+  let nextFree = 0;
+  let labels = manifest.counts.labels;
+  const passages: IndexedPassage[] = [];
+  const added: Array<{ entry: FreshEntry; passage: IndexedPassage; row: number }> = [];
+  for (const entry of entries) {
+    if (entry.kept) {
+      passages.push(...entry.passages);
+      continue;
+    }
+    entry.passages.forEach((passage, row) => {
+      const label = nextFree < free.length ? free[nextFree++]! : labels++;
+      const indexed: IndexedPassage = { ...passage, label };
+      passages.push(indexed);
+      added.push({ entry, passage: indexed, row });
+    });
+  }
+
+  const vectors = new Float32Array(labels * dims);
+  vectors.set(previous.vectors);
+  for (const label of freed) vectors.fill(0, label * dims, (label + 1) * dims);
+  for (const { entry, passage, row } of added) {
+    const vector = entry.vectors!.subarray(row * dims, (row + 1) * dims);
+    vectors.set(vector, passage.label * dims);
+    vectorIndex.add(passage.label, vector);
+  }
+  lexicalIndex.add(added.map(({ entry, passage }) => lexicalEntry(entry.doc, passage, passage.label)));
+  return { embedder: manifest.embedder, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex };
+}
+
+/** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
+function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams): GenerationContent {
+  const dims = embedder.dims;
+  const total = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
+  const vectors = new Float32Array(total * dims);
+  const vectorIndex = HnswIndex.create(dims, hnsw, total);
+  const passages: IndexedPassage[] = [];
+  const lexical: LexicalEntry[] = [];
+  for (const entry of entries) {
+    entry.passages.forEach((passage, row) => {
+      const label = passages.length;
+      const vector = entry.kept ? previous?.vector(entry.passages[row]!.label) : entry.vectors?.subarray(row * dims, (row + 1) * dims);
+      if (!vector) throw new Error(`no vector for passage ${passage.ref}`);
+      vectors.set(vector, label * dims);
+      vectorIndex.add(label, vector);
+      passages.push({ ...passage, label });
+      lexical.push(lexicalEntry(entry.doc, passage, label));
+    });
+  }
+  const lexicalIndex = LexicalIndex.create();
+  lexicalIndex.add(lexical);
+  return { embedder: { id: embedder.id, dims }, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex };
+}

@@ -1,0 +1,194 @@
+import type { Config } from './config.js';
+import type { Embedder } from './embed/embedder.js';
+import { createEmbedder } from './embed/select.js';
+import type { Retrieved } from './eval/evaluate.js';
+import { buildIndex } from './index/indexer.js';
+import { openIndex, type LoadedIndex } from './index/store.js';
+import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
+import type { Logger } from './log.js';
+import { citationFor, decide, DEFAULT_RELEVANCE, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
+import type { Answer } from './types.js';
+
+export interface OpenLibraryOptions {
+  config: Config;
+  log: Logger;
+  /** Bring the index up to date with the docs folder before serving (the `index` command). */
+  refresh?: boolean;
+}
+
+function searchable(index: LoadedIndex): SearchableIndex {
+  return {
+    dense: (vector, k) => index.vectorIndex.search(vector, k),
+    lexical: (query, k) => index.lexicalIndex.search(query, k),
+    passage: (label) => index.passagesByLabel.get(label),
+    document: (id) => index.documents.get(id),
+    vector: (label) => index.vector(label),
+  };
+}
+
+/** One loaded index and its embedder: what the CLI, the console and the bot ask. */
+export class Library implements LibraryApi {
+  private view: SearchableIndex;
+  private reindexing: Promise<ReindexReport> | null = null;
+
+  private constructor(
+    private index: LoadedIndex,
+    private readonly embedder: Embedder,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {
+    this.view = searchable(index);
+  }
+
+  static async open({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
+    const embedder = await createEmbedder(config, (line) => log.info(line));
+    try {
+      if (!refresh) {
+        const opened = await openIndex(config.indexDir, config.hnsw, { embedder: { id: embedder.id, dims: embedder.dims } });
+        if (opened.ok) return new Library(opened.index, embedder, config, log);
+        log.info(`${opened.message}: building the index from ${config.docsDir}`);
+      }
+      const { index } = await Library.build(config, embedder, log);
+      return new Library(index, embedder, config, log);
+    } catch (error) {
+      await embedder.close();
+      throw error;
+    }
+  }
+
+  private static async build(config: Config, embedder: Embedder, log: Logger) {
+    const { index, report } = await buildIndex({
+      docsDir: config.docsDir,
+      indexDir: config.indexDir,
+      embedder,
+      hnsw: config.hnsw,
+      log: (line) => log.info(line),
+    });
+    for (const issue of report.issues) log[issue.level === 'error' ? 'error' : 'warn'](issue.message, { path: issue.path });
+    return { index, report };
+  }
+
+  /** The index in use; replaced whole by `reindex`, so callers should not hold on to it. */
+  get loaded(): LoadedIndex {
+    return this.index;
+  }
+
+  get embedderInUse(): Embedder {
+    return this.embedder;
+  }
+
+  ask(question: string, options: { k?: number } = {}): Promise<Answer> {
+    return search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, DEFAULT_RELEVANCE);
+  }
+
+  /** Ranked hits with the answer decision, for the evaluator (hits are kept even when declined). */
+  async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
+    const ranked = await rank(this.view, this.embedder, question, { k, mode });
+    const hits = ranked.top.flatMap(({ label }) => {
+      const passage = this.index.passagesByLabel.get(label);
+      const doc = passage && this.index.documents.get(passage.docId);
+      return passage && doc ? [{ passage: passage.text, path: doc.path }] : [];
+    });
+    return { answered: decide(ranked, mode, DEFAULT_RELEVANCE), hits };
+  }
+
+  source(ref: string): SourceView | null {
+    const passage = this.index.passagesByRef.get(ref.trim());
+    const doc = passage && this.index.documents.get(passage.docId);
+    if (!passage || !doc) return null;
+    const siblings = this.index.passagesByDoc.get(doc.id) ?? [];
+    const at = siblings.findIndex((p) => p.ref === passage.ref);
+    const neighbour = (i: number) => (siblings[i] ? { ref: siblings[i].ref, text: siblings[i].text } : null);
+    return {
+      ref: passage.ref,
+      passage: passage.text,
+      previous: neighbour(at - 1),
+      next: neighbour(at + 1),
+      citation: citationFor(doc, passage),
+      document: {
+        id: doc.id,
+        title: doc.title,
+        source: doc.source ?? null,
+        date: doc.date ?? null,
+        url: doc.url ?? null,
+        path: doc.path,
+        passages: siblings.length,
+      },
+    };
+  }
+
+  documents(): DocumentSummary[] {
+    return [...this.index.documents.values()]
+      .map((doc) => {
+        const passages = this.index.passagesByDoc.get(doc.id) ?? [];
+        return {
+          id: doc.id,
+          title: doc.title,
+          source: doc.source ?? null,
+          date: doc.date ?? null,
+          url: doc.url ?? null,
+          path: doc.path,
+          passages: passages.length,
+          firstRef: passages[0]?.ref ?? `${doc.id}:1`,
+        };
+      })
+      .sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  suggestRefs(prefix: string, limit: number): Array<{ ref: string; label: string }> {
+    const needle = prefix.trim().toLowerCase();
+    const out: Array<{ ref: string; label: string }> = [];
+    if (this.index.passagesByRef.has(prefix.trim())) {
+      const passage = this.index.passagesByRef.get(prefix.trim())!;
+      out.push({ ref: passage.ref, label: `${passage.ref} — ${passage.text.slice(0, 60)}` });
+    }
+    for (const doc of this.documents()) {
+      if (out.length >= limit) break;
+      const matches = needle === '' || doc.id.toLowerCase().includes(needle) || doc.title.toLowerCase().includes(needle);
+      if (matches && !out.some((o) => o.ref === doc.firstRef)) out.push({ ref: doc.firstRef, label: `${doc.title} (${doc.firstRef})` });
+    }
+    if (out.length < limit && needle.includes(':')) {
+      for (const ref of this.index.passagesByRef.keys()) {
+        if (out.length >= limit) break;
+        if (ref.toLowerCase().startsWith(needle) && !out.some((o) => o.ref === ref)) out.push({ ref, label: ref });
+      }
+    }
+    return out.slice(0, limit);
+  }
+
+  status(): LibraryStatus {
+    const { manifest } = this.index;
+    return {
+      documents: manifest.counts.documents,
+      passages: manifest.counts.passages,
+      embedder: manifest.embedder.id,
+      dims: manifest.embedder.dims,
+      indexedAt: new Date(manifest.createdAt),
+    };
+  }
+
+  /** One re-index at a time; questions keep using the old index until the new one is swapped in. */
+  reindex(): Promise<ReindexReport> {
+    this.reindexing ??= (async () => {
+      try {
+        const { index, report } = await Library.build(this.config, this.embedder, this.log);
+        this.index = index;
+        this.view = searchable(index);
+        const { added, changed, removed, unchanged, passagesEmbedded, ms } = report;
+        return { added, changed, removed, unchanged, passagesEmbedded, ms };
+      } finally {
+        this.reindexing = null;
+      }
+    })();
+    return this.reindexing;
+  }
+
+  async close(): Promise<void> {
+    await this.reindexing?.catch(() => undefined);
+    await this.embedder.close();
+  }
+}
+
+export function openLibrary(options: OpenLibraryOptions): Promise<Library> {
+  return Library.open(options);
+}

@@ -1,0 +1,159 @@
+import type { Embedder } from '../embed/embedder.js';
+import { sentenceSpans } from '../passages/sentences.js';
+import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
+import { reciprocalRankFusion } from './fuse.js';
+import { pickQuote } from './quote.js';
+import { contentTerms } from './terms.js';
+
+/** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
+export interface SearchableIndex {
+  dense(vector: Float32Array, k: number): Array<{ label: number; similarity: number }>;
+  lexical(query: string, k: number): Array<{ label: number; score: number }>;
+  passage(label: number): Passage | undefined;
+  document(id: string): Document | undefined;
+  /** The stored unit vector of a passage, to score hits that only the lexical retriever found. */
+  vector(label: number): Float32Array | undefined;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+export interface SearchOptions {
+  k?: number;
+  mode?: SearchMode;
+  /** Candidates taken from each retriever before fusion. */
+  candidates?: number;
+}
+
+/**
+ * When to answer. Dense similarity alone is a poor judge for short questions, so a hit also counts
+ * as relevant when the best passage covers enough of the question's content terms. Calibrated on
+ * the dev sets (see README, "Calibrating the no-answer threshold").
+ */
+export interface Relevance {
+  /** Cosine similarity of the best dense hit above which the question is answered. */
+  denseAccept: number;
+  /** Below this similarity, term coverage cannot rescue the question. */
+  denseFloor: number;
+  /** Share of the question's content terms that the best passage must contain (with denseFloor). */
+  coverage: number;
+}
+
+export const DEFAULT_RELEVANCE: Relevance = { denseAccept: 0.5, denseFloor: 0.25, coverage: 0.5 };
+
+export function citationFor(doc: Document, passage: Passage): Citation {
+  return {
+    ref: passage.ref,
+    title: doc.title,
+    source: doc.source ?? null,
+    date: doc.date ?? null,
+    path: doc.path,
+    url: doc.url ?? null,
+    paragraph: passage.paragraph,
+    headingPath: passage.headingPath,
+  };
+}
+
+function toHit(index: SearchableIndex, passage: Passage, score: number, terms: string[]): SearchHit | null {
+  const doc = index.document(passage.docId);
+  if (!doc) return null;
+  const sentences = sentenceSpans(doc.text, passage.start, passage.end);
+  const span = sentences.length > 0 ? pickQuote(doc.text, sentences, terms) : { start: passage.start, end: passage.end };
+  return {
+    quote: doc.text.slice(span.start, span.end),
+    quoteStart: span.start,
+    quoteEnd: span.end,
+    passage: passage.text,
+    score: Number(score.toFixed(4)),
+    citation: citationFor(doc, passage),
+  };
+}
+
+/** The signals the no-answer decision rests on, exposed for calibration. */
+export interface Signals {
+  dense: number;
+  coverage: number;
+}
+
+export function isRelevant(signals: Signals, relevance: Relevance): boolean {
+  if (signals.dense >= relevance.denseAccept) return true;
+  return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
+}
+
+export interface Ranked {
+  /** Fused candidates, best first, at most k. */
+  top: Array<{ label: number; score: number; similarity: number | null }>;
+  signals: Signals;
+  terms: string[];
+}
+
+/** Retrieval without the answer/decline decision: what `search` and the evaluator share. */
+export async function rank(
+  index: SearchableIndex,
+  embedder: Embedder,
+  question: string,
+  options: SearchOptions = {},
+): Promise<Ranked> {
+  const k = options.k ?? 3;
+  const mode = options.mode ?? 'hybrid';
+  const candidates = Math.max(options.candidates ?? 50, k);
+  const terms = contentTerms(question);
+
+  const vector = mode === 'lexical' ? null : await embedder.embedQuery(question);
+  const dense = vector ? index.dense(vector, candidates) : [];
+  const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
+  const fused = reciprocalRankFusion([
+    { weight: 1, labels: dense.map((d) => d.label) },
+    { weight: 1, labels: lexical.map((l) => l.label) },
+  ]);
+
+  const top = fused.slice(0, k).map(({ label, score }) => {
+    const stored = vector && index.vector(label);
+    return { label, score, similarity: stored ? dot(vector, stored) : null };
+  });
+  const best = top[0] ? index.passage(top[0].label) : undefined;
+  const signals: Signals = {
+    dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
+    coverage: best && terms.length > 0 ? termOverlapShare(terms, best.text) : 0,
+  };
+  return { top, signals, terms };
+}
+
+export function decide(ranked: Ranked, mode: SearchMode, relevance: Relevance): boolean {
+  if (ranked.top.length === 0) return false;
+  // Lexical-only mode has no similarity to judge by: coverage alone decides.
+  if (mode === 'lexical') return ranked.signals.coverage >= relevance.coverage;
+  return isRelevant(ranked.signals, relevance);
+}
+
+export async function search(
+  index: SearchableIndex,
+  embedder: Embedder,
+  question: string,
+  options: SearchOptions = {},
+  relevance: Relevance = DEFAULT_RELEVANCE,
+): Promise<Answer> {
+  const started = performance.now();
+  const ranked = await rank(index, embedder, question, options);
+  const answered = decide(ranked, options.mode ?? 'hybrid', relevance);
+  const results: SearchHit[] = [];
+  if (answered) {
+    for (const { label, score, similarity } of ranked.top) {
+      const passage = index.passage(label);
+      const hit = passage && toHit(index, passage, similarity ?? score, ranked.terms);
+      if (hit) results.push(hit);
+    }
+  }
+  return { question, answered, results, ms: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/** Share of the question's content terms found in a text. */
+function termOverlapShare(terms: string[], text: string): number {
+  const present = new Set(contentTerms(text));
+  return terms.filter((term) => present.has(term)).length / terms.length;
+}

@@ -1,0 +1,19 @@
+export const MAX_QUESTION_CHARS = 1000;
+
+/** Checks a question before it reaches the engine; the error is a sentence to show the user. */
+export function validateQuestion(raw: unknown): { ok: true; question: string } | { ok: false; error: string } {
+  if (typeof raw !== 'string') return { ok: false, error: 'The question must be text.' };
+  // Tabs and newlines are ordinary in pasted questions; other control characters are not.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(raw)) {
+    return { ok: false, error: 'The question contains control characters; please retype it as plain text.' };
+  }
+  const question = raw.replace(/\s+/g, ' ').trim();
+  if (question === '') return { ok: false, error: 'The question is empty: ask something, e.g. "who attended the briefing?"' };
+  if (question.length > MAX_QUESTION_CHARS) {
+    return {
+      ok: false,
+      error: `The question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it.`,
+    };
+  }
+  return { ok: true, question };
+}

@@ -1,0 +1,117 @@
+import type Database from 'better-sqlite3';
+import type { Subscription } from './subscriptions.js';
+
+export type RunState = 'claimed' | 'posted' | 'skipped' | 'failed';
+
+/** One subscription's digest for one local date. The row is the "exactly once" guarantee. */
+export interface DigestRun {
+  id: number;
+  subscriptionId: number;
+  channelId: string;
+  /** YYYY-MM-DD in the subscription's time zone. */
+  localDate: string;
+  scheduledFor: Date;
+  /** Posted well after its scheduled time (a catch-up after downtime). */
+  late: boolean;
+  periodStart: Date;
+  periodEnd: Date;
+  state: RunState;
+  error: string | null;
+}
+
+interface RunRow {
+  id: number;
+  subscription_id: number;
+  channel_id: string;
+  local_date: string;
+  scheduled_for: number;
+  late: number;
+  period_start: number;
+  period_end: number;
+  state: RunState;
+  error: string | null;
+}
+
+const fromRow = (row: RunRow): DigestRun => ({
+  id: row.id,
+  subscriptionId: row.subscription_id,
+  channelId: row.channel_id,
+  localDate: row.local_date,
+  scheduledFor: new Date(row.scheduled_for),
+  late: row.late === 1,
+  periodStart: new Date(row.period_start),
+  periodEnd: new Date(row.period_end),
+  state: row.state,
+  error: row.error,
+});
+
+/** A first digest looks back one day from when the subscription began. */
+const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+export class DigestRuns {
+  private readonly insertClaim: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly setState: Database.Statement;
+  private readonly coveredUntil: Database.Statement;
+  private readonly unnotified: Database.Statement;
+  private readonly setNotified: Database.Statement;
+  private readonly takeNotices: (subscriptionId: number, at: number) => DigestRun[];
+
+  constructor(db: Database.Database) {
+    // One statement, so the claim and the period it covers are decided atomically: of two racing
+    // claims for the same (subscription, date), exactly one inserts a row.
+    this.insertClaim = db.prepare(
+      `INSERT INTO digest_runs (subscription_id, channel_id, local_date, scheduled_for, late, period_start, period_end, state, claimed_at)
+       VALUES (@subscriptionId, @channelId, @localDate, @scheduledFor, @late,
+         MAX(@firstStart, COALESCE((SELECT MAX(period_end) FROM digest_runs
+                                    WHERE subscription_id = @subscriptionId AND state IN ('posted', 'skipped')), 0)),
+         @now, 'claimed', @now)
+       ON CONFLICT (subscription_id, local_date) DO NOTHING`,
+    );
+    this.byId = db.prepare(`SELECT * FROM digest_runs WHERE id = ?`);
+    this.setState = db.prepare(`UPDATE digest_runs SET state = ?, error = ?, finished_at = ? WHERE id = ?`);
+    this.coveredUntil = db.prepare(
+      `SELECT MAX(period_end) AS until FROM digest_runs
+       WHERE (@subscriptionId IS NULL OR subscription_id = @subscriptionId) AND state IN ('posted', 'skipped')`,
+    );
+    this.unnotified = db.prepare(
+      `SELECT * FROM digest_runs WHERE subscription_id = ? AND state = 'failed' AND notified_at IS NULL ORDER BY id`,
+    );
+    this.setNotified = db.prepare(`UPDATE digest_runs SET notified_at = ? WHERE id = ?`);
+    this.takeNotices = db.transaction((subscriptionId: number, at: number) => {
+      const rows = (this.unnotified.all(subscriptionId) as RunRow[]).map(fromRow);
+      for (const run of rows) this.setNotified.run(at, run.id);
+      return rows;
+    });
+  }
+
+  /** Claims the subscription's digest for `localDate`; null when another run (or process) already has. */
+  claim(subscription: Subscription, slot: { localDate: string; scheduledFor: Date; late: boolean }, now: Date): DigestRun | null {
+    const result = this.insertClaim.run({
+      subscriptionId: subscription.id,
+      channelId: subscription.channelId,
+      localDate: slot.localDate,
+      scheduledFor: slot.scheduledFor.getTime(),
+      late: slot.late ? 1 : 0,
+      firstStart: subscription.scheduleFrom.getTime() - FIRST_LOOKBACK_MS,
+      now: now.getTime(),
+    });
+    if (result.changes === 0) return null;
+    return fromRow(this.byId.get(result.lastInsertRowid) as RunRow);
+  }
+
+  finish(runId: number, state: Exclude<RunState, 'claimed'>, at: Date, error: string | null = null): void {
+    this.setState.run(state, error, at.getTime(), runId);
+  }
+
+  /** End of the period the subscription's (or, without one, any) last delivered digest covered. */
+  lastCovered(subscriptionId?: number): Date | null {
+    const row = this.coveredUntil.get({ subscriptionId: subscriptionId ?? null }) as { until: number | null };
+    return row.until === null ? null : new Date(row.until);
+  }
+
+  /** Failed posts the guild has not been told about yet; they are marked as told. */
+  takeFailureNotices(subscriptionId: number, at: Date): DigestRun[] {
+    return this.takeNotices(subscriptionId, at.getTime());
+  }
+}

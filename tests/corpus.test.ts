@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import type { Document, LoadIssue } from '../src/types.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SEEDS = path.join(ROOT, 'seeds');
+const FIXTURES = path.join(ROOT, 'tests/fixtures/corpus');
+
+const ISW = 'isw-north-korean-troops-occupied-ukraine-2024-10-30';
+const WILSON = 'wilson-center-forced-displacement';
+const NK = 'north-korean-troops-verge-of-war-2024-11-01';
+
+function byId(documents: Document[], id: string): Document {
+  const doc = documents.find((d) => d.id === id);
+  if (!doc) throw new Error(`no document ${id}; have ${documents.map((d) => d.id).join(', ')}`);
+  return doc;
+}
+
+const slice = (doc: Document, span: { start: number; end: number }) => doc.text.slice(span.start, span.end);
+
+/** The article bodies of the shared source texts, cut exactly as the seeds were made. */
+async function originalBodies(): Promise<Record<string, string>> {
+  const read = async (name: string) => (await readFile(path.join(FIXTURES, 'originals', name), 'utf8')).split('\n');
+  const first = await read('000_72f239d426a00d2e.txt');
+  const share = first.indexOf('Share the Post:');
+  expect(first.slice(0, 6)).toEqual([
+    'October 30, 2024',
+    '',
+    'Institute for the Study of War: \u00a0N. Korean troops turn up in occupied Ukraine',
+    '',
+    'Institute for the Study of War',
+    '',
+  ]);
+  expect(first.slice(share + 1, share + 4)).toEqual(['', 'Wilson Center', '']);
+  const second = await read('004_7e7ba7c60fd792eb.txt');
+  expect(second.slice(0, 4)).toEqual(['North Korean troops on verge of entering Russia-Ukraine war', '', '1 November 2024', '']);
+  return {
+    [ISW]: first.slice(6, share).join('\n'),
+    [WILSON]: first.slice(share + 4).join('\n'),
+    [NK]: second.slice(4).join('\n'),
+  };
+}
+
+describe('seeds', () => {
+  let documents: Document[];
+  let issues: LoadIssue[];
+  beforeAll(async () => {
+    ({ documents, issues } = await loadCorpus(SEEDS));
+  });
+
+  it('loads one document per article, without issues', () => {
+    expect(issues).toEqual([]);
+    expect(documents.map((d) => d.id)).toEqual([ISW, NK, WILSON]);
+  });
+
+  it('has the front matter metadata, and no invented URL', () => {
+    expect(byId(documents, ISW)).toMatchObject({
+      title: 'N. Korean troops turn up in occupied Ukraine',
+      source: 'Institute for the Study of War',
+      date: '2024-10-30',
+    });
+    expect(byId(documents, NK)).toMatchObject({
+      title: 'North Korean troops on verge of entering Russia-Ukraine war',
+      date: '2024-11-01',
+    });
+    expect(byId(documents, WILSON)).toMatchObject({ source: 'Wilson Center' });
+    expect(byId(documents, WILSON).date).toBeUndefined();
+    for (const doc of documents) expect(doc.url).toBeUndefined();
+  });
+
+  it('keeps each seed file body identical to the source apart from the added heading markers', async () => {
+    const bodies = await originalBodies();
+    for (const [id, body] of Object.entries(bodies)) {
+      const seed = await readFile(path.join(SEEDS, `${id}.md`), 'utf8');
+      const seedBody = seed.slice(seed.indexOf('\n---\n', 3) + 5).replace(/^\n/, '');
+      expect(seedBody.replace(/^## /gm, '').trimEnd()).toBe(body.trimEnd());
+    }
+  });
+
+  it('contains every sentence and every line of the original article bodies verbatim', async () => {
+    const bodies = await originalBodies();
+    const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+    for (const [id, body] of Object.entries(bodies)) {
+      const { text } = byId(documents, id);
+      const sentences = [...segmenter.segment(body)].map((s) => s.segment.trim()).filter((s) => s !== '');
+      expect(sentences.length).toBeGreaterThan(5);
+      for (const sentence of sentences) expect(text).toContain(sentence);
+      for (const line of body.split('\n').filter((l) => l.trim() !== '')) expect(text).toContain(line.trim());
+    }
+  });
+
+  it('turns the section headings of the 1 November piece into heading paths and slug anchors', () => {
+    const doc = byId(documents, NK);
+    const heading = 'South Korea to deepen support for Ukraine?';
+    expect(doc.text).toContain(`\n\n${heading}\n\n`);
+    expect(doc.text).not.toContain('## ');
+    const paths = [...new Set(doc.blocks.map((b) => JSON.stringify(b.headingPath)))];
+    expect(paths).toEqual([
+      '[]',
+      '["Casualties continue to rise"]',
+      '["The response from Moscow"]',
+      `["${heading}"]`,
+    ]);
+    const last = doc.blocks[doc.blocks.length - 1]!;
+    expect(last.anchor).toBe('south-korea-to-deepen-support-for-ukraine');
+    for (const block of doc.blocks) expect(slice(doc, block)).not.toBe(heading);
+  });
+
+  it('records the Key Takeaways bullets as key points, without glyph or indentation', async () => {
+    const doc = byId(documents, ISW);
+    const bullets = (await readFile(path.join(FIXTURES, 'originals/000_72f239d426a00d2e.txt'), 'utf8'))
+      .split('\n')
+      .filter((line) => line.startsWith('  • '))
+      .map((line) => line.slice(4));
+    expect(bullets).toHaveLength(8);
+    expect(doc.keyPoints?.map((k) => slice(doc, k))).toEqual(bullets);
+    expect(doc.text).toContain('Key Takeaways:\n\n  • Western intelligence');
+    expect(byId(documents, NK).keyPoints).toBeUndefined();
+  });
+
+  it('keeps blocks ordered, non-overlapping and trimmed', () => {
+    for (const doc of documents) {
+      let previousEnd = 0;
+      for (const block of doc.blocks) {
+        expect(block.start).toBeGreaterThanOrEqual(previousEnd);
+        expect(block.end).toBeGreaterThan(block.start);
+        expect(slice(doc, block)).toBe(slice(doc, block).trim());
+        previousEnd = block.end;
+      }
+    }
+  });
+
+  it('hashes the raw bytes together with the loader version', async () => {
+    const raw = await readFile(path.join(SEEDS, `${WILSON}.md`));
+    const expected = createHash('sha256').update(raw).update(LOADER_VERSION).digest('hex');
+    expect(byId(documents, WILSON).hash).toBe(expected);
+  });
+});
+
+describe('mixed fixture folder', () => {
+  let dir: string;
+  let documents: Document[];
+  let issues: LoadIssue[];
+  const reported: LoadIssue[] = [];
+  beforeAll(async () => {
+    // node_modules is git-ignored, so the folders that must be skipped are added to a copy here.
+    dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-corpus-'));
+    await cp(path.join(FIXTURES, 'mixed'), dir, { recursive: true });
+    await mkdir(path.join(dir, 'node_modules/pkg'), { recursive: true });
+    await writeFile(path.join(dir, 'node_modules/pkg/readme.md'), '# Not docs\n\nSkipped.\n');
+    ({ documents, issues } = await loadCorpus(dir, { onIssue: (issue) => reported.push(issue) }));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads the good files in path order with POSIX ids', () => {
+    expect(documents.map((d) => [d.id, d.path])).toEqual([
+      ['dup', 'dup.md'],
+      ['guides/html/page', 'guides/html/page.html'],
+      ['guides/setup', 'guides/setup.md'],
+      ['notes', 'notes.txt'],
+    ]);
+  });
+
+  it('reports each bad or skipped file once and keeps going', () => {
+    expect(issues.map((i) => [i.path, i.level])).toEqual([
+      ['diagram.png', 'warning'],
+      ['dup.txt', 'warning'],
+      ['guides/broken.md', 'error'],
+      ['guides/empty.md', 'warning'],
+      ['guides/evil.md', 'error'],
+      ['guides/latin1.txt', 'error'],
+    ]);
+    expect(reported).toEqual(issues);
+    const message = (p: string) => issues.find((i) => i.path === p)!.message;
+    expect(message('diagram.png')).toContain('".png"');
+    expect(message('guides/broken.md')).toMatch(/^not loaded: bad front matter: .*line \d+/);
+    expect(message('guides/evil.md')).toContain('JavaScript front matter is not allowed');
+    expect(message('guides/latin1.txt')).toContain('not valid UTF-8');
+  });
+
+  describe('markdown', () => {
+    it('reads front matter, with a YAML date turned into an ISO date', () => {
+      expect(byId(documents, 'guides/setup')).toMatchObject({
+        title: 'Setup guide',
+        source: 'Team wiki',
+        date: '2024-03-05',
+        url: 'https://wiki.example.com/setup',
+      });
+    });
+
+    it('makes blocks of paragraphs, list items and fenced code, with heading paths and slugs', () => {
+      const doc = byId(documents, 'guides/setup');
+      expect(doc.blocks.map((b) => [b.kind, slice(doc, b), b.headingPath, b.anchor])).toEqual([
+        [
+          'text',
+          'Install the tools first. Then run the checks, e.g. the linter and\nthe tests, before you open a pull request.',
+          [],
+          undefined,
+        ],
+        ['text', 'Node 20 or later.', ['Requirements'], 'requirements'],
+        ['text', 'About 2.5 GB of free disk space.', ['Requirements'], 'requirements'],
+        ['text', 'A **Discord** bot token, see [the portal](https://discord.com/developers).', ['Requirements'], 'requirements'],
+        ['code', 'npm ci\nnpm test', ['Requirements'], 'requirements'],
+        ['text', 'If `npm ci` fails, delete the cache. Mr. Smith keeps a list of known issues.', ['Troubleshooting'], 'troubleshooting'],
+        ['text', 'Repeated heading, for the slug counter.', ['Requirements'], 'requirements-1'],
+      ]);
+    });
+
+    it('writes headings as plain lines and keeps list markers, dropping only block markup', () => {
+      const { text } = byId(documents, 'guides/setup');
+      expect(text.startsWith('Setup guide\n\nInstall the tools first.')).toBe(true);
+      expect(text).toContain('\n- Node 20 or later.\n- About 2.5 GB');
+      expect(text).toContain('\n\nTroubleshooting\n\nIf `npm ci` fails');
+      expect(text).not.toMatch(/^#|```|^---/m);
+    });
+  });
+
+  describe('plain text', () => {
+    it('takes the first non-empty line as title and splits paragraphs at blank lines', () => {
+      const doc = byId(documents, 'notes');
+      expect(doc.title).toBe('Release notes');
+      expect(slice(doc, doc.blocks[0]!)).toBe('Version 2 adds search.\nIt also fixes the U.S. date format.');
+      expect(doc.keyPoints?.map((k) => slice(doc, k))).toEqual(['Search is faster.', 'Dates are right.']);
+    });
+
+    it('uses the file name as title when there is no better one', () => {
+      expect(byId(documents, 'dup').title).toBe('dup');
+    });
+  });
+
+  describe('html', () => {
+    let doc: Document;
+    beforeAll(() => {
+      doc = byId(documents, 'guides/html/page');
+    });
+
+    it('reads title without site suffix, site name, meta date and canonical URL', () => {
+      expect(doc).toMatchObject({
+        title: 'widgets — Widget toolkit',
+        source: 'Example 1.0 documentation',
+        date: '2023-12-01',
+        url: 'https://docs.example.com/widgets.html',
+      });
+    });
+
+    it('keeps main content only, without chrome or permalink markers', () => {
+      for (const chrome of ['tracking', 'color: red', 'Home', 'Sidebar', 'Previous', '©', 'Related links', '¶']) {
+        expect(doc.text).not.toContain(chrome);
+      }
+    });
+
+    it('makes blocks with heading paths and anchors of sections, definitions and headings', () => {
+      expect(doc.blocks.map((b) => [b.kind, slice(doc, b), b.headingPath.join(' > '), b.anchor])).toEqual([
+        ['text', 'The widgets module builds small user interfaces.', '', 'module-widgets'],
+        ['text', 'Name | Use', '', 'module-widgets'],
+        ['text', 'Button | clicks', '', 'module-widgets'],
+        ['text', 'Buttons react to clicks.', 'Buttons', 'buttons'],
+        ['text', 'class widgets.Button(label)', 'Buttons', 'widgets.Button'],
+        ['text', 'A clickable button.', 'Buttons', 'widgets.Button'],
+        ['text', 'press()', 'Buttons', 'widgets.Button.press'],
+        ['text', 'Simulate a click.', 'Buttons', 'widgets.Button.press'],
+        ['code', 'button = Button("OK")\nif button.press():\n    print("pressed")', 'Buttons', 'buttons'],
+        ['text', 'First tip.', 'Buttons', 'buttons'],
+        ['text', 'Second tip\non two lines.', 'Buttons', 'buttons'],
+        ['text', 'After the sections.', 'A loose heading', 'loose-heading'],
+      ]);
+    });
+  });
+});
+
+const PYTHON_DOCS = '/usr/share/doc/python3.11/html';
+const hasPythonDocs = await readFile(path.join(PYTHON_DOCS, 'library/collections.html')).then(
+  () => true,
+  () => false,
+);
+if (!hasPythonDocs) console.warn(`Skipping the Python docs tests: ${PYTHON_DOCS} is not installed (apt install python3.11-doc).`);
+
+describe.skipIf(!hasPythonDocs)('Python 3.11 HTML docs', () => {
+  let documents: Document[];
+  let issues: LoadIssue[];
+  let ms: number;
+  beforeAll(async () => {
+    const started = performance.now();
+    ({ documents, issues } = await loadCorpus(PYTHON_DOCS));
+    ms = performance.now() - started;
+    console.info(`Loaded ${documents.length} documents from ${PYTHON_DOCS} in ${Math.round(ms)} ms`);
+  });
+
+  it('loads every page without errors, only skipping unsupported files', () => {
+    expect(issues.filter((i) => i.level === 'error')).toEqual([]);
+    for (const issue of issues) expect(issue.message).toMatch(/^skipped: unsupported file type/);
+    expect(documents.filter((d) => d.path.endsWith('.html'))).toHaveLength(530);
+    expect(ms).toBeLessThan(30_000);
+  });
+
+  it('keeps blocks in bounds and leaves out permalink markers', () => {
+    // One expectation per document: per-block expect() calls would take seconds over 90,000 blocks.
+    const problems: string[] = [];
+    for (const doc of documents) {
+      if (doc.text.includes('¶')) problems.push(`${doc.id}: permalink marker`);
+      let previousEnd = 0;
+      for (const block of doc.blocks) {
+        if (block.start < previousEnd || block.end <= block.start) problems.push(`${doc.id}: block ${block.start}-${block.end}`);
+        previousEnd = block.end;
+      }
+      if (previousEnd > doc.text.length) problems.push(`${doc.id}: block past the end`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('reads collections.html into titled, anchored blocks', () => {
+    const doc = byId(documents, 'library/collections');
+    expect(doc.title).toBe('collections — Container datatypes');
+    expect(doc.source).toMatch(/^Python 3\.11\.\d+ documentation$/);
+    const signature = doc.blocks.find((b) => slice(doc, b).startsWith('class collections.defaultdict('))!;
+    expect(signature).toMatchObject({ kind: 'text', headingPath: ['defaultdict objects'], anchor: 'collections.defaultdict' });
+    const missing = doc.blocks.find((b) => b.anchor === 'collections.defaultdict.__missing__' && slice(doc, b).startsWith('If the default_factory'));
+    expect(missing?.headingPath).toEqual(['defaultdict objects']);
+    const example = doc.blocks.find((b) => b.kind === 'code' && slice(doc, b).includes("d = defaultdict(list)"));
+    expect(example?.anchor).toBe('defaultdict-examples');
+    expect(example?.headingPath).toEqual(['defaultdict objects', 'defaultdict Examples']);
+  });
+
+  it('reads os.html definition entries', () => {
+    const doc = byId(documents, 'library/os');
+    const getcwd = doc.blocks.filter((b) => b.anchor === 'os.getcwd').map((b) => slice(doc, b));
+    expect(getcwd[0]).toBe('os.getcwd()');
+    expect(getcwd[1]).toBe('Return a string representing the current working directory.');
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDigest } from '../src/digest/build.js';
+import type { Digest } from '../src/digest/digest.js';
+import { librarySources } from '../src/digest/sources.js';
+import { HashEmbedder } from './helpers/hash-embedder.js';
+import { INDEXED_AT, PERIOD, seedActivity } from './helpers/digest-fixtures.js';
+import { seedLibrary } from './helpers/seed-library.js';
+import { tempStore } from './helpers/store.js';
+
+let library: Awaited<ReturnType<typeof seedLibrary>>;
+let t: ReturnType<typeof tempStore>;
+let digest: Digest;
+const sources = () => librarySources(() => library);
+
+beforeAll(async () => {
+  library = await seedLibrary(new HashEmbedder({ dims: 256 }));
+  t = tempStore();
+  await seedActivity(t.store, library);
+  // A bag of words scores a rewording lower than a sentence model does, hence the lower bar here.
+  digest = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'Europe/Berlin' }, { store: t.store, sources: sources(), options: { duplicateSimilarity: 0.8 } });
+});
+afterAll(() => {
+  t.cleanup();
+  library.cleanup();
+});
+
+describe('buildDigest over the seed corpus and ten questions', () => {
+  it('lists the new documents with verbatim points, each cited by the passage it is in', () => {
+    expect(digest.library.map((d) => [d.id, d.change, d.pointsFrom, d.points.length])).toEqual([
+      ['isw-north-korean-troops-occupied-ukraine-2024-10-30', 'new', 'key-takeaways', 3],
+      ['north-korean-troops-verge-of-war-2024-11-01', 'new', 'central-sentences', 3],
+      ['wilson-center-forced-displacement', 'new', 'central-sentences', 3],
+    ]);
+    for (const entry of digest.library) {
+      const doc = library.loaded.documents.get(entry.id)!;
+      for (const point of entry.points) {
+        expect(doc.text).toContain(point.text);
+        const passage = library.loaded.passagesByRef.get(point.ref)!;
+        expect(passage.docId).toBe(entry.id);
+        expect(passage.text).toContain(point.text.slice(0, 30));
+      }
+    }
+    const isw = digest.library[0]!;
+    expect(isw.points[0]!.text).toBe('Western intelligence officials reportedly stated that North Korean troops are in an unspecified area in occupied Ukraine.');
+    expect(isw).toMatchObject({ source: 'Institute for the Study of War', date: '2024-10-30' });
+  });
+
+  it('central sentences come in reading order', () => {
+    for (const entry of digest.library.filter((d) => d.pointsFrom === 'central-sentences')) {
+      const text = library.loaded.documents.get(entry.id)!.text;
+      const offsets = entry.points.map((p) => text.indexOf(p.text));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+  });
+
+  it('groups repeats and rewordings, and quotes the best answer for the most asked', () => {
+    const top = digest.mostAsked[0]!;
+    expect(top).toMatchObject({ question: 'Where in Russia were most of the North Korean troops sent?', count: 3 });
+    expect(top.quote.text).toContain('the vast majority to the Kursk region');
+    expect(top.quote.ref).toMatch(/^north-korean-troops-verge-of-war-2024-11-01:\d+$/);
+    expect(digest.mostAsked.length).toBeLessThanOrEqual(5);
+    expect(digest.mostAsked.every((q) => q.count >= 1 && q.quote.text.length > 0)).toBe(true);
+  });
+
+  it('lists under "not found" what got no confident answer or a 👎, and never in both lists', () => {
+    const notFound = new Map(digest.notFound.map((q) => [q.question, q]));
+    expect(notFound.get('What is the weather in Paris tomorrow?')).toMatchObject({ unanswered: 1, downvotes: 0 });
+    expect(notFound.get('What kind of help has South Korea given Ukraine so far?')?.downvotes).toBe(1);
+    for (const q of digest.mostAsked) expect(notFound.has(q.question)).toBe(false);
+  });
+
+  it('counts the period\'s questions and the library', () => {
+    const { documents, passages } = library.loaded.manifest.counts;
+    expect(digest.figures).toMatchObject({ questions: 10, documents, passages });
+    expect(digest.figures.answered).toBeGreaterThanOrEqual(7);
+  });
+
+  it('keeps to its period and guild; a re-indexed document shows as changed', async () => {
+    const other = await buildDigest({ ...PERIOD, guildId: 'g2', timezone: 'UTC' }, { store: t.store, sources: sources() });
+    expect(other.figures.questions).toBe(0);
+
+    const later = { since: new Date(PERIOD.until), until: new Date(PERIOD.until.getTime() + 86_400_000) };
+    const [first] = library.loaded.documents.values();
+    t.store.recordIndexedDocuments([{ id: first!.id, hash: 'edited' }], new Date(later.since.getTime() + 1000));
+    const next = await buildDigest({ ...later, timezone: 'UTC' }, { store: t.store, sources: sources() });
+    expect(next.library.map((d) => [d.id, d.change])).toEqual([[first!.id, 'changed']]);
+    expect(next.figures.questions).toBe(0);
+    expect(INDEXED_AT < PERIOD.until).toBe(true);
+  });
+});

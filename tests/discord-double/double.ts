@@ -1,0 +1,987 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ALL_PERMISSIONS,
+  EVERYONE_PERMISSIONS,
+  botToken,
+  interactionToken,
+  member as memberPayload,
+  message as messagePayload,
+  normalizeEmbeds,
+  numberComponents,
+  role,
+  snowflake,
+  textChannel,
+  user as userPayload,
+} from './payloads.js';
+import { commandViolations, messageViolations, type JsonObject } from './validate.js';
+
+/**
+ * A local stand-in for Discord: REST under `/api/v10` and the Gateway over WebSocket, on 127.0.0.1 and a
+ * random port. The unmodified discord.js client connects to it (REST `api` option = `apiUrl`; the
+ * gateway URL comes from GET /gateway/bot). It records everything it receives, enforces the rules the
+ * bot must follow (3 s to acknowledge, one acknowledgement, message limits, auth), and lets a test inject
+ * interactions and messages and drop the connection.
+ */
+
+export const INTENTS = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1 << 8, GuildMessages: 1 << 9, MessageContent: 1 << 15 };
+const PRIVILEGED = INTENTS.GuildMembers | INTENTS.GuildPresences | INTENTS.MessageContent;
+const EPHEMERAL = 64;
+const LOADING = 128;
+
+export interface DoubleOptions {
+  /** Heartbeat interval sent in HELLO (Discord uses ~41 s). */
+  heartbeatIntervalMs?: number;
+  /** Whether the app may use privileged intents (otherwise IDENTIFY with them is closed with 4014). */
+  privilegedIntents?: boolean;
+  /** Deadline for the first response to an interaction (Discord: 3 s). */
+  ackDeadlineMs?: number;
+  /** Answer RESUME with INVALID_SESSION, forcing a new IDENTIFY. */
+  rejectResume?: boolean;
+}
+
+export interface RecordedRequest {
+  seq: number;
+  at: number;
+  method: string;
+  /** Path after /api/v10, e.g. /interactions/123/abc/callback. */
+  path: string;
+  query: Record<string, string>;
+  body: any;
+  status: number;
+  /** Whether a valid `Authorization: Bot <token>` header came with it. */
+  authorized: boolean;
+  violations: string[];
+}
+
+export interface GatewayFrame {
+  at: number;
+  dir: 'in' | 'out';
+  op: number;
+  t?: string | null;
+  s?: number | null;
+  d: any;
+  connection: number;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  /** 2 command, 3 component, 4 autocomplete. */
+  type: number;
+  name?: string;
+  customId?: string;
+  userId: string;
+  payload: JsonObject;
+  dispatchedAt: number;
+  /** Every POST to /callback, accepted or not. */
+  callbacks: Array<{ at: number; type: number; data: any; status: number }>;
+  ackAt?: number;
+  ackType?: number;
+  /** First time the user saw a real answer: type 4/7 callback, first edit of a deferred reply, or a follow-up. */
+  finalAt?: number;
+  /** The interaction's own message (@original), as Discord holds it. */
+  original?: JsonObject;
+  edits: Array<{ at: number; body: any }>;
+  followups: JsonObject[];
+  deleted: boolean;
+  choices?: Array<{ name: string; value: unknown }>;
+}
+
+interface Session {
+  id: string;
+  seq: number;
+  intents: number;
+  events: Array<{ s: number; t: string; d: any }>;
+  socket: WebSocket | null;
+}
+
+interface Connection {
+  id: number;
+  socket: WebSocket;
+  session: Session | null;
+  resumed: boolean;
+  path: string;
+}
+
+export interface DoubleUser {
+  id: string;
+  username: string;
+  admin: boolean;
+  payload: JsonObject;
+}
+
+export class DiscordDouble extends EventEmitter {
+  readonly token: string;
+  readonly application: JsonObject;
+  readonly botUser: JsonObject;
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  readonly otherChannelId = snowflake();
+  readonly adminRoleId = snowflake();
+  readonly botRoleId = snowflake();
+  readonly requests: RecordedRequest[] = [];
+  readonly frames: GatewayFrame[] = [];
+  /** Everything the double refused: message limits, double acknowledgements, late acknowledgements... */
+  readonly violations: Array<{ at: number; what: string; path: string }> = [];
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly messages = new Map<string, JsonObject>();
+  /** Commands by scope: 'global' or a guild id. */
+  readonly commands = new Map<string, JsonObject[]>();
+  readonly users = new Map<string, DoubleUser>();
+  identifies = 0;
+  resumes = 0;
+
+  private server!: Server;
+  private wss!: WebSocketServer;
+  private port = 0;
+  private seq = 0;
+  private connectionIds = 0;
+  private readonly sessions = new Map<string, Session>();
+  private current: Connection | null = null;
+  private readonly options: Required<DoubleOptions>;
+  private readonly createdAt = new Date().toISOString();
+  private readonly owner: DoubleUser;
+
+  constructor(options: DoubleOptions = {}) {
+    super();
+    this.setMaxListeners(100);
+    this.options = {
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      privilegedIntents: options.privilegedIntents ?? false,
+      ackDeadlineMs: options.ackDeadlineMs ?? 3000,
+      rejectResume: options.rejectResume ?? false,
+    };
+    const botId = snowflake();
+    this.token = botToken(botId);
+    this.botUser = userPayload(botId, 'archivist', { bot: true, verified: true, mfa_enabled: false, discriminator: '4242' });
+    this.owner = this.user('owner', { admin: true });
+    this.application = {
+      id: botId,
+      name: 'archivist',
+      icon: null,
+      description: 'Answers from the team docs, quoted verbatim.',
+      bot_public: false,
+      bot_require_code_grant: false,
+      verify_key: randomBytes(32).toString('hex'),
+      flags: 1 << 19,
+      owner: this.owner.payload,
+      team: null,
+      bot: this.botUser,
+      summary: '',
+      type: null,
+      install_params: null,
+    };
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The value for DISCORD_API_URL (discord.js appends /v10). */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.onHttp(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (socket, req) => this.onSocket(socket, req));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss?.clients ?? []) client.terminate();
+    await new Promise<void>((resolve) => this.wss?.close(() => resolve()) ?? resolve());
+    this.server?.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  // ---------------------------------------------------------------- people and places
+
+  /** A guild member (created on first use). Admins hold the Administrator role. */
+  user(username: string, options: { admin?: boolean } = {}): DoubleUser {
+    const existing = this.users.get(username);
+    if (existing) return existing;
+    const id = snowflake();
+    const created: DoubleUser = { id, username, admin: options.admin ?? false, payload: userPayload(id, username) };
+    this.users.set(username, created);
+    return created;
+  }
+
+  private memberOf(u: DoubleUser): JsonObject {
+    return memberPayload(u.payload, u.admin ? [this.adminRoleId] : [], this.createdAt);
+  }
+
+  private permissionsOf(u: DoubleUser): string {
+    return (u.admin ? ALL_PERMISSIONS : EVERYONE_PERMISSIONS).toString();
+  }
+
+  private botPermissions(): string {
+    return (EVERYONE_PERMISSIONS | (1n << 14n) /* embed links */).toString();
+  }
+
+  private channels(): JsonObject[] {
+    return [textChannel(this.channelId, this.guildId, 'general', 0), textChannel(this.otherChannelId, this.guildId, 'questions', 1)];
+  }
+
+  guildPayload(): JsonObject {
+    const botMember = memberPayload(this.botUser, [this.botRoleId], this.createdAt);
+    return {
+      id: this.guildId,
+      name: 'Archivist Test Server',
+      icon: null,
+      icon_hash: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: this.owner.id,
+      region: 'deprecated',
+      afk_channel_id: null,
+      afk_timeout: 300,
+      widget_enabled: false,
+      widget_channel_id: null,
+      verification_level: 1,
+      default_message_notifications: 1,
+      explicit_content_filter: 2,
+      roles: [
+        role(this.guildId, '@everyone', EVERYONE_PERMISSIONS, 0),
+        role(this.adminRoleId, 'Admin', 1n << 3n, 2, { hoist: true }),
+        role(this.botRoleId, 'archivist', EVERYONE_PERMISSIONS, 1, { managed: true, tags: { bot_id: this.botUser.id } }),
+      ],
+      emojis: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: this.channelId,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      max_presences: null,
+      max_members: 500000,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      preferred_locale: 'en-US',
+      public_updates_channel_id: null,
+      max_video_channel_users: 25,
+      max_stage_video_channel_users: 50,
+      nsfw_level: 0,
+      stickers: [],
+      premium_progress_bar_enabled: false,
+      safety_alerts_channel_id: null,
+      incidents_data: null,
+      hub_type: null,
+      latest_onboarding_question_id: null,
+      joined_at: this.createdAt,
+      large: false,
+      unavailable: false,
+      member_count: this.users.size + 1,
+      voice_states: [],
+      members: [botMember, ...[...this.users.values()].map((u) => this.memberOf(u))],
+      channels: this.channels(),
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      embedded_activities: [],
+      lazy: true,
+      application_command_counts: {},
+      home_header: null,
+      version: Date.now(),
+    };
+  }
+
+  // ---------------------------------------------------------------- waiting and reading
+
+  /** Polls `check` until it returns something truthy; fails after `timeoutMs` with `label`. */
+  async waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 10_000, label = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`discord double: timed out after ${timeoutMs} ms waiting for ${label}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Whether a bot session is identified and connected. */
+  get connected(): boolean {
+    return Boolean(this.current?.session && this.current.socket.readyState === 1);
+  }
+
+  /** Resolves when a session is connected (after IDENTIFY or RESUME); `count` waits for the n-th. */
+  async waitForSession(timeoutMs = 30_000, count = 1): Promise<void> {
+    await this.waitFor(() => this.connected && this.identifies + this.resumes >= count, timeoutMs, `gateway session #${count}`);
+  }
+
+  /** Waits for the interaction's final reply (see InteractionRecord.finalAt). */
+  async waitForFinal(record: InteractionRecord, timeoutMs = 20_000): Promise<InteractionRecord> {
+    return this.waitFor(() => (record.finalAt !== undefined ? record : undefined), timeoutMs, `final reply to interaction ${record.name ?? record.customId}`);
+  }
+
+  async waitForAck(record: InteractionRecord, timeoutMs = 10_000): Promise<InteractionRecord> {
+    return this.waitFor(() => (record.ackAt !== undefined ? record : undefined), timeoutMs, `acknowledgement of ${record.name ?? record.customId}`);
+  }
+
+  /** What the user now sees for an interaction: an ephemeral follow-up if any, else @original. */
+  shown(record: InteractionRecord): JsonObject | undefined {
+    return record.followups.at(-1) ?? record.original;
+  }
+
+  /** Messages the bot posted in a channel (not interaction responses). */
+  channelMessages(channelId = this.channelId): JsonObject[] {
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId && m.author.id === this.botUser.id && !m.interaction_metadata);
+  }
+
+  /** Requests that carried message content (content, embeds or components), with their message body. */
+  contentBodies(): Array<{ path: string; body: any }> {
+    const out: Array<{ path: string; body: any }> = [];
+    for (const request of this.requests) {
+      const body = request.path.endsWith('/callback') ? request.body?.data : request.body;
+      if (body && typeof body === 'object' && ('content' in body || 'embeds' in body || 'components' in body)) out.push({ path: request.path, body });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- injecting
+
+  private nextInteraction(type: number, u: DoubleUser, data: JsonObject, extra: JsonObject = {}, channelId = this.channelId): InteractionRecord {
+    const id = snowflake();
+    const token = interactionToken();
+    const channel = this.channels().find((c) => c.id === channelId) ?? this.channels()[0]!;
+    const payload: JsonObject = {
+      id,
+      application_id: this.application.id,
+      type,
+      data,
+      guild_id: this.guildId,
+      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      channel_id: channel.id,
+      channel: { ...channel, permissions: this.permissionsOf(u) },
+      member: { ...this.memberOf(u), permissions: this.permissionsOf(u) },
+      token,
+      version: 1,
+      app_permissions: this.botPermissions(),
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guildId },
+      context: 0,
+      attachment_size_limit: 10 * 1024 * 1024,
+      ...extra,
+    };
+    const record: InteractionRecord = {
+      id,
+      token,
+      type,
+      userId: u.id,
+      payload,
+      dispatchedAt: 0,
+      callbacks: [],
+      edits: [],
+      followups: [],
+      deleted: false,
+    };
+    this.interactions.set(id, record);
+    return record;
+  }
+
+  private registered(name: string): JsonObject | undefined {
+    return (this.commands.get(this.guildId) ?? []).find((c) => c.name === name) ?? (this.commands.get('global') ?? []).find((c) => c.name === name);
+  }
+
+  private commandOptions(name: string, values: Record<string, unknown>, focused?: string): JsonObject[] {
+    const definition = this.registered(name);
+    return Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([optionName, value]) => {
+        const declared = (definition?.options ?? []).find((o: JsonObject) => o.name === optionName);
+        const type = declared?.type ?? (typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3);
+        const option: JsonObject = { name: optionName, type, value: optionName === focused ? String(value) : value };
+        if (optionName === focused) option.focused = true;
+        return option;
+      });
+  }
+
+  /** Dispatches a slash command as a user types it. Options are coerced to their registered types. */
+  slash(name: string, options: Record<string, unknown> = {}, as: { user?: string; admin?: boolean; channelId?: string } = {}): InteractionRecord {
+    const u = this.user(as.user ?? 'member', { admin: as.admin ?? false });
+    const definition = this.registered(name);
+    const data: JsonObject = { id: definition?.id ?? snowflake(), name, type: 1 };
+    const opts = this.commandOptions(name, options);
+    if (opts.length > 0) data.options = opts;
+    if (definition?.guild_id) data.guild_id = definition.guild_id;
+    const record = this.nextInteraction(2, u, data, {}, as.channelId);
+    record.name = name;
+    this.dispatch('INTERACTION_CREATE', record.payload);
+    record.dispatchedAt = Date.now();
+    return record;
+  }
+
+  /** An autocomplete request while the user types `focused`. */
+  autocomplete(name: string, options: Record<string, unknown>, focused: string, as: { user?: string } = {}): InteractionRecord {
+    const u = this.user(as.user ?? 'member');
+    const definition = this.registered(name);
+    const data: JsonObject = { id: definition?.id ?? snowflake(), name, type: 1, options: this.commandOptions(name, options, focused) };
+    const record = this.nextInteraction(4, u, data);
+    record.name = name;
+    this.dispatch('INTERACTION_CREATE', record.payload);
+    record.dispatchedAt = Date.now();
+    return record;
+  }
+
+  /** A click on a button of `message` (a message the bot sent). */
+  click(message: JsonObject, customId: string, as: { user?: string; admin?: boolean } = {}): InteractionRecord {
+    const buttons = (message.components ?? []).flatMap((row: JsonObject) => row.components ?? []);
+    const button = buttons.find((b: JsonObject) => b.custom_id === customId);
+    if (!button) throw new Error(`discord double: no button ${customId} on message ${message.id}`);
+    if (button.disabled) throw new Error(`discord double: button ${customId} is disabled`);
+    const u = this.user(as.user ?? 'member', { admin: as.admin ?? false });
+    const record = this.nextInteraction(3, u, { custom_id: customId, component_type: 2 }, { message }, message.channel_id);
+    record.customId = customId;
+    this.dispatch('INTERACTION_CREATE', record.payload);
+    record.dispatchedAt = Date.now();
+    return record;
+  }
+
+  /**
+   * A user message in a channel. `content` may contain `{bot}`, replaced by the bot's mention. Discord
+   * withholds content from apps without the Message Content intent unless they are mentioned; so does this.
+   */
+  postMessage(content: string, as: { user?: string; channelId?: string } = {}): JsonObject {
+    const u = this.user(as.user ?? 'member');
+    const text = content.split('{bot}').join(`<@${this.botUser.id}>`);
+    const mentioned = text.includes(`<@${this.botUser.id}>`) || text.includes(`<@!${this.botUser.id}>`);
+    const msg = messagePayload({
+      id: snowflake(),
+      channelId: as.channelId ?? this.channelId,
+      guildId: this.guildId,
+      author: u.payload,
+      content: text,
+      mentions: mentioned ? [{ ...this.botUser, member: memberPayload(this.botUser, [this.botRoleId], this.createdAt) }] : [],
+      mentionEveryone: /@(everyone|here)/.test(text),
+      member: { ...this.memberOf(u), user: undefined },
+    });
+    delete msg.member.user;
+    this.messages.set(msg.id, msg);
+    this.dispatch('MESSAGE_CREATE', msg);
+    return msg;
+  }
+
+  /** Replies the bot posted to a message. */
+  repliesTo(messageId: string): JsonObject[] {
+    return [...this.messages.values()].filter((m) => m.message_reference?.message_id === messageId);
+  }
+
+  // ---------------------------------------------------------------- the connection
+
+  /**
+   * Drops the gateway connection: `terminate` (default) cuts the TCP connection (the client resumes),
+   * `close` sends a close frame with `code` (4000: resume; 1000: new session).
+   */
+  dropConnection(how: { mode?: 'terminate' | 'close'; code?: number } = {}): void {
+    const connection = this.current;
+    if (!connection) throw new Error('discord double: no gateway connection to drop');
+    this.current = null;
+    if (connection.session) connection.session.socket = null;
+    if ((how.mode ?? 'terminate') === 'terminate') connection.socket.terminate();
+    else connection.socket.close(how.code ?? 4000, 'dropped by the test double');
+  }
+
+  /** Sends op 7 RECONNECT: the client should reconnect and resume. */
+  requestReconnect(): void {
+    if (this.current) this.send(this.current, { op: 7, d: null });
+  }
+
+  private send(connection: Connection, payload: { op: number; d: any; s?: number | null; t?: string | null }): void {
+    const frame = { op: payload.op, d: payload.d, s: payload.s ?? null, t: payload.t ?? null };
+    this.frames.push({ at: Date.now(), dir: 'out', ...frame, connection: connection.id });
+    if (connection.socket.readyState === 1) connection.socket.send(JSON.stringify(frame));
+  }
+
+  /** Sends (or buffers, while disconnected, for a RESUME to replay) a dispatch event. */
+  dispatch(t: string, d: any): void {
+    const session = this.current?.session ?? [...this.sessions.values()].at(-1);
+    if (!session) throw new Error(`discord double: no session to dispatch ${t} to`);
+    if (t === 'MESSAGE_CREATE') {
+      const guildMessage = Boolean(d.guild_id);
+      if (guildMessage && !(session.intents & INTENTS.GuildMessages)) return;
+      const ownOrMentioned = d.author?.id === this.botUser.id || (d.mentions ?? []).some((m: JsonObject) => m.id === this.botUser.id);
+      if (!(session.intents & INTENTS.MessageContent) && !ownOrMentioned) {
+        d = { ...d, content: '', embeds: [], attachments: [], components: [] };
+      }
+    }
+    session.seq += 1;
+    const event = { s: session.seq, t, d };
+    session.events.push(event);
+    if (session.events.length > 500) session.events.shift();
+    const connection = this.current;
+    if (connection && connection.session === session && connection.socket.readyState === 1) {
+      this.send(connection, { op: 0, s: event.s, t, d });
+    }
+  }
+
+  private onSocket(socket: WebSocket, req: IncomingMessage): void {
+    const connection: Connection = { id: ++this.connectionIds, socket, session: null, resumed: false, path: req.url ?? '' };
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.searchParams.get('v') !== '10' || url.searchParams.get('encoding') !== 'json') {
+      socket.close(4012, 'Invalid API version or encoding');
+      return;
+    }
+    // One bot connection at a time, like a single shard: a newer connection replaces an older one.
+    if (this.current && this.current.socket !== socket) this.current.socket.terminate();
+    this.current = connection;
+    socket.on('message', (raw) => this.onFrame(connection, raw.toString()));
+    socket.on('close', () => {
+      if (connection.session?.socket === socket) connection.session.socket = null;
+      if (this.current === connection) this.current = null;
+      this.emit('disconnect', connection.id);
+    });
+    socket.on('error', () => undefined);
+    this.send(connection, { op: 10, d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ['["gateway-double",{"micros":0}]'] } });
+  }
+
+  private onFrame(connection: Connection, raw: string): void {
+    let frame: { op: number; d: any };
+    try {
+      frame = JSON.parse(raw) as { op: number; d: any };
+    } catch {
+      connection.socket.close(4002, 'Decode error');
+      return;
+    }
+    const recorded = frame.d && typeof frame.d === 'object' && 'token' in frame.d ? { ...frame.d, token: '[token]' } : frame.d;
+    this.frames.push({ at: Date.now(), dir: 'in', op: frame.op, d: recorded, connection: connection.id });
+    switch (frame.op) {
+      case 1: // heartbeat
+        this.send(connection, { op: 11, d: null });
+        return;
+      case 2:
+        this.identify(connection, frame.d);
+        return;
+      case 6:
+        this.resume(connection, frame.d);
+        return;
+      case 3: // presence update
+      case 4: // voice state
+      case 8: // request guild members
+        if (!connection.session) connection.socket.close(4003, 'Not authenticated');
+        return;
+      default:
+        connection.socket.close(4001, 'Unknown opcode');
+    }
+  }
+
+  private identify(connection: Connection, d: any): void {
+    if (connection.session) {
+      connection.socket.close(4005, 'Already authenticated');
+      return;
+    }
+    if (d?.token !== this.token && d?.token !== `Bot ${this.token}`) {
+      connection.socket.close(4004, 'Authentication failed');
+      return;
+    }
+    const intents = Number(d.intents);
+    if (!Number.isInteger(intents) || intents < 0) {
+      connection.socket.close(4013, 'Invalid intent(s)');
+      return;
+    }
+    if (intents & PRIVILEGED && !this.options.privilegedIntents) {
+      connection.socket.close(4014, 'Disallowed intent(s)');
+      return;
+    }
+    this.identifies += 1;
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, events: [], socket: connection.socket };
+    this.sessions.set(session.id, session);
+    connection.session = session;
+    this.dispatch('READY', {
+      v: 10,
+      user_settings: {},
+      user: this.botUser,
+      guilds: [{ id: this.guildId, unavailable: true }],
+      session_id: session.id,
+      session_type: 'normal',
+      resume_gateway_url: `ws://127.0.0.1:${this.port}/resume`,
+      shard: d.shard ?? [0, 1],
+      application: { id: this.application.id, flags: this.application.flags },
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      geo_ordered_rtc_regions: [],
+      guild_join_requests: [],
+      auth: {},
+      _trace: ['["gateway-double",{"micros":0}]'],
+    });
+    if (intents & INTENTS.Guilds) setTimeout(() => this.dispatch('GUILD_CREATE', this.guildPayload()), 5);
+    this.emit('session', session.id);
+  }
+
+  private resume(connection: Connection, d: any): void {
+    const session = this.sessions.get(String(d?.session_id));
+    if (d?.token !== this.token && d?.token !== `Bot ${this.token}`) {
+      connection.socket.close(4004, 'Authentication failed');
+      return;
+    }
+    if (!session || this.options.rejectResume) {
+      setTimeout(() => this.send(connection, { op: 9, d: false }), 50);
+      return;
+    }
+    this.resumes += 1;
+    connection.session = session;
+    connection.resumed = true;
+    session.socket = connection.socket;
+    const missed = session.events.filter((event) => event.s > Number(d.seq ?? 0));
+    for (const event of missed) this.send(connection, { op: 0, s: event.s, t: event.t, d: event.d });
+    session.seq += 1;
+    this.send(connection, { op: 0, s: session.seq, t: 'RESUMED', d: { _trace: ['["gateway-double",{"micros":0}]'] } });
+    this.emit('session', session.id);
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match = /^\/api\/v(\d+)(\/.*)$/.exec(decodeURIComponent(url.pathname));
+    const path = match ? match[2]! : url.pathname;
+    const auth = req.headers.authorization;
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      at: Date.now(),
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body: parseBody(raw, String(req.headers['content-type'] ?? '')),
+      status: 0,
+      authorized: auth === `Bot ${this.token}`,
+      violations: [],
+    };
+    this.requests.push(record);
+    let status = 200;
+    let payload: unknown = null;
+    try {
+      if (!match || match[1] !== '10') {
+        [status, payload] = [404, { message: '404: Not Found', code: 0 }];
+      } else {
+        [status, payload] = this.route(method, path, record, url);
+      }
+    } catch (error) {
+      [status, payload] = [500, { message: `double error: ${error instanceof Error ? error.message : String(error)}`, code: 0 }];
+    }
+    record.status = status;
+    if (status >= 400) this.violations.push({ at: record.at, what: `${status} ${JSON.stringify(payload)}`, path: `${method} ${path}` });
+    this.emit('request', record);
+    const headers: Record<string, string> = { 'content-type': 'application/json', via: 'discord-double' };
+    if (status === 204) {
+      res.writeHead(204, { via: 'discord-double' });
+      res.end();
+    } else {
+      res.writeHead(status, headers);
+      res.end(JSON.stringify(payload));
+    }
+  }
+
+  private invalid(record: RecordedRequest, problems: string[]): [number, unknown] {
+    record.violations.push(...problems);
+    return [400, { message: 'Invalid Form Body', code: 50035, errors: problems }];
+  }
+
+  private route(method: string, path: string, record: RecordedRequest, url: URL): [number, unknown] {
+    const unauthorized: [number, unknown] = [401, { message: '401: Unauthorized', code: 0 }];
+    const needsAuth = !/^\/(interactions|webhooks)\//.test(path);
+    if (needsAuth && !record.authorized) return unauthorized;
+    let m: RegExpExecArray | null;
+
+    if (method === 'GET' && path === '/gateway/bot') {
+      return [200, { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } }];
+    }
+    if (method === 'GET' && path === '/gateway') return [200, { url: `ws://127.0.0.1:${this.port}/gateway` }];
+    if (method === 'GET' && path === '/users/@me') return [200, this.botUser];
+    if (method === 'GET' && (path === '/applications/@me' || path === '/oauth2/applications/@me')) return [200, this.application];
+
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands(?:\/(\d+))?$/.exec(path))) {
+      const [, appId, guildId, commandId] = m;
+      if (appId !== this.application.id) return [403, { message: 'Missing Access', code: 50001 }];
+      if (guildId && guildId !== this.guildId) return [403, { message: 'Missing Access', code: 50001 }];
+      const scope = guildId ?? 'global';
+      const list = this.commands.get(scope) ?? [];
+      if (method === 'GET' && !commandId) return [200, list];
+      if (method === 'GET' && commandId) {
+        const found = list.find((c) => c.id === commandId);
+        return found ? [200, found] : [404, { message: 'Unknown application command', code: 10063 }];
+      }
+      if (method === 'PUT' && !commandId) {
+        const problems = commandViolations(record.body);
+        if (problems.length > 0) return this.invalid(record, problems);
+        const next = (record.body as JsonObject[]).map((c) => this.storedCommand(c, list, guildId ?? null));
+        this.commands.set(scope, next);
+        this.emit('commands', scope);
+        return [200, next];
+      }
+      if (method === 'POST' && !commandId) {
+        const problems = commandViolations([record.body]);
+        if (problems.length > 0) return this.invalid(record, problems);
+        const stored = this.storedCommand(record.body, list, guildId ?? null);
+        this.commands.set(scope, [...list.filter((c) => c.name !== stored.name), stored]);
+        return [201, stored];
+      }
+      if (method === 'DELETE' && commandId) {
+        this.commands.set(scope, list.filter((c) => c.id !== commandId));
+        return [204, null];
+      }
+    }
+
+    if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
+      return this.callback(m[1]!, m[2]!, record, url);
+    }
+
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path))) {
+      const [, appId, token, messageId] = m;
+      const interaction = [...this.interactions.values()].find((i) => i.token === token);
+      if (appId !== this.application.id || !interaction) return [404, { message: 'Unknown Webhook', code: 10015 }];
+      return this.webhook(method, interaction, messageId ?? null, record);
+    }
+
+    if ((m = /^\/channels\/(\d+)(?:\/(messages|typing))?(?:\/(\d+))?$/.exec(path))) {
+      const [, channelId, what, messageId] = m;
+      if (!this.channels().some((c) => c.id === channelId)) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (!what && method === 'GET') return [200, this.channels().find((c) => c.id === channelId)];
+      if (what === 'typing' && method === 'POST') return [204, null];
+      if (what === 'messages' && method === 'POST' && !messageId) return this.createChannelMessage(channelId!, record);
+      if (what === 'messages' && messageId) {
+        const found = this.messages.get(messageId);
+        if (!found || found.channel_id !== channelId) return [404, { message: 'Unknown Message', code: 10008 }];
+        if (method === 'GET') return [200, found];
+        if (method === 'DELETE') {
+          this.messages.delete(messageId);
+          return [204, null];
+        }
+        if (method === 'PATCH') {
+          const problems = messageViolations(record.body);
+          if (problems.length > 0) return this.invalid(record, problems);
+          this.applyEdit(found, record.body);
+          return [200, found];
+        }
+      }
+    }
+
+    if (method === 'GET' && path === `/guilds/${this.guildId}`) return [200, this.guildPayload()];
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
+      const u = [...this.users.values()].find((x) => x.id === m![2]);
+      return u ? [200, this.memberOf(u)] : [404, { message: 'Unknown Member', code: 10007 }];
+    }
+    return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  private storedCommand(body: JsonObject, previous: JsonObject[], guildId: string | null): JsonObject {
+    const old = previous.find((c) => c.name === body.name);
+    const stored: JsonObject = {
+      id: old?.id ?? snowflake(),
+      application_id: this.application.id,
+      version: snowflake(),
+      default_member_permissions: body.default_member_permissions ?? null,
+      type: body.type ?? 1,
+      name: body.name,
+      name_localizations: body.name_localizations ?? null,
+      description: body.description ?? '',
+      description_localizations: body.description_localizations ?? null,
+      dm_permission: body.dm_permission ?? true,
+      contexts: body.contexts ?? null,
+      integration_types: body.integration_types ?? [0],
+      nsfw: body.nsfw ?? false,
+    };
+    if (guildId) stored.guild_id = guildId;
+    if (Array.isArray(body.options) && body.options.length > 0) stored.options = JSON.parse(JSON.stringify(body.options));
+    return stored;
+  }
+
+  private newMessage(interaction: InteractionRecord, body: JsonObject, flags: number): JsonObject {
+    const msg = messagePayload({
+      id: snowflake(),
+      channelId: interaction.payload.channel_id,
+      guildId: this.guildId,
+      author: this.botUser,
+      content: body.content ?? '',
+      embeds: normalizeEmbeds(body.embeds),
+      components: numberComponents(body.components),
+      flags,
+      type: interaction.type === 2 ? 20 : 19,
+      webhookId: this.application.id,
+      applicationId: this.application.id,
+      interactionMetadata: {
+        id: interaction.id,
+        type: interaction.type,
+        user: [...this.users.values()].find((u) => u.id === interaction.userId)?.payload ?? null,
+        authorizing_integration_owners: { '0': this.guildId },
+        name: interaction.name,
+      },
+    });
+    msg.allowed_mentions = body.allowed_mentions;
+    this.messages.set(msg.id, msg);
+    return msg;
+  }
+
+  private applyEdit(target: JsonObject, body: JsonObject): void {
+    if ('content' in body) target.content = body.content ?? '';
+    if ('embeds' in body) target.embeds = normalizeEmbeds(body.embeds);
+    if ('components' in body) target.components = numberComponents(body.components);
+    if ('allowed_mentions' in body) target.allowed_mentions = body.allowed_mentions;
+    target.flags = (target.flags ?? 0) & ~LOADING;
+    target.edited_timestamp = new Date().toISOString();
+  }
+
+  private callback(id: string, token: string, record: RecordedRequest, url: URL): [number, unknown] {
+    const interaction = this.interactions.get(id);
+    const now = Date.now();
+    const type = Number((record.body as JsonObject)?.type);
+    const data: JsonObject = (record.body as JsonObject)?.data ?? {};
+    if (!interaction || interaction.token !== token) return [404, { message: 'Unknown interaction', code: 10062 }];
+    const entry = { at: now, type, data, status: 0 };
+    interaction.callbacks.push(entry);
+    const result = ((): [number, unknown] => {
+      if (interaction.ackAt !== undefined) return [400, { message: 'Interaction has already been acknowledged.', code: 40060 }];
+      if (now - interaction.dispatchedAt > this.options.ackDeadlineMs) return [404, { message: 'Unknown interaction', code: 10062 }];
+      const allowed: Record<number, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8] };
+      if (!(allowed[interaction.type] ?? []).includes(type)) return this.invalid(record, [`callback type ${type} is not valid for interaction type ${interaction.type}`]);
+      if (type === 8) {
+        const choices: JsonObject[] = Array.isArray(data.choices) ? data.choices : [];
+        const problems: string[] = [];
+        if (choices.length > 25) problems.push(`${choices.length} choices (max 25)`);
+        choices.forEach((c, i) => {
+          if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100) problems.push(`choices[${i}].name must be 1-100 characters`);
+          if (typeof c.value === 'string' && (c.value.length < 1 || c.value.length > 100)) problems.push(`choices[${i}].value must be 1-100 characters`);
+        });
+        if (problems.length > 0) return this.invalid(record, problems);
+        interaction.choices = choices.map((c) => ({ name: c.name, value: c.value }));
+      } else if (type === 4 || type === 7) {
+        const problems = messageViolations(data, { requireSomething: type === 4 });
+        if (problems.length > 0) return this.invalid(record, problems);
+      }
+      interaction.ackAt = now;
+      interaction.ackType = type;
+      if (type === 4) {
+        interaction.original = this.newMessage(interaction, data, (Number(data.flags) || 0) & EPHEMERAL);
+        interaction.finalAt = now;
+      } else if (type === 5) {
+        interaction.original = this.newMessage(interaction, {}, ((Number(data.flags) || 0) & EPHEMERAL) | LOADING);
+      } else if (type === 7) {
+        const target = this.messages.get(interaction.payload.message?.id) ?? interaction.payload.message;
+        this.applyEdit(target, data);
+        interaction.original = target;
+        interaction.finalAt = now;
+      } else if (type === 6) {
+        interaction.original = this.messages.get(interaction.payload.message?.id) ?? interaction.payload.message;
+      } else if (type === 8) {
+        interaction.finalAt = now;
+      }
+      return [204, null];
+    })();
+    entry.status = result[0];
+    this.emit('callback', interaction);
+    if (result[0] === 204 && url.searchParams.get('with_response') === 'true') {
+      return [200, { interaction: { id: interaction.id, type: interaction.type, activity_instance_id: null, response_message_id: interaction.original?.id ?? null, response_message_loading: Boolean(Number(interaction.original?.flags ?? 0) & LOADING), response_message_ephemeral: Boolean(Number(interaction.original?.flags ?? 0) & EPHEMERAL) }, resource: interaction.original ? { type, message: interaction.original } : { type } }];
+    }
+    return result;
+  }
+
+  private webhook(method: string, interaction: InteractionRecord, messageId: string | null, record: RecordedRequest): [number, unknown] {
+    const now = Date.now();
+    if (interaction.ackAt === undefined) return [404, { message: 'Unknown Webhook', code: 10015 }];
+    if (messageId === null) {
+      if (method !== 'POST') return [405, { message: '405: Method Not Allowed', code: 0 }];
+      const problems = messageViolations(record.body, { requireSomething: true });
+      if (problems.length > 0) return this.invalid(record, problems);
+      const msg = this.newMessage(interaction, record.body, (Number(record.body.flags) || 0) & EPHEMERAL);
+      interaction.followups.push(msg);
+      interaction.finalAt ??= now;
+      return [200, msg];
+    }
+    const target =
+      messageId === '@original' ? interaction.original : [interaction.original, ...interaction.followups].find((x) => x?.id === messageId);
+    if (!target || (messageId === '@original' && interaction.deleted)) return [404, { message: 'Unknown Message', code: 10008 }];
+    if (method === 'GET') return [200, target];
+    if (method === 'DELETE') {
+      if (messageId === '@original') interaction.deleted = true;
+      this.messages.delete(target.id);
+      return [204, null];
+    }
+    if (method === 'PATCH') {
+      const problems = messageViolations(record.body);
+      if (problems.length > 0) return this.invalid(record, problems);
+      this.applyEdit(target, record.body);
+      interaction.edits.push({ at: now, body: record.body });
+      if (messageId === '@original') interaction.finalAt ??= now;
+      return [200, target];
+    }
+    return [405, { message: '405: Method Not Allowed', code: 0 }];
+  }
+
+  private createChannelMessage(channelId: string, record: RecordedRequest): [number, unknown] {
+    const body = record.body as JsonObject;
+    const problems = messageViolations(body, { requireSomething: true });
+    if (problems.length > 0) return this.invalid(record, problems);
+    const reference = body.message_reference;
+    if (reference?.message_id && !this.messages.has(reference.message_id) && reference.fail_if_not_exists !== false) {
+      return this.invalid(record, ['message_reference: Unknown message']);
+    }
+    const msg = messagePayload({
+      id: snowflake(),
+      channelId,
+      guildId: this.guildId,
+      author: this.botUser,
+      content: body.content ?? '',
+      embeds: normalizeEmbeds(body.embeds),
+      components: numberComponents(body.components),
+      flags: Number(body.flags) || 0,
+      type: reference ? 19 : 0,
+      reference: reference ? { type: 0, message_id: reference.message_id, channel_id: channelId, guild_id: this.guildId } : null,
+      member: memberPayload(undefined as never, [this.botRoleId], this.createdAt),
+    });
+    delete msg.member.user;
+    msg.allowed_mentions = body.allowed_mentions;
+    this.messages.set(msg.id, msg);
+    // Discord echoes the bot's own messages to it, and a bot must not answer itself.
+    this.dispatch('MESSAGE_CREATE', msg);
+    return [200, msg];
+  }
+}
+
+function parseBody(raw: string, contentType: string): unknown {
+  if (raw === '') return null;
+  if (contentType.includes('application/json')) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  if (contentType.includes('multipart/form-data')) {
+    const json = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
+    if (json) {
+      try {
+        return JSON.parse(json[1]!);
+      } catch {
+        return raw;
+      }
+    }
+  }
+  return raw;
+}
+
+export async function startDiscordDouble(options: DoubleOptions = {}): Promise<DiscordDouble> {
+  return new DiscordDouble(options).start();
+}

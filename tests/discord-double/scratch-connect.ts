@@ -1,0 +1,30 @@
+import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import { startDiscordDouble } from './double.js';
+const double = await startDiscordDouble({ heartbeatIntervalMs: 1000 });
+const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: double.apiUrl } });
+client.on(Events.Debug, (m) => process.env.DEBUG && console.log('debug', m));
+client.on(Events.InteractionCreate, async (i) => {
+  if (i.isChatInputCommand()) { await i.deferReply({ flags: MessageFlags.Ephemeral }); await i.editReply({ content: 'hi ' + i.options.getString('q'), allowedMentions: { parse: [] } }); }
+});
+client.on(Events.MessageCreate, (m) => console.log('message', m.content, m.author.bot));
+const ready = new Promise((r) => client.once(Events.ClientReady, r));
+const t0 = Date.now();
+await client.login(double.token);
+await ready;
+console.log('ready in', Date.now() - t0, 'guilds', client.guilds.cache.size, client.guilds.cache.first()?.channels.cache.size, client.guilds.cache.first()?.roles.cache.size);
+const rec = double.slash('ask', { q: 'hello' });
+await double.waitForFinal(rec);
+console.log('final', rec.ackAt! - rec.dispatchedAt, rec.original?.content, rec.original?.flags);
+double.postMessage('{bot} what?');
+double.dropConnection();
+await new Promise((r) => setTimeout(r, 1500));
+console.log('after drop: connected', double.connected, 'identifies', double.identifies, 'resumes', double.resumes);
+const rec2 = double.slash('ask', { q: 'again' });
+await double.waitForFinal(rec2);
+console.log('final2', rec2.original?.content);
+double.dropConnection({ mode: 'close', code: 1000 });
+await double.waitForSession(20000, 3);
+console.log('after close 1000: identifies', double.identifies, 'resumes', double.resumes);
+console.log('violations', double.violations);
+await client.destroy();
+await double.close();

@@ -1,0 +1,30 @@
+// The seed corpus indexed for real (loader, splitter, HNSW, BM25, search) with a given embedder,
+// shaped as the DigestLibrary that librarySources() reads, without going through openLibrary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DigestLibrary } from '../../src/digest/sources.js';
+import type { Embedder } from '../../src/embed/embedder.js';
+import { buildIndex } from '../../src/index/indexer.js';
+import { search } from '../../src/search/search.js';
+
+export const SEEDS_DIR = path.resolve(import.meta.dirname, '..', '..', 'seeds');
+
+export async function seedLibrary(embedder: Embedder, docsDir = SEEDS_DIR): Promise<DigestLibrary & { cleanup(): void }> {
+  const indexDir = mkdtempSync(path.join(tmpdir(), 'archivist-digest-index-'));
+  const { index } = await buildIndex({ docsDir, indexDir, embedder, hnsw: { m: 16, efConstruction: 200, ef: 128 } });
+  const view = {
+    dense: (vector: Float32Array, k: number) => index.vectorIndex.search(vector, k),
+    lexical: (query: string, k: number) => index.lexicalIndex.search(query, k),
+    passage: (label: number) => index.passagesByLabel.get(label),
+    document: (id: string) => index.documents.get(id),
+    vector: (label: number) => index.vector(label),
+  };
+  return {
+    loaded: index,
+    embedderInUse: embedder,
+    ask: (question, options) => search(view, embedder, question, { k: options?.k ?? 3 }),
+    status: () => ({ ...index.manifest.counts, embedder: embedder.id, dims: embedder.dims, indexedAt: new Date(index.manifest.createdAt) }),
+    cleanup: () => rmSync(indexDir, { recursive: true, force: true }),
+  };
+}
