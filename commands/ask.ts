@@ -27,6 +27,7 @@ export const data = new SlashCommandBuilder()
   .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer'));
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  ctx.library(); // while the index is still loading this throws, and the user is told so before any deferral
   const check = checkQuestion(ctx, interaction.options.getString('question', true), interaction.user.id);
   if (!check.ok) {
     await tellUser(interaction, check.message);

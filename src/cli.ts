@@ -149,7 +149,7 @@ async function indexCommand(values: ReturnType<typeof parse>['values'], config: 
     const status = library.status();
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);
     if (values.watch) {
-      const { watchDocs } = await import('./index/watch.js');
+      const { watchDocs } = await import('./watch.js');
       await watchDocs({ library, docsDir: config.docsDir, log });
     }
     return 0;

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { parseMarkdown } from '../src/corpus/markdown.js';
+import { isoDate } from '../src/corpus/meta.js';
 import type { Document, LoadIssue } from '../src/types.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -163,6 +165,7 @@ describe('mixed fixture folder', () => {
       ['dup', 'dup.md'],
       ['guides/html/page', 'guides/html/page.html'],
       ['guides/setup', 'guides/setup.md'],
+      ['guides/undated', 'guides/undated.md'],
       ['notes', 'notes.txt'],
     ]);
   });
@@ -175,6 +178,7 @@ describe('mixed fixture folder', () => {
       ['guides/empty.md', 'warning'],
       ['guides/evil.md', 'error'],
       ['guides/latin1.txt', 'error'],
+      ['guides/undated.md', 'warning'],
     ]);
     expect(reported).toEqual(issues);
     const message = (p: string) => issues.find((i) => i.path === p)!.message;
@@ -182,6 +186,21 @@ describe('mixed fixture folder', () => {
     expect(message('guides/broken.md')).toMatch(/^not loaded: bad front matter: .*line \d+/);
     expect(message('guides/evil.md')).toContain('JavaScript front matter is not allowed');
     expect(message('guides/latin1.txt')).toContain('not valid UTF-8');
+    expect(message('guides/undated.md')).toBe('front matter date "sometime soon" is not a date; ignored');
+    expect(byId(documents, 'guides/undated').date).toBeUndefined();
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports a file it may not read as an error', async () => {
+    const locked = await mkdtemp(path.join(os.tmpdir(), 'archivist-locked-'));
+    try {
+      await writeFile(path.join(locked, 'ok.md'), 'Readable.\n');
+      await writeFile(path.join(locked, 'secret.md'), 'Unreadable.\n', { mode: 0o000 });
+      const result = await loadCorpus(locked);
+      expect(result.documents.map((d) => d.id)).toEqual(['ok']);
+      expect(result.issues).toEqual([{ path: 'secret.md', level: 'error', message: expect.stringContaining('EACCES') }]);
+    } finally {
+      await rm(locked, { recursive: true, force: true });
+    }
   });
 
   describe('markdown', () => {
@@ -271,6 +290,28 @@ describe('mixed fixture folder', () => {
         ['text', 'After the sections.', 'A loose heading', 'loose-heading'],
       ]);
     });
+  });
+});
+
+describe('key points', () => {
+  it('follows a "Key takeaways" heading too, and stops at the first block that is not a list item', () => {
+    const parsed = parseMarkdown('Intro.\n\n## Key takeaways\n- First point.\n- Second point.\n\nNot a point.\n\n- Nor this.\n');
+    const points = parsed.keyPoints.map((k) => parsed.text.slice(k.start, k.end));
+    expect(points).toEqual(['First point.', 'Second point.']);
+  });
+});
+
+describe('isoDate', () => {
+  it('normalises YAML dates, ISO strings and written-out dates', () => {
+    expect(isoDate(new Date(Date.UTC(2024, 9, 30)))).toBe('2024-10-30');
+    expect(isoDate('2024-11-01')).toBe('2024-11-01');
+    expect(isoDate('2024-11-01T23:30:00+09:00')).toBe('2024-11-01');
+    expect(isoDate('October 30, 2024')).toBe('2024-10-30');
+    expect(isoDate('1 November 2024')).toBe('2024-11-01');
+  });
+
+  it('rejects what is not a date', () => {
+    for (const value of ['2024-02-30', 'soon', '', 2024, null, undefined, new Date(Number.NaN)]) expect(isoDate(value)).toBeUndefined();
   });
 });
 

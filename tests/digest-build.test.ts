@@ -45,6 +45,11 @@ describe('buildDigest over the seed corpus and ten questions', () => {
     expect(isw).toMatchObject({ source: 'Institute for the Study of War', date: '2024-10-30' });
   });
 
+  it('lists at most `documents` documents and counts the rest', async () => {
+    const capped = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'UTC' }, { store: t.store, sources: sources(), options: { documents: 2 } });
+    expect([capped.library.length, capped.libraryNotListed]).toEqual([2, 1]);
+  });
+
   it('central sentences come in reading order', () => {
     for (const entry of digest.library.filter((d) => d.pointsFrom === 'central-sentences')) {
       const text = library.loaded.documents.get(entry.id)!.text;

@@ -8,6 +8,7 @@ const base: Digest = {
   period: { since: '2024-11-01T08:00:00.000Z', until: '2024-11-02T08:00:00.000Z' },
   timezone: 'Europe/Berlin',
   lateFor: null,
+  libraryNotListed: 0,
   library: [
     {
       id: 'isw',
@@ -49,9 +50,9 @@ describe('renderDiscord', () => {
     const message = renderDiscord(base);
     expectWithinLimits(message);
     const [embed] = message.embeds;
-    expect(embed!.title).toBe('📚 Digest for Saturday 2 November 2024');
+    expect(embed!.title).toBe('📚 Digest for Saturday, 2 November 2024');
     expect(embed!.description).toContain('**New and changed in the library**');
-    expect(embed!.description).toContain('**N\\. Korean troops turn up in occupied Ukraine** · Institute for the Study of War · 2024-10-30 · new');
+    expect(embed!.description).toContain('**N. Korean troops turn up in occupied Ukraine** · Institute for the Study of War · 2024-10-30 · new');
     expect(embed!.description).toContain('> “Ukrainian forces recently regained positions near Pokrovsk.” `isw:21`');
     expect(embed!.fields!.map((f) => f.name)).toEqual(['Most asked', 'Not found']);
     expect(embed!.fields![0]!.value).toContain('(asked 3×)');
@@ -76,13 +77,15 @@ describe('renderDiscord', () => {
       mostAsked: Array.from({ length: 5 }, (_, i) => ({ question: words(100, `q${i}w`) + '?', count: 9 - i, quote: { text: words(400, 'quote'), ref: `d:${i}`, title: words(50, 'title') } })),
       notFound: Array.from({ length: 40 }, (_, i) => ({ question: words(40, `nf${i}w`), count: 2, unanswered: 1, downvotes: 1 })),
     };
-    const message = renderDiscord(huge);
+    const message = renderDiscord({ ...huge, libraryNotListed: 500 });
     expectWithinLimits(message);
     const embed = message.embeds[0]!;
-    expect(embed.description).toMatch(/… and \d+ more documents\.$/);
+    const [, hidden] = /… and (\d+) more documents\.$/.exec(embed.description!)!;
+    expect(Number(hidden)).toBe(500 + 60 - (embed.description!.match(/^\*\*Document /gm) ?? []).length);
     expect(embed.fields!.at(-1)!.value).toMatch(/… and \d+ more\.$/);
     // Each quote is cut after a whole word and marked.
     expect(embed.description).toMatch(/p0w\d+…” `doc0:1`/);
+    expect(embed.fields!.filter((f) => f.name !== 'Not found')).toHaveLength(5);
     console.log(`huge digest: embed ${embedLength(embed)} characters, description ${embed.description!.length}, ${embed.fields!.length} fields`);
   });
 
@@ -94,13 +97,15 @@ describe('renderDiscord', () => {
       notFound: [{ question: hostile, count: 1, unanswered: 1, downvotes: 0 }],
     });
     const all = JSON.stringify(message.embeds);
-    expect(all).not.toMatch(/@everyone|<@123>|<@&456>|<#789>|\*\*this\*\*|\[click\]\(/);
+    expect(all).not.toMatch(/@everyone|<@123>|<@&456>|<#789>|(?<!\\)\*\*this|(?<!\\)\[click\]\(/);
     expect(all).toContain('\\\\*\\\\*this\\\\*\\\\*');
     expect(message.allowedMentions).toEqual({ parse: [] });
   });
 
   it('an empty period is one line', () => {
-    const message = renderDiscord({ ...base, library: [], mostAsked: [], notFound: [], figures: { ...base.figures, questions: 0, answered: 0 } });
+    const empty = { ...base, library: [], mostAsked: [], notFound: [], figures: { ...base.figures, questions: 0, answered: 0 } };
+    expect(renderDiscord({ ...empty, libraryNotListed: 1 }).embeds).toHaveLength(1);
+    const message = renderDiscord(empty);
     expect(message.embeds).toEqual([]);
     expect(message.content).toMatch(/^📭 Nothing new since <t:\d+:f>: no documents were added or changed and no questions were asked\.$/);
   });

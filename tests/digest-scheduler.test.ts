@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DigestMessage } from '../src/digest/render-discord.js';
 import { DigestScheduler } from '../src/digest/scheduler.js';
 import type { DigestRun } from '../src/store/digest-runs.js';
@@ -111,6 +111,24 @@ describe('digest scheduler: once per local day', () => {
     h.store.subscriptions.unsubscribe('g1', h.clock.now);
     await h.walk(s, '2024-11-02T10:00:00Z', '2024-11-04T10:00:00Z');
     expect(h.posted.map((p) => p.localDate)).toEqual(['2024-11-02']);
+  });
+});
+
+describe('digest scheduler: croner timing', () => {
+  it('after start(), croner wakes it at the subscription time (fake timers drive Date and setTimeout)', async () => {
+    vi.useFakeTimers({ now: new Date('2024-10-26T23:58:30Z') });
+    cleanups.push(() => vi.useRealTimers());
+    const h = harness();
+    h.subscribe('02:00', 'Europe/Berlin', '2024-10-26T20:00:00Z');
+    const s = h.scheduler();
+    Object.defineProperty(h.clock, 'now', { get: () => new Date() });
+    expect((await s.start()).map((o) => o.result)).toEqual(['not-due']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.posted).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000); // 02:00 CEST on the night the clocks go back
+    expect(h.posted.map((p) => [p.localDate, p.at])).toEqual([['2024-10-27', '2024-10-27T00:00:00.000Z']]);
+    await vi.advanceTimersByTimeAsync(3 * 3600_000); // 02:00 again, now CET: not a second digest
+    expect(h.posted).toHaveLength(1);
   });
 });
 

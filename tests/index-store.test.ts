@@ -178,6 +178,7 @@ describe('rebuilding an unusable index', () => {
   const damages: Array<[string, (dir: string) => Promise<void>, RegExp]> = [
     ['missing CURRENT', async () => fs.rm(path.join(indexDir, 'CURRENT')), /no index/],
     ['corrupt passages.json', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '[{"label": 0, "docId'), /passages\.json is unreadable/],
+    ['passages.json that is not a list', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '{}'), /passages\.json is unreadable/],
     ['corrupt manifest.json', async (gen) => fs.writeFile(path.join(gen, 'manifest.json'), '{ not json'), /manifest\.json is unreadable/],
     ['truncated vectors.hnsw', async (gen) => fs.truncate(path.join(gen, 'vectors.hnsw'), 100), /vectors\.hnsw is unreadable/],
     ['truncated vectors.f32', async (gen) => fs.truncate(path.join(gen, 'vectors.f32'), 10), /vectors\.f32 is unreadable/],

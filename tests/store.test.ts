@@ -69,7 +69,12 @@ describe('store: question log', () => {
       [a, 1, true],
       [b, 1, false],
     ]);
-    expect(all[0]!.refs).toEqual(['doc-a:3', 'doc-b:1']);
+    expect(store.db.prepare('SELECT user_id, refs, scores, latency_ms FROM questions WHERE id = ?').get(a)).toEqual({
+      user_id: 'u1',
+      refs: '["doc-a:3","doc-b:1"]',
+      scores: '[0.81,0.64]',
+      latency_ms: 42,
+    });
     expect(log.between(...period, 'g2').map((q) => q.id)).toEqual([b]);
   });
 

@@ -10,9 +10,39 @@ export function neutralizeMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:|id:)/g, `<${ZWSP}`);
 }
 
-/** Text shown as-is in Discord: markdown escaped (including headings, lists, links, quotes) and mentions broken. */
+/**
+ * Escapes the `*` and `_` that escapeMarkdown left alone, outside URLs: any not already escaped (an odd
+ * run of backslashes before it). One linear pass.
+ */
+function escapeStarsAndUnderscores(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const url of text.matchAll(/https?:\/\/[^\s<>]+/g)) {
+    out += escapeLoose(text.slice(last, url.index)) + url[0];
+    last = url.index + url[0].length;
+  }
+  return out + escapeLoose(text.slice(last));
+}
+
+function escapeLoose(text: string): string {
+  let out = '';
+  let backslashes = 0;
+  for (const ch of text) {
+    if ((ch === '*' || ch === '_') && backslashes % 2 === 0) out += '\\';
+    backslashes = ch === '\\' ? backslashes + 1 : 0;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * Text shown as-is in Discord: markdown escaped (including headings, lists, links, quotes) and mentions
+ * broken. escapeMarkdown's italic rule uses unbounded lookbehinds (about 0.4 s on a 10,000-character
+ * line), so italics are escaped by a linear pass instead: every `*` and `_` outside URLs.
+ */
 export function escapeText(text: string): string {
-  let out = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+  let out = escapeMarkdown(text, { italic: false, heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+  out = escapeStarsAndUnderscores(out);
   out = out.replace(/^([ \t]*)(>|-#)/gm, '$1\\$2');
   return neutralizeMentions(out);
 }

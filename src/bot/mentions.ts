@@ -37,6 +37,7 @@ export async function handleMention(message: Message, ctx: CommandContext): Prom
       await reply({ content: safeContent(MENTION_HELP) });
       return;
     }
+    ctx.library(); // throws while the index is still loading
     const check = checkQuestion(ctx, question, message.author.id);
     if (!check.ok) {
       await reply({ content: safeContent(check.message) });

@@ -20,8 +20,8 @@ export interface RunBotOptions {
   log: Logger;
   /** Where questions and 👍/👎 go; an in-memory log when absent. */
   questionLog?: QuestionLog;
-  /** An already opened library (tests, embedding); else `openLibrary` from src/library.ts. */
-  library?: LibraryApi;
+  /** A library, or one being opened (tests, embedding); else `openLibrary` from src/library.ts. */
+  library?: LibraryApi | Promise<LibraryApi>;
   /** Environment for the Discord settings (DISCORD_API_URL, DISCORD_GUILD_ID, RATE_LIMIT_*). */
   env?: NodeJS.ProcessEnv;
   commandsDir?: ReturnType<typeof defaultCommandsDir>;
@@ -62,7 +62,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     ...(bot.apiUrl ? { rest: { api: bot.apiUrl } } : {}),
   });
 
-  let library: LibraryApi | null = options.library ?? null;
+  let library: LibraryApi | null = null;
   const ctx: CommandContext = {
     client,
     config,
@@ -110,7 +110,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
       const drained = await inFlight.drain(bot.shutdownGraceMs);
       if (!drained) log.warn('some replies did not finish before the shutdown deadline', { left: inFlight.size });
       await client.destroy().catch((error: unknown) => log.warn('closing the gateway failed', describeError(error)));
-      await loading.catch(() => undefined);
+      // A library still being built is not waited for long: it is closed when it finishes.
+      await Promise.race([loading.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await library?.close().catch((error: unknown) => log.warn('closing the library failed', describeError(error)));
       const closable = questionLog as QuestionLog & { close?: () => unknown };
       if (typeof closable.close === 'function') {
@@ -126,20 +127,17 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   };
 
   // The index loads while the gateway connects; until it is ready, commands say so.
-  const loading: Promise<void> = library
-    ? Promise.resolve()
-    : (async () => {
-        const { openLibrary } = await import('../library.js');
-        const started = Date.now();
-        const opened = await openLibrary({ config, log });
-        if (stopping) {
-          await opened.close();
-          return;
-        }
-        library = opened;
-        const status = opened.status();
-        log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
-      })();
+  const loading: Promise<void> = (async () => {
+    const started = Date.now();
+    const opened = options.library ? await options.library : await (await import('../library.js')).openLibrary({ config, log });
+    if (stopping) {
+      await opened.close();
+      return;
+    }
+    library = opened;
+    const status = opened.status();
+    log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
+  })();
 
   if (options.processHandlers ?? true) installProcessHandlers(log, stop);
 

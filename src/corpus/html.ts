@@ -20,7 +20,7 @@ const SKIP_TAGS = new Set([
 ]);
 const SKIP_CLASSES = new Set(['sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs']);
 const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
-/** Elements whose start and end end the running paragraph; anything else is inline. */
+/** Elements that start and end a paragraph of their own; any other tag is inline. */
 const BLOCK_TAGS = new Set([
   'p', 'div', 'section', 'article', 'main', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody',
   'tfoot', 'caption', 'figure', 'figcaption', 'hr', 'details', 'summary', 'address', 'fieldset', 'center',
@@ -194,14 +194,14 @@ function skipped(el: Element): boolean {
 
 /** Visible text of an element on one line: headings, signatures, table cells. */
 function inlineText(el: Element): string {
-  return collapse(textContent(el)).replaceAll('\n', ' ');
+  return collapse(textContent(el));
 }
 
 /** Raw text of an element, skipping the same chrome as the page walk (permalink markers and so on). */
 function textContent(node: AnyNode): string {
   if (node.type === 'text') return node.data;
   if (!isElement(node) || skipped(node)) return '';
-  if (node.name === 'br') return '\n';
+  if (node.name === 'br') return '\n'; // Kept in code; collapsed to a space everywhere else.
   let out = '';
   for (const child of node.children) out += textContent(child);
   return out;

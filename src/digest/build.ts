@@ -15,6 +15,8 @@ export interface DigestRequest {
 }
 
 export interface DigestOptions {
+  /** Documents listed; bounds the embedding work when an index build adds a whole corpus at once. */
+  documents: number;
   pointsPerDocument: number;
   mostAsked: number;
   notFound: number;
@@ -22,14 +24,14 @@ export interface DigestOptions {
   duplicateSimilarity: number;
 }
 
-export const DEFAULT_DIGEST_OPTIONS: DigestOptions = { pointsPerDocument: 3, mostAsked: 5, notFound: 10, duplicateSimilarity: 0.9 };
+export const DEFAULT_DIGEST_OPTIONS: DigestOptions = { documents: 20, pointsPerDocument: 3, mostAsked: 5, notFound: 10, duplicateSimilarity: 0.9 };
 
 /** Without a delivered digest to continue from, a digest covers the last day. */
 const DEFAULT_PERIOD_MS = 24 * 60 * 60 * 1000;
 
-/** Where the next digest starts: the end of the last delivered one (of the subscription, or any), else a day back. */
-export function pendingSince(store: Store, until: Date, subscriptionId?: number): Date {
-  return store.digestRuns.lastCovered(subscriptionId) ?? new Date(until.getTime() - DEFAULT_PERIOD_MS);
+/** Where the next digest starts: where the last delivered one ended, else a day before `until`. */
+export function pendingSince(lastCovered: Date | null, until: Date): Date {
+  return lastCovered ?? new Date(until.getTime() - DEFAULT_PERIOD_MS);
 }
 
 /** Gathers the period's library changes and questions into a Digest. */
@@ -41,9 +43,14 @@ export async function buildDigest(
   const options = { ...DEFAULT_DIGEST_OPTIONS, ...deps.options };
 
   const library: DigestDocumentEntry[] = [];
+  let libraryNotListed = 0;
   for (const change of store.documentVersions.changesBetween(request.since, request.until)) {
     const doc = sources.document(change.docId);
     if (!doc) continue; // removed again since
+    if (library.length >= options.documents) {
+      libraryNotListed++;
+      continue;
+    }
     const { from, points } = await keyPointsOf(doc, sources.embed, options.pointsPerDocument);
     const { id, title, source, date, url } = doc;
     library.push({ id, title, source, date, url, change: change.kind, pointsFrom: from, points });
@@ -74,6 +81,7 @@ export async function buildDigest(
     timezone: request.timezone,
     lateFor: request.lateFor ? request.lateFor.toISOString() : null,
     library,
+    libraryNotListed,
     mostAsked,
     notFound,
     figures: { questions: questions.length, answered: questions.filter((q) => q.answered).length, ...sources.counts() },

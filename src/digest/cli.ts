@@ -18,7 +18,7 @@ export interface DigestCliDeps {
  */
 export async function runDigestCli(args: { since?: string; json?: boolean }, deps: DigestCliDeps): Promise<number> {
   const until = (deps.now ?? (() => new Date()))();
-  const since = args.since === undefined ? pendingSince(deps.store, until) : new Date(args.since);
+  const since = args.since === undefined ? pendingSince(deps.store.digestRuns.lastCovered(), until) : new Date(args.since);
   if (Number.isNaN(since.getTime())) throw new Error(`--since must be an ISO date or time (got "${args.since}")`);
   const digest = await buildDigest({ since, until, timezone: deps.timezone }, { store: deps.store, sources: deps.sources });
   (deps.write ?? ((text) => process.stdout.write(text)))(args.json ? renderJson(digest) : renderText(digest));

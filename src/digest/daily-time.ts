@@ -1,4 +1,4 @@
-import { Cron, type CronOptions } from 'croner';
+import { Cron } from 'croner';
 
 /** A subscription's schedule: a local time of day in an IANA time zone. */
 export interface DailyTime {
@@ -38,9 +38,9 @@ export function localDate(at: Date, timezone: string): string {
  * croner does the calendar work: a time skipped by a spring-forward DST change runs at the first
  * valid time after the gap, and a time repeated by a fall-back change runs once.
  */
-export function cronFor(schedule: DailyTime, options: CronOptions = {}): Cron {
+function cronFor(schedule: DailyTime): Cron {
   const [hour, minute] = schedule.time.split(':').map(Number);
-  return new Cron(`${minute} ${hour} * * *`, { ...options, timezone: schedule.timezone });
+  return new Cron(`${minute} ${hour} * * *`, { timezone: schedule.timezone });
 }
 
 /** The latest occurrence at or before `now`. */

@@ -42,7 +42,10 @@ export interface Digest {
   timezone: string;
   /** Set when the digest is a catch-up posted after its scheduled time. */
   lateFor: string | null;
+  /** Newest first. */
   library: DigestDocumentEntry[];
+  /** Documents new or changed in the period beyond those listed (a first index can add thousands). */
+  libraryNotListed: number;
   mostAsked: AskedQuestion[];
   notFound: NotFoundQuestion[];
   figures: { questions: number; answered: number; documents: number; passages: number };
@@ -50,5 +53,5 @@ export interface Digest {
 
 /** Nothing happened in the period: no document came or changed and nobody asked anything. */
 export function isEmptyDigest(digest: Digest): boolean {
-  return digest.library.length === 0 && digest.figures.questions === 0;
+  return digest.library.length === 0 && digest.libraryNotListed === 0 && digest.figures.questions === 0;
 }

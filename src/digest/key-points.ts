@@ -6,7 +6,7 @@ import { centroid, dot } from './vectors.js';
 /** Sentences shorter than this are headings, datelines or fragments rather than points. */
 const MIN_POINT_CHARS = 40;
 /** Bounds the embedding work on a very long document; its opening carries its main points anyway. */
-const MAX_CANDIDATES = 300;
+const MAX_CANDIDATES = 150;
 
 /**
  * A document's points for the digest, extractive and verbatim: its "Key Takeaways" items when it

@@ -12,9 +12,16 @@ export interface DigestMessage {
   allowedMentions: MessageMentionOptions;
 }
 
-/** Quotes and questions are cut shorter than Discord allows so that several fit in one message. */
-const QUOTE_CHARS = 300;
-const QUESTION_CHARS = 200;
+/**
+ * Shares of the 6,000 characters, so that every section shows even in a busy period: five most
+ * asked fields (about 400 each) and "not found" (600) leave the library section about 3,300.
+ */
+const POINT_CHARS = 300;
+const TITLE_CHARS = 150;
+const FIELD_QUESTION_CHARS = 120;
+const FIELD_QUOTE_CHARS = 200;
+const FIELD_TITLE_CHARS = 60;
+const NOT_FOUND_CHARS = 600;
 const COLOUR = 0x5865f2;
 /** A field name Discord accepts but shows as nothing. */
 const BLANK = '\u200b';
@@ -53,42 +60,49 @@ function libraryText(digest: Digest, budget: number): string {
   const lines = [`*Since ${when(digest.period.since)}*`];
   if (digest.lateFor) lines.push(`⏰ *Late: due ${when(digest.lateFor)}, posted once the bot was back.*`);
   lines.push('', `**${SECTION.library}**`);
-  if (digest.library.length === 0) lines.push('No documents were added or changed.');
-  return fitEntries(lines.join('\n'), digest.library.map(documentText), budget, '\n\n', (n) => `… and ${plural(n, 'more document')}.`);
+  if (digest.library.length + digest.libraryNotListed === 0) lines.push('No documents were added or changed.');
+  const more = (n: number) => `… and ${plural(n, 'more document')}.`;
+  return fitEntries(lines.join('\n'), digest.library.map(documentText), budget, '\n\n', more, digest.libraryNotListed);
 }
 
 function documentText(entry: DigestDocumentEntry): string {
   const meta = documentMeta(entry);
-  const head = `**${shown(entry.title, LIMITS.embedTitle)}**${meta ? ` · ${shown(meta, LIMITS.embedTitle)}` : ''}`;
-  return [head, ...entry.points.map((p) => `> “${shown(p.text, QUOTE_CHARS)}” ${inlineCode(p.ref)}`)].join('\n');
+  const head = `**${shown(entry.title, TITLE_CHARS)}**${meta ? ` · ${shown(meta, TITLE_CHARS)}` : ''}`;
+  return [head, ...entry.points.map((p) => `> “${shown(p.text, POINT_CHARS)}” ${inlineCode(p.ref)}`)].join('\n');
 }
 
-/** One field per question, so each quote has its own 1,024 characters; only the first carries the heading. */
+/** One field per question, so that each reads as its own block; only the first carries the heading. */
 function mostAskedFields(digest: Digest): APIEmbedField[] {
   return digest.mostAsked.map((q, i) => ({
     name: i === 0 ? SECTION.mostAsked : BLANK,
     value: [
-      `**${shown(q.question, QUESTION_CHARS)}**${askedTimes(q.count)}`,
-      `> “${shown(q.quote.text, QUOTE_CHARS)}”`,
-      `${shown(q.quote.title, QUESTION_CHARS)} ${inlineCode(q.quote.ref)}`,
+      `**${shown(q.question, FIELD_QUESTION_CHARS)}**${askedTimes(q.count)}`,
+      `> “${shown(q.quote.text, FIELD_QUOTE_CHARS)}”`,
+      `${shown(q.quote.title, FIELD_TITLE_CHARS)} ${inlineCode(q.quote.ref)}`,
     ].join('\n'),
   }));
 }
 
 function notFoundField(digest: Digest): APIEmbedField[] {
   if (digest.notFound.length === 0) return [];
-  const lines = digest.notFound.map((q) => `• ${shown(q.question, QUESTION_CHARS)}${askedTimes(q.count)}: ${missReason(q)}`);
-  return [{ name: SECTION.notFound, value: fitEntries('', lines, LIMITS.fieldValue, '\n', (n) => `… and ${n} more.`) }];
+  const lines = digest.notFound.map((q) => `• ${shown(q.question, FIELD_QUESTION_CHARS)}${askedTimes(q.count)}: ${missReason(q)}`);
+  return [{ name: SECTION.notFound, value: fitEntries('', lines, NOT_FOUND_CHARS, '\n', (n) => `… and ${n} more.`) }];
 }
 
-/** The head and as many whole entries as fit in `budget`, then a line saying how many were left out. */
-function fitEntries(head: string, entries: string[], budget: number, separator: string, more: (n: number) => string): string {
+/**
+ * The head and as many whole entries as fit in `budget`, then a line saying how many were left out
+ * (those that did not fit plus `notListed`, left out before rendering).
+ */
+function fitEntries(head: string, entries: string[], budget: number, separator: string, more: (n: number) => string, notListed = 0): string {
   let text = head;
-  for (const [i, entry] of entries.entries()) {
+  let listed = 0;
+  for (const entry of entries) {
     const next = text ? `${text}${separator}${entry}` : entry;
-    const left = entries.length - i - 1;
-    if (next.length + (left > 0 ? more(left).length + 1 : 0) > budget) return `${text}\n${more(entries.length - i)}`.trim();
+    const hidden = entries.length - listed - 1 + notListed;
+    if (next.length + (hidden > 0 ? more(hidden).length + 1 : 0) > budget) break;
     text = next;
+    listed++;
   }
-  return text;
+  const hidden = entries.length - listed + notListed;
+  return hidden > 0 ? `${text}\n${more(hidden)}`.trim() : text;
 }

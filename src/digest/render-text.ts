@@ -1,5 +1,5 @@
 import { isEmptyDigest, type Digest } from './digest.js';
-import { askedTimes, dateTime as at, documentMeta, figuresLine, missReason, SECTION } from './wording.js';
+import { askedTimes, dateTime as at, documentMeta, figuresLine, missReason, plural, SECTION } from './wording.js';
 
 /** The digest for a terminal: the same content as the Discord message, without its length limits. */
 export function renderText(digest: Digest): string {
@@ -10,12 +10,13 @@ export function renderText(digest: Digest): string {
   const out = [`Digest, ${span}`];
   if (digest.lateFor) out.push(`Late: due ${at(digest.lateFor, timezone)}, posted once the bot was back.`);
   out.push('', SECTION.library);
-  if (digest.library.length === 0) out.push('  No documents were added or changed.');
+  if (digest.library.length + digest.libraryNotListed === 0) out.push('  No documents were added or changed.');
   for (const entry of digest.library) {
     const meta = documentMeta(entry);
     out.push(`  ${entry.title}${meta ? ` — ${meta}` : ''}`);
     for (const point of entry.points) out.push(`    • “${point.text}” [${point.ref}]`);
   }
+  if (digest.libraryNotListed > 0) out.push(`  … and ${plural(digest.libraryNotListed, 'more document')}.`);
   if (digest.mostAsked.length > 0) {
     out.push('', SECTION.mostAsked);
     for (const q of digest.mostAsked) out.push(`  ${q.question}${askedTimes(q.count)}`, `    “${q.quote.text}” — ${q.quote.title} [${q.quote.ref}]`);

@@ -1,9 +1,9 @@
-import type { Cron } from 'croner';
+import { Cron } from 'croner';
 import type { Logger } from '../log.js';
 import type { DigestRun } from '../store/digest-runs.js';
 import type { Store } from '../store/store.js';
 import type { Subscription } from '../store/subscriptions.js';
-import { cronFor, lastSlot } from './daily-time.js';
+import { lastSlot } from './daily-time.js';
 import type { DigestMessage } from './render-discord.js';
 
 export interface SchedulerDeps {
@@ -17,19 +17,23 @@ export interface SchedulerDeps {
   lateAfterMs?: number;
 }
 
-export type RunOutcome =
-  | { subscriptionId: number; result: 'not-due' | 'already-claimed' }
-  | { subscriptionId: number; result: 'posted' | 'skipped' | 'failed'; run: DigestRun };
+export interface RunOutcome {
+  subscriptionId: number;
+  result: 'not-due' | 'already-claimed' | 'posted' | 'skipped' | 'failed';
+}
 
 const DEFAULT_LATE_AFTER_MS = 10 * 60_000;
 
 /**
- * Posts each subscription's digest once per local day. croner only says when to look; whether a
- * day's digest is owed is decided by claiming its (subscription, local date) row in the database,
- * so restarts, catch-ups and several processes on one database file cannot post it twice.
+ * Posts each subscription's digest once per local day. Every minute (subscription times are whole
+ * minutes) it asks croner for each subscription's latest scheduled time in its zone, DST included;
+ * whether that day's digest is still owed is decided by claiming its (subscription, local date) row
+ * in the database, so restarts, catch-ups and several processes on one file cannot post it twice.
+ * Looking every minute, rather than timing each subscription, also retries a claim that met a
+ * locked database and catches up after the machine slept, without rescheduling on subscribe.
  */
 export class DigestScheduler {
-  private readonly jobs: Cron[] = [];
+  private job: Cron | null = null;
   private readonly now: () => Date;
   private readonly lateAfterMs: number;
 
@@ -40,26 +44,17 @@ export class DigestScheduler {
 
   /** Catches up on a day missed while the bot was down (once, however many days), then keeps time. */
   async start(): Promise<RunOutcome[]> {
-    this.reschedule();
+    // unref: the scheduler never keeps the process alive; protect: a slow run is not overlapped.
+    const options = { unref: true, protect: true, catch: (error: unknown) => this.deps.log.error('digest: scheduled run failed', { error }) };
+    this.job ??= new Cron('* * * * *', options, async () => {
+      await this.runDue();
+    });
     return this.runDue();
   }
 
-  /** Re-reads the subscriptions after one is added, changed or ended. */
-  reschedule(): void {
-    this.stopJobs();
-    for (const subscription of this.deps.store.subscriptions.active()) {
-      // unref: a pending digest never keeps the process alive; protect: no overlap with a slow run.
-      const job = cronFor(subscription, {
-        unref: true,
-        protect: true,
-        catch: (error) => this.deps.log.error('digest: scheduled run failed', { error, subscriptionId: subscription.id }),
-      });
-      this.jobs.push(job.schedule(() => this.runOne(subscription.id)));
-    }
-  }
-
   stop(): void {
-    this.stopJobs();
+    this.job?.stop();
+    this.job = null;
   }
 
   /** Runs every subscription whose latest scheduled time has passed and is not yet claimed. */
@@ -67,12 +62,6 @@ export class DigestScheduler {
     const outcomes: RunOutcome[] = [];
     for (const subscription of this.deps.store.subscriptions.active()) outcomes.push(await this.run(subscription));
     return outcomes;
-  }
-
-  private async runOne(subscriptionId: number): Promise<void> {
-    // Read afresh: the subscription may have moved channel since the job was scheduled.
-    const subscription = this.deps.store.subscriptions.active().find((s) => s.id === subscriptionId);
-    if (subscription) await this.run(subscription);
   }
 
   private async run(subscription: Subscription): Promise<RunOutcome> {
@@ -83,6 +72,8 @@ export class DigestScheduler {
       const now = this.now();
       const slot = lastSlot(subscription, now);
       if (!slot || slot.scheduledFor < subscription.scheduleFrom) return { subscriptionId, result: 'not-due' };
+      // Checked with a read first: a claim is a write, and writes are what could hold up a logged question.
+      if (store.digestRuns.exists(subscriptionId, slot.localDate)) return { subscriptionId, result: 'already-claimed' };
       const late = now.getTime() - slot.scheduledFor.getTime() > this.lateAfterMs;
       run = store.digestRuns.claim(subscription, { ...slot, late }, now);
     } catch (error) {
@@ -110,10 +101,6 @@ export class DigestScheduler {
       // The row stays "claimed": the day is not retried, which is the safe side of "exactly once".
       runLog.error('digest: could not record the outcome of a run', { error: failure });
     }
-    return { subscriptionId, result, run: { ...run, state: result, error } };
-  }
-
-  private stopJobs(): void {
-    for (const job of this.jobs.splice(0)) job.stop();
+    return { subscriptionId, result };
   }
 }

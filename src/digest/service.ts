@@ -48,23 +48,18 @@ export class DigestService {
   }
 
   subscribe(input: SubscriptionInput): Subscription {
-    const subscription = this.deps.store.subscriptions.subscribe(input, this.now());
-    this.scheduler.reschedule();
-    return subscription;
+    return this.deps.store.subscriptions.subscribe(input, this.now());
   }
 
   unsubscribe(guildId: string): boolean {
-    const ended = this.deps.store.subscriptions.unsubscribe(guildId, this.now());
-    if (ended) this.scheduler.reschedule();
-    return ended;
+    return this.deps.store.subscriptions.unsubscribe(guildId, this.now());
   }
 
   /** The guild's digest as it would read now: from where its last delivered digest ended. */
   async pending(guildId: string): Promise<Digest> {
     const subscription = this.subscription(guildId);
     const until = this.now();
-    // A guild without a subscription has no delivered digest to continue from: -1 matches none.
-    const since = pendingSince(this.deps.store, until, subscription?.id ?? -1);
+    const since = pendingSince(subscription && this.deps.store.digestRuns.lastCovered(subscription.id), until);
     return this.build({ since, until, guildId, timezone: subscription?.timezone ?? this.deps.settings.timezone });
   }
 

@@ -9,6 +9,12 @@ type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 const encoder = new TextEncoder();
 
+/**
+ * An encoded message as a list of byte chunks: nesting only prepends a header, so the large
+ * weight tensors are copied once, when `model` joins everything.
+ */
+type Chunks = Uint8Array[];
+
 function varint(value: number | bigint): number[] {
   // Negative int64 values are written as their 64-bit two's complement (10 bytes).
   let v = BigInt.asUintN(64, BigInt(value));
@@ -21,31 +27,25 @@ function varint(value: number | bigint): number[] {
   return out;
 }
 
-const key = (field: number, wire: number) => varint((field << 3) | wire);
+const header = (field: number, wire: number, ...rest: number[]) => Uint8Array.from([...varint((field << 3) | wire), ...rest]);
+const size = (chunks: Chunks) => chunks.reduce((n, c) => n + c.length, 0);
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-const int = (field: number, value: number | bigint) => Uint8Array.from([...key(field, 0), ...varint(value)]);
-const bytes = (field: number, data: Uint8Array) => concat([Uint8Array.from([...key(field, 2), ...varint(data.length)]), data]);
-const str = (field: number, text: string) => bytes(field, encoder.encode(text));
-const msg = (field: number, parts: Uint8Array[]) => bytes(field, concat(parts));
-const float32 = (field: number, value: number) => {
+const int = (field: number, value: number | bigint): Chunks => [header(field, 0, ...varint(value))];
+const bytes = (field: number, data: Uint8Array): Chunks => [header(field, 2, ...varint(data.length)), data];
+const str = (field: number, text: string): Chunks => bytes(field, encoder.encode(text));
+const msg = (field: number, parts: Chunks[]): Chunks => {
+  const body = parts.flat();
+  return [header(field, 2, ...varint(size(body))), ...body];
+};
+const float32 = (field: number, value: number): Chunks => {
   const body = new Uint8Array(4);
   new DataView(body.buffer).setFloat32(0, value, true);
-  return concat([Uint8Array.from(key(field, 5)), body]);
+  return [header(field, 5), body];
 };
 
 export type Attribute = number | number[] | string | { float: number };
 
-function attribute(name: string, value: Attribute): Uint8Array {
+function attribute(name: string, value: Attribute): Chunks {
   // AttributeProto: name=1, f=2, i=3, s=4, ints=8, type=20 (FLOAT=1, INT=2, STRING=3, INTS=7).
   if (typeof value === 'string') return msg(5, [str(1, name), str(4, value), int(20, 3)]);
   if (Array.isArray(value)) return msg(5, [str(1, name), ...value.map((v) => int(8, v)), int(20, 7)]);
@@ -53,52 +53,55 @@ function attribute(name: string, value: Attribute): Uint8Array {
   return msg(5, [str(1, name), float32(2, value.float), int(20, 1)]);
 }
 
+/** An encoded NodeProto, TensorProto or ValueInfoProto, ready to place in a `Graph`. */
+export type Part = Chunks;
+
 /** NodeProto: input=1, output=2, name=3, op_type=4, attribute=5, domain=7. */
-export function node(
-  opType: string,
-  inputs: string[],
-  outputs: string[],
-  attributes: Record<string, Attribute> = {},
-  domain = '',
-): Uint8Array {
-  return concat([
-    ...inputs.map((i) => str(1, i)),
-    ...outputs.map((o) => str(2, o)),
-    str(3, outputs[0] ?? opType),
-    str(4, opType),
-    ...Object.entries(attributes).map(([n, v]) => attribute(n, v)),
-    ...(domain ? [str(7, domain)] : []),
-  ]);
+export function node(opType: string, inputs: string[], outputs: string[], attributes: Record<string, Attribute> = {}): Part {
+  return [
+    ...inputs.flatMap((i) => str(1, i)),
+    ...outputs.flatMap((o) => str(2, o)),
+    ...str(3, outputs[0] ?? opType),
+    ...str(4, opType),
+    ...Object.entries(attributes).flatMap(([n, v]) => attribute(n, v)),
+  ];
 }
 
 /** TensorProto: dims=1, data_type=2, name=8, raw_data=9 (little-endian, as ONNX requires). */
-export function tensor(name: string, dims: number[], type: DataTypeCode, data: Float32Array | Int32Array | BigInt64Array): Uint8Array {
+export function tensor(name: string, dims: number[], type: DataTypeCode, data: Float32Array | Int32Array | BigInt64Array): Part {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return concat([...dims.map((d) => int(1, d)), int(2, type), str(8, name), bytes(9, raw)]);
+  return [...dims.flatMap((d) => int(1, d)), ...int(2, type), ...str(8, name), ...bytes(9, raw)];
 }
 
 /** ValueInfoProto for a graph input or output; a string dimension is symbolic (e.g. "batch"). */
-export function valueInfo(name: string, type: DataTypeCode, dims: (number | string)[]): Uint8Array {
+export function valueInfo(name: string, type: DataTypeCode, dims: (number | string)[]): Part {
   const dimensions = dims.map((d) => msg(1, [typeof d === 'number' ? int(1, d) : str(2, d)]));
   const tensorType = msg(1, [int(1, type), msg(2, dimensions)]);
-  return concat([str(1, name), msg(2, [tensorType])]);
+  return [...str(1, name), ...msg(2, [tensorType])];
 }
 
 export interface Graph {
-  nodes: Uint8Array[];
-  initializers: Uint8Array[];
-  inputs: Uint8Array[];
-  outputs: Uint8Array[];
+  nodes: Part[];
+  initializers: Part[];
+  inputs: Part[];
+  outputs: Part[];
 }
 
-/** ModelProto with one graph; opset 17 is the first with LayerNormalization. */
+/** ModelProto (IR version 8) with one graph; opset 17 is the first with LayerNormalization. */
 export function model(graph: Graph, opset = 17): Uint8Array {
-  const graphProto = [
+  const graphProto = msg(7, [
     ...graph.nodes.map((n) => msg(1, [n])),
     str(2, 'main'),
     ...graph.initializers.map((t) => msg(5, [t])),
     ...graph.inputs.map((v) => msg(11, [v])),
     ...graph.outputs.map((v) => msg(12, [v])),
-  ];
-  return concat([int(1, 8), str(2, 'archivist'), msg(7, graphProto), msg(8, [str(1, ''), int(2, opset)])]);
+  ]);
+  const chunks = [...int(1, 8), ...str(2, 'archivist'), ...graphProto, ...msg(8, [str(1, ''), int(2, opset)])];
+  const out = new Uint8Array(size(chunks));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }

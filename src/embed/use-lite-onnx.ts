@@ -32,16 +32,16 @@ async function loadWeights(dir: string): Promise<Map<string, Float32Array>> {
   const manifest = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as WeightsManifest;
   const weights = new Map<string, Float32Array>();
   for (const group of manifest.weightsManifest) {
+    // Shards are one byte stream cut into files; reading them into a single fresh buffer keeps
+    // every weight 4-byte aligned, so the weights below are views, not copies.
     const shards = await Promise.all(group.paths.map((p) => readFile(path.join(dir, p))));
-    const buffer = Buffer.concat(shards);
+    const buffer = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+    shards.reduce((at, shard) => (buffer.set(shard, at), at + shard.length), 0);
     let offset = 0;
     for (const w of group.weights) {
       const count = w.shape.reduce((a, b) => a * b, 1);
       // int32 entries are shape constants of the TF graph, not needed here; both are 4 bytes each.
-      if (w.dtype === 'float32') {
-        // Copy out: the shard buffer's offsets are not 4-byte aligned in general.
-        weights.set(w.name, new Float32Array(buffer.buffer.slice(buffer.byteOffset + offset, buffer.byteOffset + offset + count * 4)));
-      }
+      if (w.dtype === 'float32') weights.set(w.name, new Float32Array(buffer.buffer, offset, count));
       offset += count * 4;
     }
   }
@@ -53,6 +53,7 @@ const M = 'module/Encoder_en/KonaTransformer/Encode/';
 
 /** Builds the ONNX model bytes: inputs `ids` int64 [batch, seq] and `mask` float [batch, seq]; output `embedding` [batch, 512] (not normalised). */
 export async function buildUseLiteOnnx(dir = useLitePackageDir()): Promise<Uint8Array> {
+  // Weights are views of freshly read files, so they are scaled in place.
   const weights = await loadWeights(dir);
   const w = (name: string): Float32Array => {
     const value = weights.get(name);
@@ -85,7 +86,8 @@ export async function buildUseLiteOnnx(dir = useLitePackageDir()): Promise<Uint8
 
   // The TF graph adds the timing signal to the scattered embeddings and then adds the embeddings
   // again (2·emb + timing); doubling the table is exact in float32.
-  const embeddings = w('module/Embeddings_en').map((v) => v * 2);
+  const embeddings = w('module/Embeddings_en');
+  for (let i = 0; i < embeddings.length; i++) embeddings[i]! *= 2;
   const inverseTimescales = w(`${K}TransformerStack/Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`);
   const half = inverseTimescales.length;
   const timing = new Float32Array(USE_LITE_MAX_TOKENS * half * 2);
@@ -120,8 +122,8 @@ export async function buildUseLiteOnnx(dir = useLitePackageDir()): Promise<Uint8
 
     // Fold the query scaling into the query columns of the qkv projection.
     const scale = w(`${tfStack}MultiheadAttention/mul/y`)[0] ?? 1;
-    const qkvKernel = w(`${M}Layer_${i}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`).slice();
-    const qkvBias = w(`${tfLayer}MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`).slice();
+    const qkvKernel = w(`${M}Layer_${i}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`);
+    const qkvBias = w(`${tfLayer}MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`);
     for (let r = 0; r < width; r++) for (let c = 0; c < width; c++) qkvKernel[r * 3 * width + c]! *= scale;
     for (let c = 0; c < width; c++) qkvBias[c]! *= scale;
     const qkv = linear(`${L}.qkv`, normed, qkvKernel, qkvBias, width, 3 * width);

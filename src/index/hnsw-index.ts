@@ -39,8 +39,8 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
-   * Reads a graph written by `save`. hnswlib does not persist which labels are marked deleted in a
-   * form its binding can report, so the caller passes them (the store knows them: labels without a passage).
+   * Reads a graph written by `save`. The file keeps hnswlib's deletion marks, but the binding cannot
+   * list them, so the caller passes the removed labels (the store knows them: labels without a passage).
    */
   static async load(file: string, dims: number, ef: number, removed: Iterable<number>): Promise<HnswIndex> {
     const stored = await storedDims(file);

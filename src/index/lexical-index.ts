@@ -26,7 +26,7 @@ const OPTIONS: Options<LexicalEntry> = {
   storeFields: [],
   tokenize,
   processTerm,
-  // Removals are vacuumed explicitly before saving, so searches never pay for a background vacuum.
+  // Vacuuming is left to `compact`, called before saving, rather than run in the background of searches.
   autoVacuum: false,
 };
 

@@ -104,14 +104,19 @@ export async function openIndex(
   expect: { embedder?: EmbedderIdentity } = {},
 ): Promise<OpenResult> {
   for (let attempt = 0; ; attempt++) {
-    const name = await readCurrent(indexDir);
+    let name: string | null;
+    try {
+      name = await readCurrent(indexDir);
+    } catch (error) {
+      return unreadable(indexDir, CURRENT, error);
+    }
     if (name === null) return { ok: false, reason: 'missing', message: `no index in ${indexDir} yet` };
     if (!GENERATION_NAME.test(name)) {
       return { ok: false, reason: 'unreadable', message: `${path.join(indexDir, CURRENT)} names "${name}", not a generation folder` };
     }
     const result = await openGeneration(path.join(indexDir, name), hnsw.ef, expect.embedder);
     // A writer may have swapped in a new generation and deleted this one while we read it.
-    if (!result.ok && attempt === 0 && (await readCurrent(indexDir)) !== name) continue;
+    if (!result.ok && attempt === 0 && (await readCurrent(indexDir).catch(() => name)) !== name) continue;
     return result;
   }
 }
@@ -155,9 +160,7 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
       inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical), 'utf8')),
       inFile(FILES.vectors, async () => checkVectors(float32View(await fs.readFile(at(FILES.vectors))), manifest)),
     ]);
-    const live = new Set(passages.map((passage) => passage.label));
-    const removed: number[] = [];
-    for (let label = 0; label < manifest.counts.labels; label++) if (!live.has(label)) removed.push(label);
+    const removed = await inFile(FILES.passages, async () => freeLabels(passages, manifest.counts.labels));
     // hnswlib reads the graph on a worker thread; MiniSearch rebuilds its tree on this one meanwhile.
     const [vectorIndex, lexicalIndex] = await Promise.all([
       inFile(FILES.graph, () => loadGraph(at(FILES.graph), manifest, ef, removed)),
@@ -168,8 +171,18 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
     );
     return { ok: true, index };
   } catch (error) {
-    return error instanceof FileError ? unreadable(dir, error.file, error.cause) : unreadable(dir, FILES.manifest, error);
+    // Every step above runs in `inFile`, so the error names its file.
+    const { file, cause } = error as FileError;
+    return unreadable(dir, file, cause);
   }
+}
+
+/** Labels below `labels` that no passage uses: deleted slots in the graph. */
+function freeLabels(passages: StoredPassage[], labels: number): number[] {
+  const live = new Set(passages.map((passage) => passage.label));
+  const free: number[] = [];
+  for (let label = 0; label < labels; label++) if (!live.has(label)) free.push(label);
+  return free;
 }
 
 /** Tags a failure with the file it came from, for the "unreadable" message. */

@@ -22,6 +22,7 @@ interface Chunk extends Span {
  */
 export function splitDocument(doc: Document, opts: { maxChars: number; minChars?: number }): Passage[] {
   const { maxChars } = opts;
+  if (!(maxChars >= 1)) throw new RangeError(`maxChars must be at least 1 (got ${maxChars})`);
   const minChars = opts.minChars ?? Math.floor(maxChars / 4);
   const chunks: Chunk[] = [];
   doc.blocks.forEach((block, i) => {

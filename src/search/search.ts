@@ -1,7 +1,7 @@
 import type { Embedder } from '../embed/embedder.js';
 import { sentenceSpans } from '../passages/sentences.js';
 import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
-import { reciprocalRankFusion } from './fuse.js';
+import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
 import { contentTerms } from './terms.js';
 
@@ -28,7 +28,16 @@ export interface SearchOptions {
   mode?: SearchMode;
   /** Candidates taken from each retriever before fusion. */
   candidates?: number;
+  fusion?: Fusion;
 }
+
+/** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
+export interface Fusion {
+  method: 'convex' | 'rrf';
+  denseWeight: number;
+}
+
+export const DEFAULT_FUSION: Fusion = { method: 'convex', denseWeight: 0.5 };
 
 /**
  * When to answer. Dense similarity alone is a poor judge for short questions, so a hit also counts
@@ -107,15 +116,23 @@ export async function rank(
   const vector = mode === 'lexical' ? null : await embedder.embedQuery(question);
   const dense = vector ? index.dense(vector, candidates) : [];
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
-  const fused = reciprocalRankFusion([
-    { weight: 1, labels: dense.map((d) => d.label) },
-    { weight: 1, labels: lexical.map((l) => l.label) },
-  ]);
-
-  const top = fused.slice(0, k).map(({ label, score }) => {
+  const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
+  const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
+  const similarityOf = (label: number) => {
     const stored = vector && index.vector(label);
-    return { label, score, similarity: stored ? dot(vector, stored) : null };
-  });
+    return stored ? dot(vector, stored) : 0;
+  };
+  const scored: Scored[] = labels.map((label) => ({ label, similarity: similarityOf(label), bm25: bm25.get(label) ?? 0 }));
+  const fusion = options.fusion ?? DEFAULT_FUSION;
+  const fused =
+    fusion.method === 'rrf'
+      ? reciprocalRankFusion([
+          { weight: fusion.denseWeight, labels: dense.map((d) => d.label) },
+          { weight: 1 - fusion.denseWeight, labels: lexical.map((l) => l.label) },
+        ])
+      : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
+  const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
+  const top = fused.slice(0, k).map(({ label, score }) => ({ label, score, similarity: vector ? similarity.get(label) ?? 0 : null }));
   const best = top[0] ? index.passage(top[0].label) : undefined;
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),

@@ -51,6 +51,7 @@ const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 export class DigestRuns {
   private readonly insertClaim: Database.Statement;
   private readonly byId: Database.Statement;
+  private readonly byDate: Database.Statement;
   private readonly setState: Database.Statement;
   private readonly coveredUntil: Database.Statement;
   private readonly unnotified: Database.Statement;
@@ -69,6 +70,7 @@ export class DigestRuns {
        ON CONFLICT (subscription_id, local_date) DO NOTHING`,
     );
     this.byId = db.prepare(`SELECT * FROM digest_runs WHERE id = ?`);
+    this.byDate = db.prepare(`SELECT 1 FROM digest_runs WHERE subscription_id = ? AND local_date = ?`);
     this.setState = db.prepare(`UPDATE digest_runs SET state = ?, error = ?, finished_at = ? WHERE id = ?`);
     this.coveredUntil = db.prepare(
       `SELECT MAX(period_end) AS until FROM digest_runs
@@ -83,6 +85,11 @@ export class DigestRuns {
       for (const run of rows) this.setNotified.run(at, run.id);
       return rows;
     });
+  }
+
+  /** Whether the subscription's digest for `localDate` has been claimed (whatever became of it). */
+  exists(subscriptionId: number, localDate: string): boolean {
+    return this.byDate.get(subscriptionId, localDate) !== undefined;
   }
 
   /** Claims the subscription's digest for `localDate`; null when another run (or process) already has. */

@@ -24,7 +24,7 @@ export class DocumentVersions {
        FROM document_versions v
        WHERE v.first_seen >= @since AND v.first_seen < @until
        GROUP BY v.doc_id
-       ORDER BY at, v.doc_id`,
+       ORDER BY at DESC, v.doc_id`,
     );
   }
 
@@ -33,7 +33,7 @@ export class DocumentVersions {
     this.record(docs, at.getTime());
   }
 
-  /** Documents first indexed, or indexed with new content, in [since, until). */
+  /** Documents first indexed, or indexed with new content, in [since, until); the most recent first. */
   changesBetween(since: Date, until: Date): DocumentChange[] {
     const rows = this.selectChanges.all({ since: since.getTime(), until: until.getTime() }) as Array<{ docId: string; at: number; existed: number }>;
     return rows.map((row) => ({ docId: row.docId, kind: row.existed ? 'changed' : 'new', at: new Date(row.at) }));

@@ -5,20 +5,16 @@ import type { QuestionLog, QuestionRecord } from './question-log.js';
 /** A logged question as the digest reads it back, with its 👎 count. */
 export interface LoggedQuestion {
   id: number;
-  guildId: string | null;
   question: string;
   answered: boolean;
-  refs: string[];
   askedAt: Date;
   downvotes: number;
 }
 
 interface QuestionRow {
   id: number;
-  guild_id: string | null;
   question: string;
   answered: number;
-  refs: string;
   asked_at: number;
   downvotes: number;
 }
@@ -47,7 +43,7 @@ export class SqliteQuestionLog implements QuestionLog {
     );
     // `@guild IS NULL` lets one statement serve both "every guild" (the terminal) and one guild.
     this.selectBetween = db.prepare(
-      `SELECT q.id, q.guild_id, q.question, q.answered, q.refs, q.asked_at,
+      `SELECT q.id, q.question, q.answered, q.asked_at,
               (SELECT COUNT(*) FROM feedback f WHERE f.question_id = q.id AND f.vote = 'down') AS downvotes
        FROM questions q
        WHERE q.asked_at >= @since AND q.asked_at < @until AND (@guild IS NULL OR q.guild_id = @guild)
@@ -88,10 +84,8 @@ export class SqliteQuestionLog implements QuestionLog {
     const rows = this.selectBetween.all({ since: since.getTime(), until: until.getTime(), guild: guildId ?? null }) as QuestionRow[];
     return rows.map((row) => ({
       id: row.id,
-      guildId: row.guild_id,
       question: row.question,
       answered: row.answered === 1,
-      refs: JSON.parse(row.refs) as string[],
       askedAt: new Date(row.asked_at),
       downvotes: row.downvotes,
     }));

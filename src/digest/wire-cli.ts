@@ -1,0 +1,26 @@
+import type { Config } from '../config.js';
+import { openLibrary } from '../library.js';
+import type { Logger } from '../log.js';
+import { openStore } from '../store/store.js';
+import { runDigestCli } from './cli.js';
+import { digestSettings } from './settings.js';
+import { librarySources } from './sources.js';
+
+/** `archivist digest`: opens the store and the library, prints the digest, closes both. */
+export async function runDigestFromCli(options: { since?: string; json: boolean; config: Config; log: Logger }): Promise<number> {
+  const { config, log } = options;
+  const settings = digestSettings();
+  const store = openStore({ dataDir: config.dataDir, log });
+  try {
+    const library = await openLibrary({ config, log });
+    try {
+      // The index may have been built without the bot running: make its documents count as seen.
+      store.recordIndexedDocuments([...library.loaded.documents.values()], library.status().indexedAt);
+      return await runDigestCli({ since: options.since, json: options.json }, { store, sources: librarySources(() => library), timezone: settings.timezone });
+    } finally {
+      await library.close();
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The CLI as a user runs it, in a child process, over the shipped seeds and a real index on disk.
+const root = path.resolve(import.meta.dirname, '..');
+const seedsDev = path.resolve(root, '../shared/eval/seeds-dev.jsonl');
+let indexDir: string;
+
+function cli(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: indexDir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' },
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  indexDir = mkdtempSync(path.join(os.tmpdir(), 'archivist-cli-'));
+  const built = cli(['index']);
+  expect(built.code, built.stderr).toBe(0);
+});
+
+afterAll(() => rmSync(indexDir, { recursive: true, force: true }));
+
+describe('archivist ask', () => {
+  it('answers a question from the seeds with a quote and its citation', () => {
+    const { code, stdout } = cli(['ask', 'Which Indo-Pacific partners attended the NAC briefing?']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Australia, Japan and New Zealand');
+    expect(stdout).toMatch(/ref: north-korean-troops-verge-of-war-2024-11-01:\d+/);
+  });
+
+  it('says "not found" for a question the library cannot answer', () => {
+    const { code, stdout } = cli(['ask', 'How do I undo the last git commit?']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Not found in the library');
+  });
+
+  it('reads questions from stdin with --json, one object per line, in order, errors in place', () => {
+    const questions = ['Where in Russia were most of the North Korean troops sent?', '   ', 'x'.repeat(1001), 'What is the weather in Paris tomorrow?'];
+    const { code, stdout } = cli(['ask', '--json'], questions.join('\n') + '\n');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(4);
+    expect(lines[0].question).toBe(questions[0]);
+    expect(lines[0].answered).toBe(true);
+    expect(lines[0].results[0].citation).toMatchObject({ title: expect.any(String), path: expect.stringMatching(/\.md$/) });
+    expect(lines[1].error).toMatch(/empty/);
+    expect(lines[2].error).toMatch(/1000/);
+    expect(lines[3]).toMatchObject({ answered: false, results: [] });
+  });
+
+  it.each([
+    [['ask', ''], /empty/],
+    [['ask', '   '], /empty/],
+    [['ask', 'y'.repeat(1001)], /limit is 1000/],
+    [['ask', 'bad\u0007question'], /control characters/],
+    [['ask', 'q', '--k', 'zero'], /--k must be/],
+    [['source', 'no-such-doc:9'], /Unknown ref/],
+    [['frobnicate'], /Unknown command/],
+  ])('refuses bad input %j with one line and exit code 2', (args, message) => {
+    const { code, stderr, stdout } = cli(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('archivist source', () => {
+  it('shows the passage behind a ref with its document', () => {
+    const asked = JSON.parse(cli(['ask', 'What did Yoon Suk Yeol call the deployment?', '--json']).stdout);
+    const ref: string = asked.results[0].citation.ref;
+    const { code, stdout } = cli(['source', ref, '--json']);
+    expect(code).toBe(0);
+    const view = JSON.parse(stdout);
+    expect(view.ref).toBe(ref);
+    expect(view.passage).toContain(asked.results[0].quote);
+    expect(view.document.path).toBe(asked.results[0].citation.path);
+  });
+
+  it('lists the documents without a ref', () => {
+    const { code, stdout } = cli(['source']);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('archivist eval on the seeds dev set (bundled encoder)', () => {
+  it('meets the acceptance figures', () => {
+    const { code, stdout, stderr } = cli(['eval', seedsDev, '--json']);
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.hitAt1).toBeGreaterThanOrEqual(0.9);
+    expect(report.hitAtK).toBe(1);
+    expect(report.noAnswerAccuracy).toBe(1);
+    expect(report.falseDeclines).toBe(0);
+  });
+
+  it('returns only quotes that are verbatim in their documents', () => {
+    const questions = readFileSync(seedsDev, 'utf8').trim().split('\n').map((line) => JSON.parse(line).q as string);
+    const { stdout } = cli(['ask', '--json', '--k', '5'], questions.join('\n'));
+    const answers = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    let checked = 0;
+    for (const answer of answers) {
+      for (const result of answer.results) {
+        const doc = readFileSync(path.join(root, 'seeds', result.citation.path), 'utf8');
+        expect(doc).toContain(result.quote);
+        expect(result.passage).toContain(result.quote);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
