@@ -45,8 +45,8 @@ export class Library implements LibraryApi {
     try {
       if (!refresh) {
         const opened = await openIndex(config.indexDir, config.hnsw, { embedder: { id: embedder.id, dims: embedder.dims } });
+        // Otherwise buildIndex says why it (re)builds.
         if (opened.ok) return new Library(opened.index, embedder, config, log);
-        log.info(`${opened.message}: building the index from ${config.docsDir}`);
       }
       const { index } = await Library.build(config, embedder, log);
       return new Library(index, embedder, config, log);

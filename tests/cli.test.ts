@@ -57,14 +57,14 @@ describe('archivist ask', () => {
   });
 
   it.each([
-    [['ask', ''], /empty/],
-    [['ask', '   '], /empty/],
-    [['ask', 'y'.repeat(1001)], /limit is 1000/],
-    [['ask', 'bad\u0007question'], /control characters/],
-    [['ask', 'q', '--k', 'zero'], /--k must be/],
-    [['source', 'no-such-doc:9'], /Unknown ref/],
-    [['frobnicate'], /Unknown command/],
-  ])('refuses bad input %j with one line and exit code 2', (args, message) => {
+    ['an empty question', ['ask', ''], /empty/],
+    ['a whitespace-only question', ['ask', '   '], /empty/],
+    ['a 1,001-character question', ['ask', 'y'.repeat(1001)], /limit is 1000/],
+    ['control characters', ['ask', 'bad\u0007question'], /control characters/],
+    ['a bad --k', ['ask', 'q', '--k', 'zero'], /--k must be/],
+    ['an unknown ref', ['source', 'no-such-doc:9'], /Unknown ref/],
+    ['an unknown command', ['frobnicate'], /Unknown command/],
+  ])('refuses %s with one line and exit code 2', (_name, args, message) => {
     const { code, stderr, stdout } = cli(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);

@@ -90,7 +90,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   client.on(Events.ShardReconnecting, (shard) => log.info('gateway reconnecting', { shard }));
   client.on(Events.ShardResume, (shard, replayed) => log.info('gateway session resumed', { shard, replayed }));
   client.on(Events.ShardReady, (shard) => log.info('gateway session ready', { shard }));
-  if (process.env.LOG_LEVEL === 'debug') client.on(Events.Debug, (message) => log.debug(message));
+  // discord.js logs the first two parts of the token at login: never pass that on.
+  client.on(Events.Debug, (message) => log.debug(message.replace(/Provided token: \S+/g, 'Provided token: [redacted]')));
 
   const connected = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (ready) => {

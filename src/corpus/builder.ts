@@ -3,9 +3,12 @@ import type { Block } from '../types.js';
 /** What a format parser hands to the loader; `load.ts` adds id, path and hash. */
 export interface Parsed {
   title?: string;
+  /** Source and URL the file declares for itself (front matter): they win over archivist.sources.json. */
   source?: string;
   date?: string;
   url?: string;
+  /** Source and URL guessed from site markup (title suffix, og:site_name, canonical link): used only where no sources entry applies. */
+  site?: { source?: string; url?: string };
   text: string;
   blocks: Block[];
   keyPoints: Array<{ start: number; end: number }>;

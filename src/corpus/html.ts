@@ -18,8 +18,13 @@ const SKIP_TAGS = new Set([
   'script', 'style', 'nav', 'header', 'footer', 'aside', 'noscript', 'template', 'form', 'button',
   'svg', 'iframe', 'select', 'textarea', 'head',
 ]);
-const SKIP_CLASSES = new Set(['sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs']);
-const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
+/** Navigation inside the page, including Sphinx's `toctree-wrapper` (a list of other pages' titles) and footnote back-links. */
+const SKIP_CLASSES = new Set([
+  'sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs', 'toctree-wrapper', 'backrefs',
+]);
+const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary', 'doc-backlink']);
+/** Docutils renders footnotes, topics and sidebars as `<aside>`: content, unlike the site's asides. */
+const CONTENT_ASIDES = new Set(['footnote', 'footnote-list', 'topic', 'sidebar']);
 /** Elements that start and end a paragraph of their own; any other tag is inline. */
 const BLOCK_TAGS = new Set([
   'p', 'div', 'section', 'article', 'main', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody',
@@ -128,9 +133,12 @@ export function parseHtml(content: string): Parsed {
   return {
     ...b.finish(),
     title: b.title,
-    source: meta('source') ?? meta('og:site_name') ?? site.name,
-    // file:// canonicals (local Sphinx builds) point at this machine; Discord users cannot open them.
-    url: canonical !== undefined && /^https?:\/\//i.test(canonical) ? canonical : undefined,
+    source: meta('source'),
+    site: {
+      source: meta('og:site_name') ?? site.name,
+      // file:// canonicals (local Sphinx builds) point at this machine; Discord users cannot open them.
+      url: canonical !== undefined && /^https?:\/\//i.test(canonical) ? canonical : undefined,
+    },
     date,
     warnings: rawDate !== undefined && date === undefined ? [`meta date "${rawDate}" is not a date; ignored`] : [],
   };
@@ -185,11 +193,11 @@ function hasClass(el: Element, name: string): boolean {
 }
 
 function skipped(el: Element): boolean {
-  if (SKIP_TAGS.has(el.name)) return true;
   const role = el.attribs.role;
   if (role !== undefined && SKIP_ROLES.has(role)) return true;
-  const classes = el.attribs.class;
-  return classes !== undefined && classes.split(/\s+/).some((c) => SKIP_CLASSES.has(c));
+  const classes = el.attribs.class?.split(/\s+/);
+  if (SKIP_TAGS.has(el.name)) return !(el.name === 'aside' && classes?.some((c) => CONTENT_ASIDES.has(c)));
+  return classes !== undefined && classes.some((c) => SKIP_CLASSES.has(c));
 }
 
 /** Visible text of an element on one line: headings, signatures, table cells. */

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
+import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
 import type { Parsed } from './builder.js';
+import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
 import { parseMarkdown } from './markdown.js';
 import { parseText } from './text.js';
 
-/** Part of every document hash: bump it when parsing changes so that all documents are re-embedded. */
-export const LOADER_VERSION = 'archivist-loader/1';
+/**
+ * Part of every document hash: bump it when parsing or splitting changes, since an unchanged hash
+ * keeps a document's stored passages and vectors.
+ */
+export const LOADER_VERSION = 'archivist-loader/2';
 
 const PARSERS: Record<string, (content: string) => Parsed> = {
   '.md': parseMarkdown,
@@ -19,12 +25,14 @@ const PARSERS: Record<string, (content: string) => Parsed> = {
 };
 
 /**
- * Loads every supported file under `dir`, in path order. A file that cannot be read or parsed
- * becomes an `error` issue and the others still load; skipped files become `warning` issues.
+ * Loads every supported file under `dir` that is not ignored (see ignore.ts), in path order, with
+ * source names and URLs from archivist.sources.json or `env` (see sources/config.ts). A file that
+ * cannot be read or parsed becomes an `error` issue and the others still load; a file a user would
+ * expect to be indexed but is not becomes a `warning` issue.
  */
 export async function loadCorpus(
   dir: string,
-  opts: { onIssue?: (issue: LoadIssue) => void } = {},
+  opts: { onIssue?: (issue: LoadIssue) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ documents: Document[]; issues: LoadIssue[] }> {
   const issues: LoadIssue[] = [];
   const report = (issue: LoadIssue): void => {
@@ -33,10 +41,9 @@ export async function loadCorpus(
   };
   const documents: Document[] = [];
   const idOwners = new Map<string, string>();
+  const sources = await readSourceRules(dir, opts.env ?? process.env, report);
 
-  // Plain code-unit order, not locale order: the same folder gives the same order everywhere.
-  const files = (await listFiles(dir, '', report)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const rel of files) {
+  for (const rel of await listFiles(dir, report)) {
     const ext = path.posix.extname(rel);
     const parse = PARSERS[ext.toLowerCase()];
     if (parse === undefined) {
@@ -66,23 +73,29 @@ export async function loadCorpus(
       continue;
     }
     idOwners.set(id, rel);
-    documents.push(toDocument(id, rel, raw, parsed));
+    documents.push(toDocument(id, rel, raw, parsed, sourceRuleFor(sources, rel)));
   }
   return { documents, issues };
 }
 
-function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed): Document {
+function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: SourceRule | undefined): Document {
+  const hash = createHash('sha256').update(raw).update(LOADER_VERSION);
+  // The rule shapes the stored document too: a changed base URL must reach the index.
+  if (rule !== undefined) hash.update(JSON.stringify(rule));
   const doc: Document = {
     id,
     path: rel,
     title: parsed.title ?? path.posix.basename(id),
     text: parsed.text,
     blocks: parsed.blocks,
-    hash: createHash('sha256').update(raw).update(LOADER_VERSION).digest('hex'),
+    hash: hash.digest('hex'),
   };
-  if (parsed.source !== undefined) doc.source = parsed.source;
+  // Declared by the file, then configured for its folder, then guessed from the page's markup.
+  const source = parsed.source ?? rule?.source ?? parsed.site?.source;
+  const url = parsed.url ?? (rule && documentUrl(rule, rel)) ?? parsed.site?.url;
+  if (source !== undefined) doc.source = source;
   if (parsed.date !== undefined) doc.date = parsed.date;
-  if (parsed.url !== undefined) doc.url = parsed.url;
+  if (url !== undefined) doc.url = url;
   if (parsed.keyPoints.length > 0) doc.keyPoints = parsed.keyPoints;
   return doc;
 }
@@ -96,30 +109,4 @@ function decodeUtf8(raw: Buffer): string {
     throw new Error('the file is not valid UTF-8');
   }
   return text.replace(/\r\n?/g, '\n');
-}
-
-/** Relative POSIX paths of the files under `dir`, skipping dot-entries and node_modules. */
-async function listFiles(root: string, rel: string, report: (issue: LoadIssue) => void, files: string[] = []): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(path.join(root, rel), { withFileTypes: true });
-  } catch (err) {
-    // A missing or unreadable docs folder is a setup mistake; an unreadable subfolder is one bad entry.
-    if (rel === '') throw err;
-    report({ path: rel, level: 'error', message: `folder not read: ${err instanceof Error ? err.message : String(err)}` });
-    return files;
-  }
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-    if (entry.isDirectory()) await listFiles(root, child, report, files);
-    else if (entry.isFile()) files.push(child);
-    else if (entry.isSymbolicLink()) {
-      const target = await stat(path.join(root, child)).catch(() => undefined);
-      if (target?.isFile()) files.push(child);
-      // Linked folders can form cycles; link the docs folder itself instead if it lives elsewhere.
-      else if (target?.isDirectory()) report({ path: child, level: 'warning', message: 'skipped: linked folders are not followed' });
-    }
-  }
-  return files;
 }

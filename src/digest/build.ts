@@ -42,6 +42,11 @@ export async function buildDigest(
   const { store, sources } = deps;
   const options = { ...DEFAULT_DIGEST_OPTIONS, ...deps.options };
 
+  // Documents are recorded here, from the index in use, rather than by every path that builds an
+  // index (CLI, bot start-up, /reindex): versions already known keep the date they were first seen.
+  const indexed = sources.indexed();
+  store.recordIndexedDocuments(indexed.documents, indexed.at);
+
   const library: DigestDocumentEntry[] = [];
   let libraryNotListed = 0;
   for (const change of store.documentVersions.changesBetween(request.since, request.until)) {

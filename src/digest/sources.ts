@@ -33,6 +33,8 @@ export interface DigestSources {
   /** The best confident quote for a question, or null when the library cannot answer it. */
   bestQuote(question: string): Promise<DigestQuote | null>;
   counts(): { documents: number; passages: number };
+  /** The documents of the index in use, and when it was built: what "new and changed" is measured against. */
+  indexed(): { at: Date; documents: ReadonlyArray<{ id: string; hash: string }> };
 }
 
 /** What src/library.ts's Library offers: answers, status, and the loaded index with its embedder. */
@@ -58,6 +60,10 @@ export function librarySources(library: () => DigestLibrary): DigestSources {
     counts() {
       const { documents, passages } = library().status();
       return { documents, passages };
+    },
+    indexed() {
+      const current = library();
+      return { at: current.status().indexedAt, documents: [...current.loaded.documents.values()] };
     },
   };
 }

@@ -14,8 +14,6 @@ export async function runDigestFromCli(options: { since?: string; json: boolean;
   try {
     const library = await openLibrary({ config, log });
     try {
-      // The index may have been built without the bot running: make its documents count as seen.
-      store.recordIndexedDocuments([...library.loaded.documents.values()], library.status().indexedAt);
       return await runDigestCli({ since: options.since, json: options.json }, { store, sources: librarySources(() => library), timezone: settings.timezone });
     } finally {
       await library.close();

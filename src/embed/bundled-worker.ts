@@ -34,7 +34,7 @@ async function start(port: NonNullable<typeof parentPort>, options: WorkerOption
   });
   const tokenizer = new UseLiteTokenizer(vocabulary);
 
-  const embed = async (texts: string[]): Promise<Float32Array> => {
+  const embed = async (texts: string[]): Promise<Float32Array<ArrayBuffer>> => {
     const tokens = texts.map((text) => tokenizer.encode(text).slice(0, USE_LITE_MAX_TOKENS));
     // At least one column, so an empty text still yields a (constant) vector.
     const width = Math.max(1, ...tokens.map((t) => t.length));
@@ -57,6 +57,8 @@ async function start(port: NonNullable<typeof parentPort>, options: WorkerOption
     return vectors;
   };
 
+  // The first run allocates onnxruntime's buffers; paying for it here keeps the first query fast.
+  await embed(['warm-up']);
   port.on('message', (request: WorkerRequest) => {
     embed(request.texts).then(
       (vectors) => port.postMessage({ id: request.id, vectors } satisfies WorkerReply, [vectors.buffer]),

