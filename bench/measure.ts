@@ -40,6 +40,40 @@ export async function latency<T>(inputs: T[], runs: number, once: (input: T) => 
   return { p50: median(p50s), p99: median(p99s) };
 }
 
+/**
+ * Like `latency` for several functions at once, called in turn on each input, so that the load of a
+ * shared machine falls on all of them alike and their ratios hold. `limit` caps the inputs a slow
+ * function is timed on (the first `limit`).
+ */
+export async function interleavedLatency<T, K extends string>(
+  inputs: T[],
+  runs: number,
+  fns: Record<K, { run: (input: T) => unknown; limit?: number }>,
+): Promise<Record<K, Latency>> {
+  const entries = Object.entries(fns) as Array<[K, { run: (input: T) => unknown; limit?: number }]>;
+  for (const input of inputs.slice(0, Math.min(10, inputs.length))) for (const [, fn] of entries) await fn.run(input);
+  const p50s = new Map<K, number[]>(entries.map(([key]) => [key, []]));
+  const p99s = new Map<K, number[]>(entries.map(([key]) => [key, []]));
+  for (let run = 0; run < runs; run++) {
+    const times = new Map<K, number[]>(entries.map(([key]) => [key, []]));
+    for (let i = 0; i < inputs.length; i++) {
+      for (const [key, fn] of entries) {
+        if (fn.limit !== undefined && i >= fn.limit) continue;
+        const started = performance.now();
+        await fn.run(inputs[i]!);
+        times.get(key)!.push(performance.now() - started);
+      }
+    }
+    for (const [key] of entries) {
+      p50s.get(key)!.push(percentile(times.get(key)!, 50));
+      p99s.get(key)!.push(percentile(times.get(key)!, 99));
+    }
+  }
+  const out = {} as Record<K, Latency>;
+  for (const [key] of entries) out[key] = { p50: median(p50s.get(key)!), p99: median(p99s.get(key)!) };
+  return out;
+}
+
 /** Median wall time of `runs` calls, in milliseconds. */
 export async function medianTime(runs: number, once: (run: number) => unknown): Promise<number> {
   const times: number[] = [];

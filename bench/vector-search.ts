@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
 import { HnswIndex, type HnswParams } from '../src/index/hnsw-index.js';
-import { gaussian, latency, log, median, normalize, residentBytes, round, runChild, seededRandom, type Latency } from './measure.js';
+import { gaussian, interleavedLatency, latency, log, median, normalize, residentBytes, round, runChild, seededRandom, type Latency } from './measure.js';
 
 const K = 10;
 /** Graph parameters as configured by default (src/config.ts). */
@@ -196,7 +196,7 @@ async function usearchEngine(params: HnswParams): Promise<Engine | string> {
       for (let i = 0; i < set.n; i++) keys[i] = BigInt(i);
       index.add(keys, set.data, 0);
     },
-    search(query) {
+    search(query: Float32Array) {
       const { keys } = index.search(query, K, 1);
       return Array.from(keys, Number);
     },
@@ -271,7 +271,7 @@ async function childLoad(engine: string, dir: string, dims: number): Promise<voi
     keep = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     exactSearch(keep as Float32Array, dims, probe, K);
   } else if (usearch) {
-    const index = new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, connectivity: HNSW.m, expansion_add: HNSW.efConstruction, expansion_search: HNSW.ef });
+    const index = new usearch.Index({ dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: HNSW.m, expansion_add: HNSW.efConstruction, expansion_search: HNSW.ef, multi: false });
     index.load(path.join(dir, 'index.usearch'));
     index.search(probe, K, 1);
     keep = index;
@@ -319,6 +319,8 @@ export async function benchVectorSearch(opts: VectorSearchOptions): Promise<Vect
           else engines.push({ ...v, child: 'vectra' });
         }
 
+        // Build and save each engine, then time all searches interleaved (see interleavedLatency).
+        const built: Array<{ engine: (typeof engines)[number]; buildMs: number; files: string[]; search: (q: Float32Array) => unknown }> = [];
         for (const engine of engines) {
           const engineDir = await fs.mkdtemp(path.join(dir, `${engine.child}-`));
           log(`  ${engine.name}: build`);
@@ -326,16 +328,23 @@ export async function benchVectorSearch(opts: VectorSearchOptions): Promise<Vect
           await engine.build(set);
           const buildMs = performance.now() - started;
           const files = await engine.save(engineDir);
-          const isVectra = engine.child === 'vectra';
-          const isExact = engine.child === 'exact';
-          // Slow scans get fewer queries per run; recall always uses every query.
-          const timed = isVectra || (isExact && n >= 50_000) ? set.queries.slice(0, 100) : set.queries;
-          const search = isVectra ? (q: Float32Array) => vectraSearch(files[0]!, q) : async (q: Float32Array) => engine.search(q);
-          log(`  ${engine.name}: queries`);
-          const query = await latency(timed, opts.runs, search);
+          const search = engine.child === 'vectra' ? (q: Float32Array) => vectraSearch(files[0]!, q) : (q: Float32Array) => engine.search(q);
+          built.push({ engine, buildMs, files, search });
+        }
+        const raw = rawHnswlib(built.find((b) => b.engine.child === 'ours')!.files[0]!, set);
+        log(`  queries (${opts.runs} runs, engines interleaved)`);
+        const arrays = new Map(set.queries.map((q) => [q, Array.from(q)]));
+        // Slow scans are timed on fewer queries; recall always uses every query.
+        const slowLimit = (child: string) => (child === 'vectra' || (child === 'exact' && n >= 50_000) ? 100 : undefined);
+        const timings: Record<string, Latency> = await interleavedLatency<Float32Array, string>(set.queries, opts.runs, {
+          ...Object.fromEntries(built.map((b) => [b.engine.child, { run: b.search, limit: slowLimit(b.engine.child) }])),
+          raw: { run: (q: Float32Array) => raw.native.searchKnn(arrays.get(q)!, K) },
+        });
+        for (const { engine, buildMs, files, search } of built) {
           const found: number[][] = [];
-          for (const q of set.queries) found.push(await search(q));
+          for (const q of set.queries) found.push((await search(q)) as number[]);
           const loaded = await loadInChild(engine.child, path.dirname(files[0]!), set);
+          const query = timings[engine.child]!;
           out.results.push({
             engine: engine.name,
             kind,
@@ -350,7 +359,8 @@ export async function benchVectorSearch(opts: VectorSearchOptions): Promise<Vect
             ...(engine.note ? { note: engine.note } : {}),
           });
           if (engine.child === 'ours') {
-            out.results.push(await rawHnswlib(files[0]!, set, opts.runs));
+            const rawQuery = timings.raw!;
+            out.results.push({ ...raw.result, query: { p50: round(rawQuery.p50, 3), p99: round(rawQuery.p99, 3) } });
             out.efSweep.push(...(await sweepEf(ours.index(), set, opts.runs)));
           }
         }
@@ -363,25 +373,24 @@ export async function benchVectorSearch(opts: VectorSearchOptions): Promise<Vect
 }
 
 /** hnswlib-node called directly on the same graph (queries already number[]): the floor our layer adds to. */
-async function rawHnswlib(file: string, set: Dataset, runs: number): Promise<EngineResult> {
+function rawHnswlib(file: string, set: Dataset): { native: InstanceType<typeof hnswlib.HierarchicalNSW>; result: EngineResult } {
   const native = new hnswlib.HierarchicalNSW('cosine', set.dims);
   native.readIndexSync(file);
   native.setEf(HNSW.ef);
-  const arrays = set.queries.map((q) => Array.from(q));
-  const query = await latency(arrays, runs, (q) => native.searchKnn(q, K));
-  const found = arrays.map((q) => native.searchKnn(q, K).neighbors);
-  return {
+  const found = set.queries.map((q) => native.searchKnn(Array.from(q), K).neighbors);
+  const result: EngineResult = {
     engine: 'raw hnswlib-node (same graph)',
     kind: set.kind,
     n: set.n,
     dims: set.dims,
     buildMs: NaN,
-    query: { p50: round(query.p50, 3), p99: round(query.p99, 3) },
+    query: { p50: NaN, p99: NaN },
     recall: round(recallOf(found, set.truth), 4),
     residentMB: NaN,
     diskMB: NaN,
     loadMs: NaN,
   };
+  return { native, result };
 }
 
 async function sweepEf(index: HnswIndex, set: Dataset, runs: number): Promise<EfPoint[]> {

@@ -64,7 +64,6 @@ export class Library implements LibraryApi {
       hnsw: config.hnsw,
       log: (line) => log.info(line),
     });
-    for (const issue of report.issues) log[issue.level === 'error' ? 'error' : 'warn'](issue.message, { path: issue.path });
     return { index, report };
   }
 

@@ -77,6 +77,28 @@ describe('discord test double with discord.js', () => {
     expect(seen.at(-1)!.memberPermissions?.has(PermissionFlagsBits.Administrator)).toBe(false);
   });
 
+  it('nests subcommands and resolves channel options', async () => {
+    let got = '';
+    handler = async (interaction) => {
+      got = `${interaction.options.getSubcommand()} ${interaction.options.getChannel('where')?.id} ${interaction.options.getString('time')}`;
+      await interaction.reply({ content: 'ok', allowedMentions: { parse: [] } });
+    };
+    double.commands.set(double.guildId, [
+      ...double.commands.get(double.guildId)!,
+      {
+        id: '1234567890123456790',
+        name: 'plan',
+        description: 'x',
+        type: 1,
+        options: [{ type: 1, name: 'set', description: 's', options: [{ type: 7, name: 'where', description: 'w' }, { type: 3, name: 'time', description: 't' }] }],
+      },
+    ]);
+    const record = double.slash('plan', { set: { where: double.otherChannelId, time: '09:00' } });
+    await double.waitForFinal(record);
+    expect(got).toBe(`set ${double.otherChannelId} 09:00`);
+    expect(record.payload.data.resolved.channels[double.otherChannelId].name).toBe('questions');
+  });
+
   it('refuses a second acknowledgement, a late one, and messages over the limits', async () => {
     handler = async (interaction) => {
       await interaction.reply({ content: 'one' });
@@ -134,6 +156,18 @@ describe('discord test double with discord.js', () => {
     const record = double.slash('count', { n: 2 });
     await double.waitForFinal(record);
     expect(record.original?.content).toBe('back');
+  }, 20_000);
+
+  it('answers a RESUME it will not honour with INVALID_SESSION, and the client identifies again', async () => {
+    const strict = await startDiscordDouble({ rejectResume: true });
+    const other = await connect(strict);
+    strict.dropConnection();
+    await strict.waitFor(() => strict.identifies === 2 && strict.connected, 15_000, 're-identify after INVALID_SESSION');
+    expect(strict.frames.some((f) => f.dir === 'in' && f.op === 6)).toBe(true);
+    expect(strict.frames.some((f) => f.dir === 'out' && f.op === 9 && f.d === false)).toBe(true);
+    expect(strict.resumes).toBe(0);
+    await other.destroy();
+    await strict.close();
   }, 20_000);
 
   it('closes IDENTIFY with privileged intents the app was not granted (4014)', async () => {

@@ -50,9 +50,9 @@ function slashSubcommand(
   return record;
 }
 
-/** HH:MM (UTC) of the next minute that leaves at least 20 s to subscribe first. */
+/** HH:MM (UTC) of the next minute that leaves at least 5 s to subscribe first. */
 function nextUsableMinute(): { time: string; at: number } {
-  const at = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
+  const at = Math.ceil((Date.now() + 5_000) / 60_000) * 60_000;
   return { time: new Date(at).toISOString().slice(11, 16), at };
 }
 
@@ -159,8 +159,8 @@ describe('digest end to end (bot runtime + Discord double)', () => {
     }
     expect(embed.fields.map((f: { name: string }) => f.name)).toEqual(['Most asked', 'Not found']);
     expect(embed.fields[0].value).toContain('Where in Russia were most of the North Korean troops sent?');
-    expect(embed.fields[1].value).toMatch(/What is the weather in Paris tomorrow\?: no confident answer/);
-    expect(embed.fields[1].value).toMatch(/What kind of help has South Korea given Ukraine so far\?: 👎 1/);
+    expect(embed.fields[1].value).toMatch(/What is the weather in Paris tomorrow\? — no confident answer/);
+    expect(embed.fields[1].value).toMatch(/What kind of help has South Korea given Ukraine so far\? — 👎 1/);
     expect(embed.footer.text).toBe(`3 questions · 67% answered · 3 documents · ${library.status().passages} passages in the library`);
     expect(posted!.allowed_mentions).toEqual({ parse: [] });
     expect(double.violations).toEqual([]);

@@ -56,7 +56,7 @@ describe('renderDiscord', () => {
     expect(embed!.description).toContain('> “Ukrainian forces recently regained positions near Pokrovsk.” `isw:21`');
     expect(embed!.fields!.map((f) => f.name)).toEqual(['Most asked', 'Not found']);
     expect(embed!.fields![0]!.value).toContain('(asked 3×)');
-    expect(embed!.fields![1]!.value).toContain('What is the weather in Paris tomorrow? — no confident answer'.replace(' — ', ': '));
+    expect(embed!.fields![1]!.value).toBe('• What is the weather in Paris tomorrow? — no confident answer');
     expect(embed!.footer!.text).toBe('10 questions · 80% answered · 3 documents · 47 passages in the library');
   });
 

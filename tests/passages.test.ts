@@ -13,7 +13,7 @@ const sentences = (text: string, start?: number, end?: number) =>
   sentenceSpans(text, start, end).map((s) => text.slice(s.start, s.end));
 
 /** A document made of blocks separated by blank lines; `heading` starts a new section. */
-function makeDoc(parts: Array<{ text: string; kind?: Block['kind']; heading?: string }>): Document {
+function makeDoc(parts: Array<{ text: string; kind?: Block['kind']; heading?: string; anchor?: string }>): Document {
   let text = '';
   let headingPath: string[] = [];
   const blocks: Block[] = [];
@@ -22,7 +22,9 @@ function makeDoc(parts: Array<{ text: string; kind?: Block['kind']; heading?: st
       text += `${part.heading}\n\n`;
       headingPath = [part.heading];
     }
-    blocks.push({ start: text.length, end: text.length + part.text.length, kind: part.kind ?? 'text', headingPath });
+    const block: Block = { start: text.length, end: text.length + part.text.length, kind: part.kind ?? 'text', headingPath };
+    if (part.anchor !== undefined) block.anchor = part.anchor;
+    blocks.push(block);
     text += `${part.text}\n\n`;
   }
   return { id: 'doc', path: 'doc.md', title: 'Doc', text: text.trimEnd(), blocks, hash: 'x' };
@@ -30,13 +32,14 @@ function makeDoc(parts: Array<{ text: string; kind?: Block['kind']; heading?: st
 
 /**
  * The splitter's contract, checked on any document: passages quote the text exactly, cover every
- * block, stay within one section, start and end on sentence (or code line) boundaries, and only
- * exceed maxChars when a single sentence or a small enough code block does.
+ * block, stay under one heading path with the anchor of their first block, start and end on
+ * sentence (or code line) boundaries, and only exceed maxChars when a single sentence or a small
+ * enough code block does.
  */
 function contractViolations(doc: Document, passages: Passage[], maxChars: number): string[] {
   const problems: string[] = [];
   const fail = (p: Passage, why: string) => problems.push(`${p.ref}: ${why}`);
-  const section = (b: Block) => JSON.stringify([b.headingPath, b.anchor ?? null]);
+  const section = (b: Block) => JSON.stringify(b.headingPath);
   const starts = new Set<number>();
   const ends = new Set<number>();
   for (const block of doc.blocks) {
@@ -137,16 +140,24 @@ describe('sentenceSpans', () => {
 describe('splitDocument on synthetic documents', () => {
   const sentence = (n: number, words = 12) => `Sentence ${n} ${'word '.repeat(words - 3)}ends here.`;
 
-  it('keeps a paragraph within maxChars whole and splits a longer one evenly between sentences', () => {
+  it('splits a paragraph over maxChars evenly between sentences', () => {
     const long = Array.from({ length: 11 }, (_, i) => sentence(i)).join(' ');
-    const doc = makeDoc([{ text: sentence(99) + ' ' + sentence(98) }, { text: long }]);
-    const passages = splitDocument(doc, { maxChars: 600, minChars: 0 });
+    const doc = makeDoc([{ text: long }]);
+    const passages = splitDocument(doc, { maxChars: 600 });
     expect(contractViolations(doc, passages, 600)).toEqual([]);
-    expect(passages[0]!.text).toBe(sentence(99) + ' ' + sentence(98));
-    const pieces = passages.slice(1).map((p) => p.text.length);
+    const pieces = passages.map((p) => p.text.length);
     expect(pieces).toHaveLength(2);
     expect(Math.abs(pieces[0]! - pieces[1]!)).toBeLessThan(80);
-    expect(passages.map((p) => p.paragraph)).toEqual([1, 2, 2]);
+    expect(passages.map((p) => p.paragraph)).toEqual([1, 1]);
+  });
+
+  it('never cuts a paragraph that fits in maxChars', () => {
+    const paragraph = (n: number) => Array.from({ length: 8 }, (_, i) => sentence(n * 10 + i)).join(' ');
+    const doc = makeDoc([{ text: paragraph(1) }, { text: paragraph(2) }]);
+    expect(paragraph(1).length).toBeGreaterThan(500);
+    expect(paragraph(1).length).toBeLessThanOrEqual(600);
+    const passages = splitDocument(doc, { maxChars: 600 });
+    expect(passages.map((p) => p.text)).toEqual([paragraph(1), paragraph(2)]);
   });
 
   it('never cuts a sentence up to 4 × maxChars, and cuts a longer one between words', () => {
@@ -184,7 +195,7 @@ describe('splitDocument on synthetic documents', () => {
     }
   });
 
-  it('joins a tiny paragraph to the next one of its section, never across a heading', () => {
+  it('packs the blocks of a section into as few passages as fit, never across a heading', () => {
     const doc = makeDoc([
       { text: sentence(1, 60) },
       { text: 'For example:' },
@@ -196,10 +207,38 @@ describe('splitDocument on synthetic documents', () => {
     expect(contractViolations(doc, passages, 600)).toEqual([]);
     expect(passages.map((p) => [p.paragraph, p.headingPath])).toEqual([
       [1, []],
-      [2, []],
       [5, ['Next section']],
     ]);
-    expect(passages[1]!.text).toBe(`For example:\n\n${sentence(2, 30)}\n\nTail note.`);
+    expect(passages[0]!.text).toBe(`${sentence(1, 60)}\n\nFor example:\n\n${sentence(2, 30)}\n\nTail note.`);
+  });
+
+  it('packs API entries whole, each passage anchored at its first entry', () => {
+    // Twelve entries of a signature and a one-sentence description, each with its own anchor.
+    const entries = Array.from({ length: 12 }, (_, i) => [
+      { text: `method_${i}(x)`, anchor: `mod.Class.method_${i}`, heading: i === 0 ? 'Class objects' : undefined },
+      { text: sentence(i, 12 + (i % 3) * 4), anchor: `mod.Class.method_${i}` },
+    ]).flat();
+    const doc = makeDoc(entries);
+    const passages = splitDocument(doc, { maxChars: 300 });
+    expect(contractViolations(doc, passages, 300)).toEqual([]);
+    expect(passages.length).toBeLessThan(entries.length / 3);
+    for (const passage of passages) {
+      // Every passage starts at a signature: cuts fall between entries, not inside one.
+      expect(passage.text).toMatch(/^method_(\d+)\(x\)/);
+      expect(passage.anchor).toBe(`mod.Class.${/^method_\d+/.exec(passage.text)![0]}`);
+      expect(passage.text.endsWith('ends here.')).toBe(true);
+    }
+  });
+
+  it('keeps an introduction with what it introduces rather than ending a passage with it', () => {
+    const doc = makeDoc([
+      { text: sentence(1, 40) },
+      { text: 'For example:' },
+      { text: 'print("hello")\nprint("world")', kind: 'code' },
+    ]);
+    const passages = splitDocument(doc, { maxChars: 260 });
+    expect(contractViolations(doc, passages, 260)).toEqual([]);
+    expect(passages.map((p) => p.text)).toEqual([sentence(1, 40), 'For example:\n\nprint("hello")\nprint("world")']);
   });
 });
 

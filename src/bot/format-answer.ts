@@ -105,7 +105,7 @@ export function refLine(ref: string, cut: boolean): string {
 }
 
 function hitField(hit: SearchHit, index: number, budget: number): APIEmbedField {
-  const name = fitText(`${index + 1}. ${hit.citation.title}`, 120);
+  const name = `${index + 1}. ${fitText(hit.citation.title, 110)}`;
   const citation = `— ${renderCitation(hit)}`;
   const valueBudget = Math.min(LIMITS.fieldValue, budget - name.length);
   const reserve = citation.length + refLine(hit.citation.ref, true).length + 2;

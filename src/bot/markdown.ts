@@ -3,11 +3,16 @@ import { escapeMarkdown } from 'discord.js';
 const ZWSP = '\u200b';
 
 /**
- * Breaks mention syntax textually, so quoted text can never ping even if allowed_mentions were lost:
- * `@everyone`/`@here` and `<@id>`, `<@!id>`, `<@&id>`, `<#id>`, `</cmd:id>`, custom emoji and timestamps.
+ * Breaks mention syntax textually, so text can never ping even if allowed_mentions were lost:
+ * `@everyone`/`@here` and `<@id>`, `<@!id>`, `<@&id>`, `<#id>`, `</cmd:id>`.
  */
 export function neutralizeMentions(text: string): string {
-  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:|id:)/g, `<${ZWSP}`);
+  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/])/g, `<${ZWSP}`);
+}
+
+/** Also breaks what Discord would render instead of the text: custom emoji, timestamps, guild navigation. */
+function neutralizeRendering(text: string): string {
+  return neutralizeMentions(text).replace(/<(?=:|a:|t:|id:)/g, `<${ZWSP}`);
 }
 
 /**
@@ -44,7 +49,7 @@ export function escapeText(text: string): string {
   let out = escapeMarkdown(text, { italic: false, heading: true, bulletedList: true, numberedList: true, maskedLink: true });
   out = escapeStarsAndUnderscores(out);
   out = out.replace(/^([ \t]*)(>|-#)/gm, '$1\\$2');
-  return neutralizeMentions(out);
+  return neutralizeRendering(out);
 }
 
 /** A link that is safe in a masked link: http(s) only, and no characters that would end the markdown. */

@@ -29,7 +29,7 @@ export function canonicalTimeZone(name: string): string | null {
   }
 }
 
-export function localDate(at: Date, timezone: string): string {
+function localDate(at: Date, timezone: string): string {
   // en-CA formats dates as YYYY-MM-DD.
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }

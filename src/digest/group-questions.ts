@@ -11,8 +11,8 @@ export interface QuestionGroup {
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').replace(/[\s?!.]+$/, '').trim();
 
 /**
- * Groups near-duplicate questions: identical once normalised, or with embeddings at least
- * `similarity` apart. Greedy in order of asking: a question joins the first group whose first
+ * Groups near-duplicate questions: identical once normalised, or with embeddings whose cosine is
+ * at least `similarity`. Greedy in order of asking: a question joins the first group whose first
  * wording it is close to, so a group never drifts away from what started it.
  */
 export async function groupQuestions(
@@ -23,7 +23,9 @@ export async function groupQuestions(
   const byWording = new Map<string, LoggedQuestion[]>();
   for (const q of questions) {
     const key = normalise(q.question);
-    byWording.set(key, [...(byWording.get(key) ?? []), q]);
+    const same = byWording.get(key);
+    if (same) same.push(q);
+    else byWording.set(key, [q]);
   }
   const wordings = [...byWording.keys()];
   const vectors = wordings.length > 1 ? await embed(wordings) : [];

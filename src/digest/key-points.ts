@@ -22,7 +22,7 @@ export async function keyPointsOf(
 
   const candidates = doc.passages
     .flatMap((passage) => sentenceSpans(doc.text, passage.start, passage.end))
-    .filter((span) => doc.text.slice(span.start, span.end).trim().length >= MIN_POINT_CHARS)
+    .filter((span) => span.end - span.start >= MIN_POINT_CHARS)
     .slice(0, MAX_CANDIDATES);
   let chosen = candidates;
   if (candidates.length > max) {

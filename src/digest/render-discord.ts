@@ -85,7 +85,7 @@ function mostAskedFields(digest: Digest): APIEmbedField[] {
 
 function notFoundField(digest: Digest): APIEmbedField[] {
   if (digest.notFound.length === 0) return [];
-  const lines = digest.notFound.map((q) => `• ${shown(q.question, FIELD_QUESTION_CHARS)}${askedTimes(q.count)}: ${missReason(q)}`);
+  const lines = digest.notFound.map((q) => `• ${shown(q.question, FIELD_QUESTION_CHARS)}${askedTimes(q.count)} — ${missReason(q)}`);
   return [{ name: SECTION.notFound, value: fitEntries('', lines, NOT_FOUND_CHARS, '\n', (n) => `… and ${n} more.`) }];
 }
 

@@ -44,6 +44,8 @@ class BundledEmbedder implements Embedder {
   readonly maxChars = MAX_CHARS;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  /** Set once the worker is gone, so later requests fail instead of waiting forever. */
+  private failure: Error | undefined;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: WorkerReply) => {
@@ -53,6 +55,7 @@ class BundledEmbedder implements Embedder {
       else waiter?.resolve(reply.vectors);
     });
     const failAll = (error: Error) => {
+      this.failure ??= error;
       for (const waiter of this.pending.values()) waiter.reject(error);
       this.pending.clear();
     };
@@ -61,6 +64,7 @@ class BundledEmbedder implements Embedder {
   }
 
   private request(texts: string[]): Promise<Float32Array> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

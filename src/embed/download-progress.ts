@@ -38,7 +38,12 @@ export function downloadReporter(model: string, cacheDir: string, log: (line: st
         started = true;
         if (process.stderr.isTTY) {
           bar = new cliProgress.SingleBar(
-            { format: `downloading ${model} [{bar}] {percentage}% | {value}/{total} MB`, formatValue: (v) => v.toFixed(1), hideCursor: true },
+            {
+              format: `downloading ${model} [{bar}] {percentage}% | {value}/{total} MB`,
+              // Values are megabytes; the other fields arrive already formatted.
+              formatValue: (v, _options, type) => (type === 'value' || type === 'total' ? Number(v).toFixed(1) : String(v)),
+              hideCursor: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, loaded);

@@ -3,6 +3,7 @@
  * (downloaded once into the model cache folder) or a local model folder.
  */
 import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import type { Embedder } from './embedder.js';
@@ -39,9 +40,12 @@ const poolingFor = (model: string): 'mean' | 'cls' => (/bge-/i.test(model) ? 'cl
 
 /** An existing directory, or something written as a path, is a local model folder. */
 export function isLocalModel(model: string): boolean {
-  if (/^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:\\)/.test(model)) return true;
+  if (/^(\.{1,2}[\\/]|[\\/]|~[\\/]|[A-Za-z]:\\)/.test(model)) return true;
   return existsSync(model) && statSync(model).isDirectory();
 }
+
+/** `~/` is expanded here because values from `.env` never pass through a shell. */
+const resolveFolder = (model: string) => (/^~[\\/]/.test(model) ? path.join(os.homedir(), model.slice(2)) : path.resolve(model));
 
 const BATCH_SIZE = 16;
 /** Token budget to characters: ~4 characters per WordPiece/BPE token of English. */
@@ -50,6 +54,7 @@ const MAX_CHARS_CAP = 1000;
 
 /** Local folders are read in place; fp32 weights are preferred when both files are there. */
 function localDtype(folder: string): 'fp32' | 'q8' {
+  if (!existsSync(folder)) throw new Error(`no model folder at ${folder}`);
   if (existsSync(path.join(folder, 'onnx', 'model.onnx'))) return 'fp32';
   if (existsSync(path.join(folder, 'onnx', 'model_quantized.onnx'))) return 'q8';
   throw new Error(`no onnx/model.onnx or onnx/model_quantized.onnx in ${folder}`);
@@ -97,7 +102,7 @@ class TransformersEmbedder implements Embedder {
 /** Loads `model` (hub id or local folder); throws with the underlying reason if it cannot. */
 export async function loadTransformersEmbedder(model: string, options: TransformersOptions): Promise<Embedder> {
   const local = isLocalModel(model);
-  const source = local ? path.resolve(model) : model;
+  const source = local ? resolveFolder(model) : model;
   const localOnly = local || options.localOnly;
   // The pipeline lists and sizes the model's files before loading them, without passing on
   // `cache_dir` or `local_files_only`: only these globals keep that step in the cache folder and

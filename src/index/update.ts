@@ -27,7 +27,20 @@ export interface IndexReport {
   /** Passages embedded by this run (not counting vectors reused from the index or from checkpoints). */
   passagesEmbedded: number;
   ms: number;
+  /** Where the time went, in milliseconds (for benchmarks and slow-build diagnosis). */
+  timings: IndexTimings;
   issues: LoadIssue[];
+}
+
+export interface IndexTimings {
+  /** Reading the docs folder (set by buildIndex; 0 when documents were passed in). */
+  corpusMs: number;
+  /** Opening the previous generation. */
+  openMs: number;
+  /** Splitting and embedding new and changed documents (checkpoints included). */
+  embedMs: number;
+  /** Patching or building the graph and BM25 index, and writing the new generation. */
+  writeMs: number;
 }
 
 export interface IndexResult {
@@ -77,9 +90,18 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
   const started = performance.now();
   const log = opts.log ?? (() => undefined);
   const { embedder } = opts;
+  const timings: IndexTimings = { corpusMs: 0, openMs: 0, embedMs: 0, writeMs: 0 };
   const release = await acquireWriteLock(opts.indexDir);
   try {
+    let phase = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const ms = Math.round(now - phase);
+      phase = now;
+      return ms;
+    };
     const previous = await openPrevious(opts, log);
+    timings.openMs = lap();
     const plan = planChanges(opts.documents, previous);
     const report = (passagesEmbedded: number): IndexReport => ({
       added: plan.added.length,
@@ -88,6 +110,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       unchanged: plan.unchanged.length,
       passagesEmbedded,
       ms: Math.round(performance.now() - started),
+      timings,
       issues: opts.issues ?? [],
     });
 
@@ -108,10 +131,12 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
 
     const checkpoints = await Checkpoints.open(opts.indexDir, { embedderId: embedder.id, dims: embedder.dims, maxChars: embedder.maxChars });
     const passagesEmbedded = await embedEntries(fresh, embedder, checkpoints, opts, log);
+    timings.embedMs = lap();
 
     const content = previous && !rebuildReason ? patch(previous, plan, entries, opts.hnsw) : build(previous, entries, embedder, opts.hnsw);
     const index = await writeGeneration(opts.indexDir, content);
     await checkpoints.clear();
+    timings.writeMs = lap();
     const result = report(passagesEmbedded);
     log(
       `indexed ${opts.documents.length} documents, ${index.passagesByLabel.size} passages ` +

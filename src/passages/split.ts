@@ -1,108 +1,98 @@
 import type { Block, Document, Passage } from '../types.js';
+import { pack, type Span } from './pack.js';
 import { sentenceSpans } from './sentences.js';
 
-interface Span {
-  start: number;
-  end: number;
-}
-
-interface Chunk extends Span {
-  /** Index into doc.blocks of the block the chunk starts in. */
+interface Unit extends Span {
+  /** Index into doc.blocks of the block the unit belongs to. */
   block: number;
 }
 
 /**
- * Cuts a document into passages along its blocks. A paragraph that fits in `maxChars` is one
- * passage; a longer one is cut between sentences into pieces of similar size. A sentence is never
- * cut, even when it alone exceeds `maxChars`, except a run-on "sentence" over 4 × maxChars (a long
- * table row or unpunctuated list), which is cut between words so the embedder still sees it all.
- * Code stays whole up to 2 × maxChars, then is cut between lines. A passage shorter than
- * `minChars` (default maxChars / 4) is joined to the next one, or else the previous one, in the
- * same section (same heading path and anchor) when the two fit in maxChars.
+ * Cuts a document into passages. First each block becomes one or more units: a paragraph that fits
+ * in `maxChars` is one unit, a longer one is cut between sentences into pieces of similar size. A
+ * sentence is never cut, even when it alone exceeds `maxChars`, except a run-on "sentence" over
+ * 4 × maxChars (a long table row or unpunctuated list), which is cut between words so the embedder
+ * still sees it all. Code stays whole up to 2 × maxChars, then is cut between lines.
+ *
+ * Then the units of each section (consecutive blocks with one heading path) are packed into as few
+ * passages of at most `maxChars` as possible: API references are runs of one-line entries
+ * (signature, one sentence), each with its own anchor, and a passage per entry would flood the
+ * index with fragments. A passage takes the anchor of its first block, so its link lands at or just
+ * above any sentence quoted from it. Among the packings with fewest passages, cuts go where they
+ * harm least: between anchors (API entries) rather than inside one, and never right after a block
+ * that leads into the next (a signature, "Note", "For example:"), then lengths are made even.
  */
-export function splitDocument(doc: Document, opts: { maxChars: number; minChars?: number }): Passage[] {
+export function splitDocument(doc: Document, opts: { maxChars: number }): Passage[] {
   const { maxChars } = opts;
   if (!(maxChars >= 1)) throw new RangeError(`maxChars must be at least 1 (got ${maxChars})`);
-  const minChars = opts.minChars ?? Math.floor(maxChars / 4);
-  const chunks: Chunk[] = [];
-  doc.blocks.forEach((block, i) => {
-    for (const { start, end } of blockChunks(doc.text, block, maxChars)) chunks.push({ start, end, block: i });
-  });
-
-  const sameSection = (a: Chunk, b: Chunk): boolean => {
-    const x = doc.blocks[a.block]!;
-    const y = doc.blocks[b.block]!;
-    return x.anchor === y.anchor && x.headingPath.length === y.headingPath.length && x.headingPath.every((h, i) => h === y.headingPath[i]);
-  };
-  const canJoin = (a: Chunk, b: Chunk): boolean => sameSection(a, b) && b.end - a.start <= maxChars;
-
-  const merged: Chunk[] = [];
-  for (const chunk of chunks) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && last.end - last.start < minChars && canJoin(last, chunk)) last.end = chunk.end;
-    else merged.push({ ...chunk });
-  }
-  for (let i = merged.length - 1; i > 0; i--) {
-    const chunk = merged[i]!;
-    const before = merged[i - 1]!;
-    if (chunk.end - chunk.start < minChars && canJoin(before, chunk)) {
-      before.end = chunk.end;
-      merged.splice(i, 1);
+  const passages: Passage[] = [];
+  for (const run of sections(doc.blocks)) {
+    const units: Unit[] = [];
+    for (let i = run.from; i < run.to; i++) {
+      for (const span of blockUnits(doc.text, doc.blocks[i]!, maxChars)) units.push({ ...span, block: i });
+    }
+    const cutCosts = units.map((unit, i) => {
+      const before = doc.blocks[units[i - 1]?.block ?? unit.block]!;
+      const after = doc.blocks[unit.block]!;
+      if (before === after) return 0; // Inside a long paragraph: its pieces are already even.
+      return (before.anchor === after.anchor ? 1 : 0) + (leadsIn(doc.text, before) ? 2 : 0);
+    });
+    for (const { from, to } of pack(units, maxChars, (i) => cutCosts[i]!)) {
+      const first = units[from]!;
+      const block = doc.blocks[first.block]!;
+      const ordinal = passages.length + 1;
+      const passage: Passage = {
+        ref: `${doc.id}:${ordinal}`,
+        docId: doc.id,
+        ordinal,
+        start: first.start,
+        end: units[to - 1]!.end,
+        text: doc.text.slice(first.start, units[to - 1]!.end),
+        paragraph: first.block + 1,
+        headingPath: block.headingPath,
+      };
+      if (block.anchor !== undefined) passage.anchor = block.anchor;
+      passages.push(passage);
     }
   }
-
-  return merged.map((chunk, i) => {
-    const block = doc.blocks[chunk.block]!;
-    const passage: Passage = {
-      ref: `${doc.id}:${i + 1}`,
-      docId: doc.id,
-      ordinal: i + 1,
-      start: chunk.start,
-      end: chunk.end,
-      text: doc.text.slice(chunk.start, chunk.end),
-      paragraph: chunk.block + 1,
-      headingPath: block.headingPath,
-    };
-    if (block.anchor !== undefined) passage.anchor = block.anchor;
-    return passage;
-  });
+  return passages;
 }
 
-function blockChunks(text: string, block: Block, maxChars: number): Span[] {
-  const length = block.end - block.start;
-  if (block.kind === 'code') return length <= 2 * maxChars ? [block] : pack(lineSpans(text, block), maxChars);
-  if (length <= maxChars) return [block];
-  const units = sentenceSpans(text, block.start, block.end).flatMap((s) =>
-    s.end - s.start > 4 * maxChars ? wordPieces(text, s, maxChars) : [s],
-  );
-  return pack(units, maxChars);
+/** Ranges of consecutive blocks under the same heading path: a passage never mixes sections. */
+function sections(blocks: Block[]): Array<{ from: number; to: number }> {
+  const runs: Array<{ from: number; to: number }> = [];
+  blocks.forEach((block, i) => {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && samePath(blocks[run.from]!.headingPath, block.headingPath)) run.to = i + 1;
+    else runs.push({ from: i, to: i + 1 });
+  });
+  return runs;
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((h, i) => h === b[i]);
 }
 
 /**
- * Groups consecutive units into as few pieces of at most maxChars as possible (a lone larger unit
- * stays whole), and among those groupings picks the most even one (least sum of squared lengths):
- * a paragraph slightly over the limit splits in halves instead of leaving a scrap behind.
+ * A text block without a sentence end reads as the head of what follows: a signature, a table
+ * header, an admonition title ("Note", "See also") or an introduction ending in a colon.
  */
-function pack(units: Span[], maxChars: number): Span[] {
-  // best[j]: cheapest grouping of the first j units; `from` is where its last piece starts.
-  const best: Array<{ pieces: number; cost: number; from: number }> = [{ pieces: 0, cost: 0, from: 0 }];
-  for (let j = 1; j <= units.length; j++) {
-    let choice = { pieces: Infinity, cost: Infinity, from: j - 1 };
-    for (let i = j - 1; i >= 0; i--) {
-      const length = units[j - 1]!.end - units[i]!.start;
-      if (length > maxChars && i < j - 1) break;
-      const prior = best[i]!;
-      const pieces = prior.pieces + 1;
-      const cost = prior.cost + length * length;
-      if (pieces < choice.pieces || (pieces === choice.pieces && cost < choice.cost)) choice = { pieces, cost, from: i };
-    }
-    best.push(choice);
-  }
-  const pieces: Span[] = [];
-  for (let j = units.length; j > 0; j = best[j]!.from) {
-    pieces.unshift({ start: units[best[j]!.from]!.start, end: units[j - 1]!.end });
-  }
-  return pieces;
+function leadsIn(text: string, block: Block): boolean {
+  return block.kind === 'text' && !/[.!?]["'”’)\]]*$/.test(text.slice(Math.max(block.start, block.end - 4), block.end));
+}
+
+function blockUnits(text: string, block: Block, maxChars: number): Span[] {
+  const length = block.end - block.start;
+  if (block.kind === 'code') return length <= 2 * maxChars ? [block] : joined(lineSpans(text, block), maxChars);
+  if (length <= maxChars) return [block];
+  const sentences = sentenceSpans(text, block.start, block.end).flatMap((s) =>
+    s.end - s.start > 4 * maxChars ? wordPieces(text, s, maxChars) : [s],
+  );
+  return joined(sentences, maxChars);
+}
+
+function joined(spans: Span[], maxChars: number): Span[] {
+  return pack(spans, maxChars).map(({ from, to }) => ({ start: spans[from]!.start, end: spans[to - 1]!.end }));
 }
 
 /** Non-blank lines of a code block, keeping their indentation. */

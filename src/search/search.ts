@@ -68,18 +68,32 @@ export function citationFor(doc: Document, passage: Passage): Citation {
   };
 }
 
+/** 1-based number of the block (paragraph) holding `offset`: a quote cites its own paragraph, not its passage's first. */
+export function paragraphAt(doc: Document, offset: number): number {
+  let low = 0;
+  let high = doc.blocks.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (doc.blocks[mid]!.start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
+}
+
 function toHit(index: SearchableIndex, passage: Passage, score: number, terms: string[]): SearchHit | null {
   const doc = index.document(passage.docId);
   if (!doc) return null;
   const sentences = sentenceSpans(doc.text, passage.start, passage.end);
   const span = sentences.length > 0 ? pickQuote(doc.text, sentences, terms) : { start: passage.start, end: passage.end };
+  const citation = citationFor(doc, passage);
+  citation.paragraph = Math.max(passage.paragraph, paragraphAt(doc, span.start));
   return {
     quote: doc.text.slice(span.start, span.end),
     quoteStart: span.start,
     quoteEnd: span.end,
     passage: passage.text,
     score: Number(score.toFixed(4)),
-    citation: citationFor(doc, passage),
+    citation,
   };
 }
 
@@ -162,7 +176,12 @@ export async function search(
   if (answered) {
     for (const { label, score, similarity } of ranked.top) {
       const passage = index.passage(label);
-      const hit = passage && toHit(index, passage, similarity ?? score, ranked.terms);
+      if (!passage) continue;
+      // The best hit carried the decision; the others must be relevant on their own, not just next in line.
+      const coverage = ranked.terms.length > 0 ? termOverlapShare(ranked.terms, passage.text) : 0;
+      const relevant = similarity === null ? coverage >= relevance.coverage : isRelevant({ dense: similarity, coverage }, relevance);
+      if (results.length > 0 && !relevant) continue;
+      const hit = toHit(index, passage, similarity ?? score, ranked.terms);
       if (hit) results.push(hit);
     }
   }

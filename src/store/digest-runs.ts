@@ -80,11 +80,12 @@ export class DigestRuns {
       `SELECT * FROM digest_runs WHERE subscription_id = ? AND state = 'failed' AND notified_at IS NULL ORDER BY id`,
     );
     this.setNotified = db.prepare(`UPDATE digest_runs SET notified_at = ? WHERE id = ?`);
+    // IMMEDIATE: two processes reading the same failures before either marks them would both tell.
     this.takeNotices = db.transaction((subscriptionId: number, at: number) => {
       const rows = (this.unnotified.all(subscriptionId) as RunRow[]).map(fromRow);
       for (const run of rows) this.setNotified.run(at, run.id);
       return rows;
-    });
+    }).immediate;
   }
 
   /** Whether the subscription's digest for `localDate` has been claimed (whatever became of it). */

@@ -402,40 +402,73 @@ export class DiscordDouble extends EventEmitter {
     return (this.commands.get(this.guildId) ?? []).find((c) => c.name === name) ?? (this.commands.get('global') ?? []).find((c) => c.name === name);
   }
 
-  private commandOptions(name: string, values: Record<string, unknown>, focused?: string): JsonObject[] {
-    const definition = this.registered(name);
+  /**
+   * Options in API shape, typed from the registered definition. A subcommand (group) is given as an
+   * object of its own options: `{ subscribe: { channel: id, time: '09:00' } }`. Channel, user and role
+   * options get their `resolved` entries, as Discord sends them.
+   */
+  private commandOptions(declared: JsonObject[] | undefined, values: Record<string, unknown>, resolved: JsonObject, focused?: string): JsonObject[] {
     return Object.entries(values)
       .filter(([, value]) => value !== undefined)
       .map(([optionName, value]) => {
-        const declared = (definition?.options ?? []).find((o: JsonObject) => o.name === optionName);
-        const type = declared?.type ?? (typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3);
+        const decl = (declared ?? []).find((o: JsonObject) => o.name === optionName);
+        const nested = value !== null && typeof value === 'object' && !Array.isArray(value);
+        if ((decl && (decl.type === 1 || decl.type === 2)) || (!decl && nested)) {
+          const type = decl?.type ?? 1;
+          return { name: optionName, type, options: this.commandOptions(decl?.options, value as Record<string, unknown>, resolved, focused) };
+        }
+        const type = decl?.type ?? (typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3);
         const option: JsonObject = { name: optionName, type, value: optionName === focused ? String(value) : value };
         if (optionName === focused) option.focused = true;
+        if (type === 7) {
+          const channel = this.channels().find((c) => c.id === value);
+          if (channel) (resolved.channels ??= {})[String(value)] = { id: channel.id, name: channel.name, type: channel.type, parent_id: null, permissions: EVERYONE_PERMISSIONS.toString(), flags: 0 };
+        }
+        if (type === 6 || type === 9) {
+          const u = [...this.users.values()].find((x) => x.id === value);
+          if (u) {
+            (resolved.users ??= {})[u.id] = u.payload;
+            const resolvedMember: JsonObject = { ...this.memberOf(u), permissions: this.permissionsOf(u) };
+            delete resolvedMember.user;
+            (resolved.members ??= {})[u.id] = resolvedMember;
+          }
+        }
+        if (type === 8 || type === 9) {
+          const role = this.guildPayload().roles.find((r: JsonObject) => r.id === value);
+          if (role) (resolved.roles ??= {})[role.id] = role;
+        }
         return option;
       });
   }
 
-  /** Dispatches a slash command as a user types it. Options are coerced to their registered types. */
+  private commandData(name: string, options: Record<string, unknown>, focused?: string): JsonObject {
+    const definition = this.registered(name);
+    const resolved: JsonObject = {};
+    const data: JsonObject = { id: definition?.id ?? snowflake(), name, type: 1 };
+    const opts = this.commandOptions(definition?.options, options, resolved, focused);
+    if (opts.length > 0 || focused) data.options = opts;
+    if (Object.keys(resolved).length > 0) data.resolved = resolved;
+    if (definition?.guild_id) data.guild_id = definition.guild_id;
+    return data;
+  }
+
+  /**
+   * Dispatches a slash command as a user types it. Options are coerced to their registered types;
+   * subcommands are nested objects: `slash('digest', { subscribe: { channel: id, time: '09:00' } })`.
+   */
   slash(name: string, options: Record<string, unknown> = {}, as: { user?: string; admin?: boolean; channelId?: string } = {}): InteractionRecord {
     const u = this.user(as.user ?? 'member', { admin: as.admin ?? false });
-    const definition = this.registered(name);
-    const data: JsonObject = { id: definition?.id ?? snowflake(), name, type: 1 };
-    const opts = this.commandOptions(name, options);
-    if (opts.length > 0) data.options = opts;
-    if (definition?.guild_id) data.guild_id = definition.guild_id;
-    const record = this.nextInteraction(2, u, data, {}, as.channelId);
+    const record = this.nextInteraction(2, u, this.commandData(name, options), {}, as.channelId);
     record.name = name;
     this.dispatch('INTERACTION_CREATE', record.payload);
     record.dispatchedAt = Date.now();
     return record;
   }
 
-  /** An autocomplete request while the user types `focused`. */
+  /** An autocomplete request while the user types `focused` (which may sit inside a subcommand). */
   autocomplete(name: string, options: Record<string, unknown>, focused: string, as: { user?: string } = {}): InteractionRecord {
     const u = this.user(as.user ?? 'member');
-    const definition = this.registered(name);
-    const data: JsonObject = { id: definition?.id ?? snowflake(), name, type: 1, options: this.commandOptions(name, options, focused) };
-    const record = this.nextInteraction(4, u, data);
+    const record = this.nextInteraction(4, u, this.commandData(name, options, focused));
     record.name = name;
     this.dispatch('INTERACTION_CREATE', record.payload);
     record.dispatchedAt = Date.now();
