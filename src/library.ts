@@ -7,7 +7,7 @@ import { openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
 import { citationFor, decide, DEFAULT_RELEVANCE, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
-import type { Answer } from './types.js';
+import type { Answer, Document } from './types.js';
 
 export interface OpenLibraryOptions {
   config: Config;
@@ -16,13 +16,15 @@ export interface OpenLibraryOptions {
   refresh?: boolean;
 }
 
-function searchable(index: LoadedIndex): SearchableIndex {
+/** The loaded index as search sees it. */
+export function searchable(index: LoadedIndex): SearchableIndex {
   return {
     dense: (vector, k) => index.vectorIndex.search(vector, k),
     lexical: (query, k) => index.lexicalIndex.search(query, k),
     passage: (label) => index.passagesByLabel.get(label),
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
+    knows: (term) => index.lexicalIndex.search(term, 1, { fuzzy: term.length >= 5 ? 1 : false }).length > 0,
   };
 }
 
@@ -104,34 +106,26 @@ export class Library implements LibraryApi {
       previous: neighbour(at - 1),
       next: neighbour(at + 1),
       citation: citationFor(doc, passage),
-      document: {
-        id: doc.id,
-        title: doc.title,
-        source: doc.source ?? null,
-        date: doc.date ?? null,
-        url: doc.url ?? null,
-        path: doc.path,
-        passages: siblings.length,
-      },
+      document: this.summary(doc),
+    };
+  }
+
+  private summary(doc: Document): DocumentSummary {
+    const passages = this.index.passagesByDoc.get(doc.id) ?? [];
+    return {
+      id: doc.id,
+      title: doc.title,
+      source: doc.source ?? null,
+      date: doc.date ?? null,
+      url: doc.url ?? null,
+      path: doc.path,
+      passages: passages.length,
+      firstRef: passages[0]?.ref ?? `${doc.id}:1`,
     };
   }
 
   documents(): DocumentSummary[] {
-    return [...this.index.documents.values()]
-      .map((doc) => {
-        const passages = this.index.passagesByDoc.get(doc.id) ?? [];
-        return {
-          id: doc.id,
-          title: doc.title,
-          source: doc.source ?? null,
-          date: doc.date ?? null,
-          url: doc.url ?? null,
-          path: doc.path,
-          passages: passages.length,
-          firstRef: passages[0]?.ref ?? `${doc.id}:1`,
-        };
-      })
-      .sort((a, b) => a.path.localeCompare(b.path));
+    return [...this.index.documents.values()].map((doc) => this.summary(doc)).sort((a, b) => a.path.localeCompare(b.path));
   }
 
   suggestRefs(prefix: string, limit: number): Array<{ ref: string; label: string }> {

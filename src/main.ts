@@ -8,8 +8,25 @@ const log = createLogger();
 const token = process.env.DISCORD_TOKEN?.trim();
 redact(token);
 if (token) {
-  const { runBot } = await import('./bot/run.js');
-  await runBot({ config, token, log });
+  const [{ runBot }, { openStore }, { startDigest }, { digestSettings }, { librarySources }] = await Promise.all([
+    import('./bot/run.js'),
+    import('./store/store.js'),
+    import('./digest/start.js'),
+    import('./digest/settings.js'),
+    import('./digest/sources.js'),
+  ]);
+  digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  const store = openStore({ dataDir: config.dataDir, log });
+  const services = new Map<string, unknown>();
+  const bot = await runBot({ config, token, log, questionLog: store.questionLog, services });
+  await bot.serving;
+  const { Library } = await import('./library.js');
+  const library = () => {
+    const live = bot.ctx.library();
+    if (!(live instanceof Library)) throw new Error('the digest needs the on-disk library');
+    return live;
+  };
+  await startDigest({ client: bot.client, store, sources: librarySources(library), log, services });
 } else {
   const { runConsole } = await import('./console.js');
   await runConsole({ config, log });

@@ -13,6 +13,8 @@ export interface SearchableIndex {
   document(id: string): Document | undefined;
   /** The stored unit vector of a passage, to score hits that only the lexical retriever found. */
   vector(label: number): Float32Array | undefined;
+  /** Whether the library contains a term at all (allowing one typo in longer words). */
+  knows(term: string): boolean;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -29,6 +31,11 @@ export interface SearchOptions {
   /** Candidates taken from each retriever before fusion. */
   candidates?: number;
   fusion?: Fusion;
+  /**
+   * Each further passage from a document already in the results has its score multiplied by this
+   * (1 = no diversity): answers from several documents beat a page that matches everywhere.
+   */
+  sameDocumentDecay?: number;
 }
 
 /** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
@@ -53,7 +60,7 @@ export interface Relevance {
   coverage: number;
 }
 
-export const DEFAULT_RELEVANCE: Relevance = { denseAccept: 0.5, denseFloor: 0.25, coverage: 0.5 };
+export const DEFAULT_RELEVANCE: Relevance = { denseAccept: 0.45, denseFloor: 0.25, coverage: 0.5 };
 
 export function citationFor(doc: Document, passage: Passage): Citation {
   return {
@@ -101,9 +108,12 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, terms: s
 export interface Signals {
   dense: number;
   coverage: number;
+  /** Question terms the library never mentions (a strong sign the question is about something else). */
+  unknown: string[];
 }
 
 export function isRelevant(signals: Signals, relevance: Relevance): boolean {
+  if (signals.unknown.length > 0 && signals.coverage < relevance.coverage) return false;
   if (signals.dense >= relevance.denseAccept) return true;
   return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
 }
@@ -146,13 +156,38 @@ export async function rank(
         ])
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
-  const top = fused.slice(0, k).map(({ label, score }) => ({ label, score, similarity: vector ? similarity.get(label) ?? 0 : null }));
+  const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => ({
+    label,
+    score,
+    similarity: vector ? similarity.get(label) ?? 0 : null,
+  }));
   const best = top[0] ? index.passage(top[0].label) : undefined;
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: best && terms.length > 0 ? termOverlapShare(terms, best.text) : 0,
+    unknown: terms.filter((term) => !index.knows(term)),
   };
   return { top, signals, terms };
+}
+
+export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
+
+/** The top k after demoting repeat passages of one document (scores are re-sorted, never raised). */
+function diversify(
+  index: SearchableIndex,
+  fused: Array<{ label: number; score: number }>,
+  decay: number,
+  k: number,
+): Array<{ label: number; score: number }> {
+  if (decay >= 1) return fused.slice(0, k);
+  const seen = new Map<string, number>();
+  const adjusted = fused.map(({ label, score }) => {
+    const docId = index.passage(label)?.docId ?? '';
+    const earlier = seen.get(docId) ?? 0;
+    seen.set(docId, earlier + 1);
+    return { label, score: score * decay ** earlier };
+  });
+  return adjusted.sort((a, b) => b.score - a.score).slice(0, k);
 }
 
 export function decide(ranked: Ranked, mode: SearchMode, relevance: Relevance): boolean {
@@ -179,7 +214,8 @@ export async function search(
       if (!passage) continue;
       // The best hit carried the decision; the others must be relevant on their own, not just next in line.
       const coverage = ranked.terms.length > 0 ? termOverlapShare(ranked.terms, passage.text) : 0;
-      const relevant = similarity === null ? coverage >= relevance.coverage : isRelevant({ dense: similarity, coverage }, relevance);
+      const relevant =
+        similarity === null ? coverage >= relevance.coverage : isRelevant({ ...ranked.signals, dense: similarity, coverage }, relevance);
       if (results.length > 0 && !relevant) continue;
       const hit = toHit(index, passage, similarity ?? score, ranked.terms);
       if (hit) results.push(hit);
