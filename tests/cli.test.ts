@@ -108,6 +108,7 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     const { stdout } = cli(['ask', '--json', '--k', '5'], questions.join('\n'));
     const answers = stdout.trim().split('\n').map((line) => JSON.parse(line));
     let checked = 0;
+    expect(answers.filter((a) => a.answered)).toHaveLength(12);
     for (const answer of answers) {
       for (const result of answer.results) {
         const doc = readFileSync(path.join(root, 'seeds', result.citation.path), 'utf8');
@@ -116,6 +117,7 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(40);
+    // At least one quote per answered question, and secondary quotes where they are relevant on their own.
+    expect(checked).toBeGreaterThan(12);
   });
 });
