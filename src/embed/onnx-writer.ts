@@ -4,7 +4,7 @@
  * Field numbers follow onnx/onnx.proto (proto2, so repeated scalars are written unpacked).
  */
 
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT64: 7 } as const;
 type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 const encoder = new TextEncoder();
@@ -43,11 +43,10 @@ const float32 = (field: number, value: number): Chunks => {
   return [header(field, 5), body];
 };
 
-export type Attribute = number | number[] | string | { float: number };
+export type Attribute = number | number[] | { float: number };
 
 function attribute(name: string, value: Attribute): Chunks {
-  // AttributeProto: name=1, f=2, i=3, s=4, ints=8, type=20 (FLOAT=1, INT=2, STRING=3, INTS=7).
-  if (typeof value === 'string') return msg(5, [str(1, name), str(4, value), int(20, 3)]);
+  // AttributeProto: name=1, f=2, i=3, ints=8, type=20 (FLOAT=1, INT=2, INTS=7).
   if (Array.isArray(value)) return msg(5, [str(1, name), ...value.map((v) => int(8, v)), int(20, 7)]);
   if (typeof value === 'number') return msg(5, [str(1, name), int(3, value), int(20, 2)]);
   return msg(5, [str(1, name), float32(2, value.float), int(20, 1)]);
@@ -56,7 +55,7 @@ function attribute(name: string, value: Attribute): Chunks {
 /** An encoded NodeProto, TensorProto or ValueInfoProto, ready to place in a `Graph`. */
 export type Part = Chunks;
 
-/** NodeProto: input=1, output=2, name=3, op_type=4, attribute=5, domain=7. */
+/** NodeProto: input=1, output=2, name=3, op_type=4, attribute=5 (default domain only). */
 export function node(opType: string, inputs: string[], outputs: string[], attributes: Record<string, Attribute> = {}): Part {
   return [
     ...inputs.flatMap((i) => str(1, i)),
@@ -68,7 +67,7 @@ export function node(opType: string, inputs: string[], outputs: string[], attrib
 }
 
 /** TensorProto: dims=1, data_type=2, name=8, raw_data=9 (little-endian, as ONNX requires). */
-export function tensor(name: string, dims: number[], type: DataTypeCode, data: Float32Array | Int32Array | BigInt64Array): Part {
+export function tensor(name: string, dims: number[], type: DataTypeCode, data: Float32Array | BigInt64Array): Part {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return [...dims.flatMap((d) => int(1, d)), ...int(2, type), ...str(8, name), ...bytes(9, raw)];
 }

@@ -9,8 +9,6 @@ import { env, pipeline, type FeatureExtractionPipeline, type ProgressInfo } from
 import type { Embedder } from './embedder.js';
 import { downloadReporter } from './download-progress.js';
 
-export const DEFAULT_TRANSFORMERS_MODEL = 'Xenova/all-MiniLM-L6-v2';
-
 /** Texts prepended before embedding; retrieval models are trained with them. */
 export interface Prefixes {
   query: string;
@@ -39,7 +37,7 @@ export function prefixesFor(model: string): Prefixes {
 const poolingFor = (model: string): 'mean' | 'cls' => (/bge-/i.test(model) ? 'cls' : 'mean');
 
 /** An existing directory, or something written as a path, is a local model folder. */
-export function isLocalModel(model: string): boolean {
+function isLocalModel(model: string): boolean {
   if (/^(\.{1,2}[\\/]|[\\/]|~[\\/]|[A-Za-z]:\\)/.test(model)) return true;
   return existsSync(model) && statSync(model).isDirectory();
 }
