@@ -8,7 +8,7 @@ export interface SourceView {
   previous: { ref: string; text: string } | null;
   next: { ref: string; text: string } | null;
   citation: Citation;
-  document: { id: string; title: string; source: string | null; date: string | null; url: string | null; path: string; passages: number };
+  document: DocumentSummary;
 }
 
 export interface DocumentSummary {

@@ -80,7 +80,8 @@ describe('archivist bot end to end (real process, real library, Discord double)'
     expect(CORPUS).toContain(quote);
     for (const field of embed.fields) for (const q of quotes(field.value)) expect(CORPUS).toContain(q);
     expect(first.value).toContain('[Engineering Handbook — New Engineer Onboarding (2024-03-01)');
-    expect(first.value).toContain('](https://handbook.example.com/onboarding)');
+    // The citation links straight to the quoted section of the document.
+    expect(first.value).toMatch(/\]\(https:\/\/handbook\.example\.com\/onboarding#[\w-]+\)/);
     expect(first.value).toMatch(/Ref `onboarding:\d+`/);
     const ids = buttonsOf(record.original).map((b) => b.custom_id);
     expect(ids[0]).toMatch(/^ask:p:0:onboarding:\d+$/);
@@ -220,12 +221,11 @@ describe('archivist bot end to end (real process, real library, Discord double)'
     const embed = record.original!.embeds[0];
     const hostile = embed.fields.filter((f: Json) => f.value.includes('hostile:'));
     expect(hostile.length).toBeGreaterThan(0);
-    expect(embed.fields.some((f: Json) => /… full passage: `\/source ref:hostile:\d+`/.test(f.value))).toBe(true);
     for (const field of hostile) for (const q of quotes(field.value)) expect(CORPUS).toContain(q.replace(/…$/, ''));
     expect(hostile[0].name).toContain('\\*\\*URGENT\\*\\*');
 
     // /source on a piece of the 10,000-character paragraph: the whole passage, escaped, within 4,096.
-    const long = /`\/source ref:(hostile:\d+)`/.exec(JSON.stringify(embed))![1]!;
+    const long = /(?:Ref `|`\/source ref:)(hostile:\d+)`/.exec(JSON.stringify(embed))![1]!;
     const longView = double.slash('source', { ref: long });
     await double.waitForFinal(longView);
     const description: string = longView.original!.embeds[0].description;

@@ -182,6 +182,7 @@ describe('rebuilding an unusable index', () => {
     ['corrupt manifest.json', async (gen) => fs.writeFile(path.join(gen, 'manifest.json'), '{ not json'), /manifest\.json is unreadable/],
     ['truncated vectors.hnsw', async (gen) => fs.truncate(path.join(gen, 'vectors.hnsw'), 100), /vectors\.hnsw is unreadable/],
     ['truncated vectors.f32', async (gen) => fs.truncate(path.join(gen, 'vectors.f32'), 10), /vectors\.f32 is unreadable/],
+    ['truncated lexical.bin', async (gen) => fs.truncate(path.join(gen, 'lexical.bin'), 40), /lexical\.bin is unreadable/],
     ['passages outside their document', async (gen) => {
       const file = path.join(gen, 'passages.json');
       const passages = JSON.parse(await fs.readFile(file, 'utf8'));

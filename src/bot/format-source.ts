@@ -17,7 +17,8 @@ function neighbourField(label: string, neighbour: { ref: string; text: string },
 
 /** Where the text of a document can be read in full. */
 function whereToRead(view: SourceView): string {
-  const url = safeUrl(view.document.url);
+  // The citation's URL lands on the passage's section; the document's on its top.
+  const url = safeUrl(view.citation.url ?? view.document.url);
   return url ? `${inlineCode(view.document.path)} (${maskedLink('online', url)})` : inlineCode(view.document.path);
 }
 
@@ -28,7 +29,7 @@ function whereToRead(view: SourceView): string {
 export function formatSourceView(view: SourceView): MessageParts {
   const doc = view.document;
   const embed: APIEmbed = { title: fitText(doc.title, LIMITS.embedTitle), color: COLORS.source };
-  const url = safeUrl(doc.url);
+  const url = safeUrl(view.citation.url ?? doc.url);
   if (url) embed.url = url;
   const fields: APIEmbedField[] = [];
   if (view.previous) fields.push(neighbourField('Before', view.previous, 'end'));
@@ -61,7 +62,7 @@ export function formatSourceView(view: SourceView): MessageParts {
   if (view.next) {
     buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: sourceViewId(view.next.ref, 'next'), label: 'Next passage ▶' });
   }
-  if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label: 'Open document' });
+  if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label: 'Open section' });
   return { embeds: [embed], components: buttonRows(buttons, 1) };
 }
 

@@ -3,7 +3,7 @@ import type { Block } from '../types.js';
 /** What a format parser hands to the loader; `load.ts` adds id, path and hash. */
 export interface Parsed {
   title?: string;
-  /** Source and URL the file declares for itself (front matter): they win over archivist.sources.json. */
+  /** Source and URL the file declares for itself (front matter, `<meta name="source">`): they win over archivist.sources.json. */
   source?: string;
   date?: string;
   url?: string;

@@ -24,7 +24,7 @@ export interface DigestOptions {
   duplicateSimilarity: number;
 }
 
-export const DEFAULT_DIGEST_OPTIONS: DigestOptions = { documents: 20, pointsPerDocument: 3, mostAsked: 5, notFound: 10, duplicateSimilarity: 0.9 };
+const DEFAULT_DIGEST_OPTIONS: DigestOptions = { documents: 20, pointsPerDocument: 3, mostAsked: 5, notFound: 10, duplicateSimilarity: 0.9 };
 
 /** Without a delivered digest to continue from, a digest covers the last day. */
 const DEFAULT_PERIOD_MS = 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@
 //     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels)
 //     passages.json              passage positions; their text is sliced from the documents on load
 //     documents.json             the documents, text included (every quote is a substring of it)
-//     lexical.json               the BM25 index (MiniSearch)
+//     lexical.bin                the BM25 index (see lexical-index.ts for its layout)
 //   write.lock                   present while a build runs (see lock.ts)
 //   .partial/                    embedding checkpoints of an interrupted build (see checkpoints.ts)
 //
@@ -23,7 +23,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { pauseIfRequested } from './test-pause.js';
 
 /** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 const CURRENT = 'CURRENT';
 const FILES = {
@@ -32,7 +32,7 @@ const FILES = {
   vectors: 'vectors.f32',
   passages: 'passages.json',
   documents: 'documents.json',
-  lexical: 'lexical.json',
+  lexical: 'lexical.bin',
 } as const;
 const GENERATION_NAME = /^gen-\d+-\d+$/;
 const LEFTOVER_NAME = /^(gen-|tmp-)\d+-\d+$|^CURRENT\.tmp-\d+$/;
@@ -154,17 +154,17 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
   }
   const at = (file: string) => path.join(dir, file);
   try {
-    const [documents, passages, lexicalJson, vectors] = await Promise.all([
+    const [documents, passages, lexicalBytes, vectors] = await Promise.all([
       inFile(FILES.documents, async () => JSON.parse(await fs.readFile(at(FILES.documents), 'utf8')) as Document[]),
       inFile(FILES.passages, async () => JSON.parse(await fs.readFile(at(FILES.passages), 'utf8')) as StoredPassage[]),
-      inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical), 'utf8')),
+      inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical))),
       inFile(FILES.vectors, async () => checkVectors(float32View(await fs.readFile(at(FILES.vectors))), manifest)),
     ]);
     const removed = await inFile(FILES.passages, async () => freeLabels(passages, manifest.counts.labels));
-    // hnswlib reads the graph on a worker thread; MiniSearch rebuilds its tree on this one meanwhile.
+    // hnswlib reads the graph on a worker thread; the BM25 arrays are checked on this one meanwhile.
     const [vectorIndex, lexicalIndex] = await Promise.all([
       inFile(FILES.graph, () => loadGraph(at(FILES.graph), manifest, ef, removed)),
-      inFile(FILES.lexical, async () => LexicalIndex.loadJSON(lexicalJson)),
+      inFile(FILES.lexical, async () => LexicalIndex.deserialize(lexicalBytes)),
     ]);
     const index = await inFile(FILES.passages, async () =>
       assembleIndex({ dir, manifest, documents, passages, vectors, vectorIndex, lexicalIndex }),
@@ -257,10 +257,24 @@ function assembleIndex(parts: {
   if (parts.documents.length !== manifest.counts.documents || parts.passages.length !== manifest.counts.passages) {
     throw new Error(`holds ${parts.documents.length} documents and ${parts.passages.length} passages, the manifest says ${manifest.counts.documents} and ${manifest.counts.passages}`);
   }
+  if (parts.lexicalIndex.size !== parts.passages.length) {
+    throw new Error(`the BM25 index holds ${parts.lexicalIndex.size} passages, the passage table ${parts.passages.length}`);
+  }
   const documents = new Map(parts.documents.map((doc) => [doc.id, doc]));
   const passagesByLabel = new Map<number, IndexedPassage>();
   const passagesByRef = new Map<string, IndexedPassage>();
   const passagesByDoc = new Map<string, IndexedPassage[]>();
+  // Blocks and passages under the same headings share one array: JSON gives each its own copy,
+  // which at 100k passages is tens of megabytes.
+  const headingPaths = new Map<string, string[]>();
+  const shared = (headingPath: string[]): string[] => {
+    const key = headingPath.join('\u0000');
+    const found = headingPaths.get(key);
+    if (found) return found;
+    headingPaths.set(key, headingPath);
+    return headingPath;
+  };
+  for (const doc of parts.documents) for (const block of doc.blocks) block.headingPath = shared(block.headingPath);
   for (const stored of parts.passages) {
     const doc = documents.get(stored.docId);
     const { label, start, end } = stored;
@@ -270,7 +284,7 @@ function assembleIndex(parts: {
     if (!(start >= 0 && start <= end && end <= doc.text.length)) {
       throw new Error(`passage ${stored.docId}:${stored.ordinal} lies outside its document`);
     }
-    const passage: IndexedPassage = { ...stored, ref: `${stored.docId}:${stored.ordinal}`, text: doc.text.slice(start, end) };
+    const passage: IndexedPassage = { ...stored, headingPath: shared(stored.headingPath), ref: `${stored.docId}:${stored.ordinal}`, text: doc.text.slice(start, end) };
     passagesByLabel.set(label, passage);
     passagesByRef.set(passage.ref, passage);
     const siblings = passagesByDoc.get(doc.id);
@@ -324,13 +338,13 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
   const manifest = manifestFor(content);
 
   await fs.mkdir(temp);
-  await content.lexicalIndex.compact();
+  const lexicalBytes = await content.lexicalIndex.serialize();
   const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
   await Promise.all([
     writeDurably(path.join(temp, FILES.vectors), vectorBytes),
     writeDurably(path.join(temp, FILES.passages), JSON.stringify(content.passages.map(storedPassage))),
     writeDurably(path.join(temp, FILES.documents), JSON.stringify(content.documents)),
-    writeDurably(path.join(temp, FILES.lexical), JSON.stringify(content.lexicalIndex)),
+    writeDurably(path.join(temp, FILES.lexical), lexicalBytes),
     content.vectorIndex.save(path.join(temp, FILES.graph)).then(() => syncPath(path.join(temp, FILES.graph))),
   ]);
   // The manifest goes last: a generation folder with a manifest is complete.

@@ -2,6 +2,14 @@ import type { Block, Document, Passage } from '../types.js';
 import { pack, type Span } from './pack.js';
 import { sentenceSpans } from './sentences.js';
 
+/** Costs of the packing, in tenths of a passage (see `cutCost`). */
+const PASSAGE_COST = 10;
+const CUT_IN_SECTION = 3;
+const CUT_AFTER_LEAD_IN = 15;
+/** A text block this short without a sentence end is a title ("Note", "See also", "Parameters"). */
+const SHORT_LEAD_IN = 40;
+const SENTENCE_END = /[.!?]["'”’)\]]*$/;
+
 interface Unit extends Span {
   /** Index into doc.blocks of the block the unit belongs to. */
   block: number;
@@ -14,13 +22,12 @@ interface Unit extends Span {
  * 4 × maxChars (a long table row or unpunctuated list), which is cut between words so the embedder
  * still sees it all. Code stays whole up to 2 × maxChars, then is cut between lines.
  *
- * Then the units of each section (consecutive blocks with one heading path) are packed into as few
- * passages of at most `maxChars` as possible: API references are runs of one-line entries
- * (signature, one sentence), each with its own anchor, and a passage per entry would flood the
- * index with fragments. A passage takes the anchor of its first block, so its link lands at or just
- * above any sentence quoted from it. Among the packings with fewest passages, cuts go where they
- * harm least: between anchors (API entries) rather than inside one, and never right after a block
- * that leads into the next (a signature, "Note", "For example:"), then lengths are made even.
+ * Then the units of each section (consecutive blocks under one heading path) are packed into
+ * passages of at most `maxChars`, as few as possible: API references are runs of short entries
+ * (a signature, a sentence), each with its own anchor, and a passage per entry would flood the
+ * index with fragments. A passage takes the anchor of its first block, so its link lands at or
+ * just above any sentence quoted from it. Cuts go where they harm least (see `cutCost`), then
+ * lengths are made even.
  */
 export function splitDocument(doc: Document, opts: { maxChars: number }): Passage[] {
   const { maxChars } = opts;
@@ -31,13 +38,8 @@ export function splitDocument(doc: Document, opts: { maxChars: number }): Passag
     for (let i = run.from; i < run.to; i++) {
       for (const span of blockUnits(doc.text, doc.blocks[i]!, maxChars)) units.push({ ...span, block: i });
     }
-    const cutCosts = units.map((unit, i) => {
-      const before = doc.blocks[units[i - 1]?.block ?? unit.block]!;
-      const after = doc.blocks[unit.block]!;
-      if (before === after) return 0; // Inside a long paragraph: its pieces are already even.
-      return (before.anchor === after.anchor ? 1 : 0) + (leadsIn(doc.text, before) ? 2 : 0);
-    });
-    for (const { from, to } of pack(units, maxChars, (i) => cutCosts[i]!)) {
+    const startCosts = units.map((unit, i) => PASSAGE_COST + (i === 0 ? 0 : cutCost(doc, units[i - 1]!.block, unit.block)));
+    for (const { from, to } of pack(units, maxChars, (i) => startCosts[i]!)) {
       const first = units[from]!;
       const block = doc.blocks[first.block]!;
       const ordinal = passages.length + 1;
@@ -74,11 +76,31 @@ function samePath(a: string[], b: string[]): boolean {
 }
 
 /**
- * A text block without a sentence end reads as the head of what follows: a signature, a table
- * header, an admonition title ("Note", "See also") or an introduction ending in a colon.
+ * What a passage break between blocks `a` and `b` costs, in tenths of a passage. Between API
+ * entries (anchors) it is free. Inside an entry or section it costs a little, so that of two
+ * packings with as many passages the one that breaks between entries wins. After a block that
+ * leads into the next it costs more than an extra passage: a description cut off from its
+ * signature would be found by no one asking about that name.
  */
-function leadsIn(text: string, block: Block): boolean {
-  return block.kind === 'text' && !/[.!?]["'”’)\]]*$/.test(text.slice(Math.max(block.start, block.end - 4), block.end));
+function cutCost(doc: Document, a: number, b: number): number {
+  if (a === b) return 0; // Inside a long paragraph: its pieces are already even.
+  return (doc.blocks[a]!.anchor === doc.blocks[b]!.anchor ? CUT_IN_SECTION : 0) + (leadsIn(doc, a) ? CUT_AFTER_LEAD_IN : 0);
+}
+
+/**
+ * Whether a block reads as the head of the next one: a text block without a sentence end that
+ * ends in a colon ("For example:"), is short ("Note", "See also", "Parameters") or is an API
+ * signature (the first block of an entry that goes on in the next block).
+ */
+function leadsIn(doc: Document, i: number): boolean {
+  const block = doc.blocks[i]!;
+  if (block.kind !== 'text') return false;
+  const tail = doc.text.slice(Math.max(block.start, block.end - 4), block.end);
+  if (SENTENCE_END.test(tail)) return false;
+  if (tail.endsWith(':') || block.end - block.start <= SHORT_LEAD_IN) return true;
+  const previous = doc.blocks[i - 1];
+  const next = doc.blocks[i + 1];
+  return next?.anchor !== undefined && next.anchor === block.anchor && previous?.anchor !== block.anchor;
 }
 
 function blockUnits(text: string, block: Block, maxChars: number): Span[] {

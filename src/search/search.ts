@@ -1,5 +1,6 @@
 import type { Embedder } from '../embed/embedder.js';
 import { sentenceSpans } from '../passages/sentences.js';
+import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
@@ -69,7 +70,7 @@ export function citationFor(doc: Document, passage: Passage): Citation {
     source: doc.source ?? null,
     date: doc.date ?? null,
     path: doc.path,
-    url: doc.url ?? null,
+    url: passageUrl(doc, passage),
     paragraph: passage.paragraph,
     headingPath: passage.headingPath,
   };

@@ -8,8 +8,9 @@ import type { LoadIssue } from '../types.js';
  *
  *     [{ "folder": "python", "source": "Python 3.11 documentation", "baseUrl": "https://docs.python.org/3.11/" }]
  *
- * (`folder` relative to the docs folder, "." for all of it), and from `DOCS_SOURCE` and
- * `DOCS_BASE_URL` for the simple case of one source: those act as a "." entry below the file's.
+ * (`folder` relative to the docs folder, "." for all of it; a document follows the entry of its
+ * closest folder). For the simple case of one source, `DOCS_SOURCE` and `DOCS_BASE_URL` act as a
+ * "." entry for the documents no entry of the file covers.
  */
 export interface SourceRule {
   /** POSIX path relative to the docs folder, without leading "./" or trailing "/"; "." is the docs folder. */

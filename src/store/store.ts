@@ -14,7 +14,7 @@ import { Subscriptions } from './subscriptions.js';
  */
 export const BUSY_TIMEOUT_MS = 100;
 
-export const DATABASE_FILE = 'archivist.db';
+const DATABASE_FILE = 'archivist.db';
 
 /** archivist's SQLite database: question log, feedback, digest subscriptions and runs, document history. */
 export class Store {

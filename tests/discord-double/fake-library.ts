@@ -63,7 +63,7 @@ export class FakeLibrary implements LibraryApi {
       previous: around(n - 1),
       next: around(n + 1),
       citation: this.hit(ref, 1).citation,
-      document: { id: doc.id, title: doc.title, source: doc.source, date: doc.date, url: doc.url, path: doc.path, passages: doc.passages },
+      document: { id: doc.id, title: doc.title, source: doc.source, date: doc.date, url: doc.url, path: doc.path, passages: doc.passages, firstRef: `${doc.id}:1` },
     };
   }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DigestLibrary } from '../../src/digest/sources.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { buildIndex } from '../../src/index/indexer.js';
+import { searchable } from '../../src/library.js';
 import { search } from '../../src/search/search.js';
 
 export const SEEDS_DIR = path.resolve(import.meta.dirname, '..', '..', 'seeds');
@@ -13,13 +14,7 @@ export const SEEDS_DIR = path.resolve(import.meta.dirname, '..', '..', 'seeds');
 export async function seedLibrary(embedder: Embedder, docsDir = SEEDS_DIR): Promise<DigestLibrary & { cleanup(): void }> {
   const indexDir = mkdtempSync(path.join(tmpdir(), 'archivist-digest-index-'));
   const { index } = await buildIndex({ docsDir, indexDir, embedder, hnsw: { m: 16, efConstruction: 200, ef: 128 } });
-  const view = {
-    dense: (vector: Float32Array, k: number) => index.vectorIndex.search(vector, k),
-    lexical: (query: string, k: number) => index.lexicalIndex.search(query, k),
-    passage: (label: number) => index.passagesByLabel.get(label),
-    document: (id: string) => index.documents.get(id),
-    vector: (label: number) => index.vector(label),
-  };
+  const view = searchable(index);
   return {
     loaded: index,
     embedderInUse: embedder,
