@@ -13,12 +13,13 @@ import { embeddingText } from '../src/index/embedding-text.js';
 import { buildIndex } from '../src/index/indexer.js';
 import { openIndex, type LoadedIndex } from '../src/index/store.js';
 import { updateIndex } from '../src/index/update.js';
-import { openLibrary } from '../src/library.js';
+import { openLibrary, searchable } from '../src/library.js';
 import { createLogger } from '../src/log.js';
 import { splitDocument } from '../src/passages/split.js';
 import { rank, search, type SearchableIndex } from '../src/search/search.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from '../tests/helpers/hash-embedder.js';
+import { exactSearch } from './vector-search.js';
 import { interleavedLatency, latency, log, median, residentBytes, round, runChild, type Latency } from './measure.js';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -41,7 +42,48 @@ export interface EndToEndResult {
   ask: Latency;
   breakdown: { embedQuery: Latency; dense: Latency; lexical: Latency; rankWithoutEmbedding: Latency; searchWithoutEmbedding: Latency };
   cold: { indexLoadMs: number; openLibraryMs: number; firstAnswerMs: number; processMs: number };
+  /** The dense retriever on this corpus's real vectors: recall of the 50 candidates `ask` takes, by ef. */
+  efSweep: DenseRecall[];
   reindex: { ms: number; passagesEmbedded: number; corpusMs: number; openMs: number; embedMs: number; writeMs: number; embeddingOnlyMs: number; exceptEmbeddingMs: number };
+}
+
+export interface DenseRecall {
+  ef: number;
+  queries: number;
+  /** Candidates asked for (what rank() asks the dense retriever for). */
+  k: number;
+  recall: number;
+  query: Latency;
+}
+
+const CANDIDATES = 50;
+const EF_SWEEP = [16, 32, 64, 128, 256];
+
+/**
+ * Recall of HNSW's top-50 against an exact scan of the stored vectors, on the question embeddings
+ * plus up to 300 passage vectors used as queries (real embeddings: their clustering, not synthetic).
+ */
+async function denseRecall(index: LoadedIndex, questionVectors: Float32Array[], configuredEf: number, runs: number): Promise<DenseRecall[]> {
+  const dims = index.manifest.embedder.dims;
+  const labels = [...index.passagesByLabel.keys()];
+  const step = Math.max(1, Math.floor(labels.length / 300));
+  const queries = [...questionVectors, ...labels.filter((_, i) => i % step === 0).slice(0, 300).map((label) => index.vector(label)!)];
+  const k = Math.min(CANDIDATES, labels.length);
+  const live = new Set(labels);
+  const truth = queries.map((q) => exactSearch(index.vectors, dims, q, k + 20).filter((label) => live.has(label)).slice(0, k));
+  const out: DenseRecall[] = [];
+  for (const ef of EF_SWEEP) {
+    index.vectorIndex.setEf(ef);
+    const query = await latency(queries, runs, (q) => index.vectorIndex.search(q, k));
+    let hits = 0;
+    queries.forEach((q, i) => {
+      const expected = new Set(truth[i]);
+      hits += index.vectorIndex.search(q, k).filter((hit) => expected.has(hit.label)).length;
+    });
+    out.push({ ef, queries: queries.length, k, recall: round(hits / (queries.length * k), 4), query: { p50: round(query.p50, 3), p99: round(query.p99, 3) } });
+  }
+  index.vectorIndex.setEf(configuredEf);
+  return out;
 }
 
 export interface MemoryResult {
@@ -50,6 +92,9 @@ export interface MemoryResult {
   vectorMB: number;
   passageTextMB: number;
   residentMB: number;
+  /** Of which: V8 heap objects (documents, passages, maps) and array buffers (stored vectors, BM25 arrays); the rest is mostly hnswlib's graph. */
+  heapMB: number;
+  arrayBuffersMB: number;
   ratio: number;
   openMs: number;
   lexical: Latency;
@@ -58,16 +103,6 @@ export interface MemoryResult {
 
 function bundledConfig(dir: string, indexDir: string): Config {
   return { ...loadConfig(), docsDir: dir, indexDir, embeddingModel: 'bundled', offline: true };
-}
-
-function searchable(index: LoadedIndex): SearchableIndex {
-  return {
-    dense: (vector, k) => index.vectorIndex.search(vector, k),
-    lexical: (query, k) => index.lexicalIndex.search(query, k),
-    passage: (label) => index.passagesByLabel.get(label),
-    document: (id) => index.documents.get(id),
-    vector: (label) => index.vector(label),
-  };
 }
 
 /** An embedder that answers queries from a precomputed table: search cost without the model. */
@@ -144,6 +179,8 @@ export async function benchCorpus(corpus: Corpus, opts: { runs: number; coldRuns
       searchWithoutEmbedding: ms(t.searchWithoutEmbedding),
     };
 
+    const efSweep = await denseRecall(index, [...vectors.values()], config.hnsw.ef, opts.runs);
+
     log(`end to end: ${corpus.name}: re-index after one page changes (${opts.reindexRuns} times)`);
     const reindexes: Array<EndToEndResult['reindex']> = [];
     for (let run = 0; run < opts.reindexRuns; run++) {
@@ -167,7 +204,7 @@ export async function benchCorpus(corpus: Corpus, opts: { runs: number; coldRuns
       embeddingOnlyMs: pick('embeddingOnlyMs'),
       exceptEmbeddingMs: pick('exceptEmbeddingMs'),
     };
-    return { corpus: corpus.name, documents, passages, build, ask: ms(ask), breakdown, cold, reindex };
+    return { corpus: corpus.name, documents, passages, build, ask: ms(ask), breakdown, cold, reindex, efSweep };
   } finally {
     await library.close();
   }
@@ -227,12 +264,13 @@ export async function benchMemory(documents: Document[], opts: { passages: numbe
   await fs.rm(indexDir, { recursive: true, force: true });
   log(`memory: building an index of ${total} passages (${copies.length} documents, hashing embedder, ${opts.dims} dims)`);
   const started = performance.now();
-  const { index } = await updateIndex({ indexDir, documents: copies, split: splitDocument, embedder, hnsw: loadConfig().hnsw, progress: false });
+  // efConstruction only changes build time and graph quality, not memory (M fixes the links per node): kept low to save minutes.
+  const { index } = await updateIndex({ indexDir, documents: copies, split: splitDocument, embedder, hnsw: { ...loadConfig().hnsw, efConstruction: 40 }, progress: false });
   log(`memory: built in ${Math.round(performance.now() - started)} ms; opening it in a fresh process`);
   let textBytes = 0;
   for (const passage of index.passagesByLabel.values()) textBytes += Buffer.byteLength(passage.text);
   const vectorBytes = index.passagesByLabel.size * opts.dims * 4;
-  const child = await runChild<{ residentBytes: number; openMs: number; lexical: Latency; dense: Latency }>(HERE, ['--memory', indexDir, String(opts.dims), JSON.stringify(opts.questions)]);
+  const child = await runChild<{ residentBytes: number; heapBytes: number; arrayBufferBytes: number; openMs: number; lexical: Latency; dense: Latency }>(HERE, ['--memory', indexDir, String(opts.dims), JSON.stringify(opts.questions)]);
   const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
   return {
     passages: index.passagesByLabel.size,
@@ -240,6 +278,8 @@ export async function benchMemory(documents: Document[], opts: { passages: numbe
     vectorMB: mb(vectorBytes),
     passageTextMB: mb(textBytes),
     residentMB: mb(child.residentBytes),
+    heapMB: mb(child.heapBytes),
+    arrayBuffersMB: mb(child.arrayBufferBytes),
     ratio: round(child.residentBytes / (vectorBytes + textBytes), 2),
     openMs: round(child.openMs, 0),
     lexical: { p50: round(child.lexical.p50, 3), p99: round(child.lexical.p99, 3) },
@@ -250,16 +290,20 @@ export async function benchMemory(documents: Document[], opts: { passages: numbe
 async function memoryChild(indexDir: string, dims: number, questions: string[]): Promise<void> {
   const embedder = new HashEmbedder({ dims, maxChars: 400, id: `bench-hash-${dims}` });
   const before = residentBytes();
+  const usageBefore = process.memoryUsage();
   const started = performance.now();
   const opened = await openIndex(indexDir, loadConfig().hnsw);
   if (!opened.ok) throw new Error(opened.message);
   const openMs = performance.now() - started;
   const after = residentBytes();
+  const usageAfter = process.memoryUsage();
   const index = opened.index;
   const vectors = await Promise.all(questions.map((q) => embedder.embedQuery(q)));
   const lexical = await latency(questions, 3, (q) => index.lexicalIndex.search(q, 50));
   const dense = await latency(vectors, 3, (v) => index.vectorIndex.search(v, 50));
-  process.stdout.write(`${JSON.stringify({ residentBytes: after - before, openMs, lexical, dense })}\n`);
+  const heapBytes = usageAfter.heapUsed - usageBefore.heapUsed;
+  const arrayBufferBytes = usageAfter.arrayBuffers - usageBefore.arrayBuffers;
+  process.stdout.write(`${JSON.stringify({ residentBytes: after - before, heapBytes, arrayBufferBytes, openMs, lexical, dense })}\n`);
 }
 
 if (process.argv[2] === '--cold') {

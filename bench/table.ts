@@ -1,6 +1,7 @@
 // Renders the results as Markdown tables.
 import type { EmbeddingResults } from './embedding.js';
 import type { EndToEndResult, MemoryResult } from './end-to-end.js';
+import type { LexicalComparison } from './lexical.js';
 import type { VectorSearchResults } from './vector-search.js';
 
 export interface Results {
@@ -10,6 +11,7 @@ export interface Results {
   totalSeconds: number;
   vectorSearch: VectorSearchResults;
   embedding: EmbeddingResults;
+  lexical: LexicalComparison[];
   endToEnd: EndToEndResult[];
   memory: MemoryResult | null;
   notes: string[];
@@ -67,6 +69,18 @@ export function renderMarkdown(results: Results): string {
   const emNotes = em.results.filter((r) => r.note).map((r) => `- ${r.embedder}: ${r.note}`);
   if (emNotes.length > 0 || em.skipped.length > 0) out.push('', ...emNotes, ...em.skipped.map((s) => `- skipped: ${s}`));
 
+  if (results.lexical.length > 0) {
+    out.push('', '## BM25 index: ours against MiniSearch (what it replaced)', '');
+    out.push(
+      table(
+        ['passages', 'engine', 'build', 'save', 'disk MB', 'load (fresh process)', 'resident MB', 'query p50', 'query p99', 'same top 10', 'max score diff'],
+        results.lexical.flatMap((c) =>
+          c.results.map((r) => [c.passages, r.engine, ms(r.buildMs), ms(r.saveMs), num(r.diskMB, 1), ms(r.loadMs), num(r.residentMB, 1), ms(r.query.p50), ms(r.query.p99), `${num(c.sameTop10 * 100, 1)}%`, c.maxScoreDifference.toExponential(1)]),
+        ),
+      ),
+    );
+  }
+
   out.push('', '## 3. End to end (bundled encoder)', '');
   out.push(
     table(
@@ -100,13 +114,24 @@ export function renderMarkdown(results: Results): string {
     ),
   );
 
+  const sweeps = results.endToEnd.filter((r) => r.efSweep.length > 0);
+  if (sweeps.length > 0) {
+    out.push('', '### Dense retriever on real embeddings: recall of the 50 candidates `ask` takes, by ef', '');
+    out.push(
+      table(
+        ['corpus', 'ef', 'queries', 'recall@50', 'query p50', 'query p99'],
+        sweeps.flatMap((r) => r.efSweep.map((p) => [r.corpus, p.ef, p.queries, num(p.recall, 4), ms(p.query.p50), ms(p.query.p99)])),
+      ),
+    );
+  }
+
   if (results.memory) {
     const mem = results.memory;
     out.push('', '### Memory at scale', '');
     out.push(
       table(
-        ['passages', 'dims', 'vectors MB', 'passage text MB', 'resident MB (index opened)', 'ratio', 'open', 'lexical p50/p99', 'dense p50/p99'],
-        [[mem.passages, mem.dims, num(mem.vectorMB, 1), num(mem.passageTextMB, 1), num(mem.residentMB, 1), num(mem.ratio, 2), ms(mem.openMs), `${ms(mem.lexical.p50)} / ${ms(mem.lexical.p99)}`, `${ms(mem.dense.p50)} / ${ms(mem.dense.p99)}`]],
+        ['passages', 'dims', 'vectors MB', 'passage text MB', 'resident MB (index opened)', '…V8 heap', '…array buffers', 'ratio', 'open', 'lexical p50/p99', 'dense p50/p99'],
+        [[mem.passages, mem.dims, num(mem.vectorMB, 1), num(mem.passageTextMB, 1), num(mem.residentMB, 1), num(mem.heapMB, 1), num(mem.arrayBuffersMB, 1), num(mem.ratio, 2), ms(mem.openMs), `${ms(mem.lexical.p50)} / ${ms(mem.lexical.p99)}`, `${ms(mem.dense.p50)} / ${ms(mem.dense.p99)}`]],
       ),
     );
   }

@@ -250,9 +250,9 @@ interface LoadReport {
 }
 
 /** Loads a saved index in a fresh process: load time, and resident memory it added. */
-async function loadInChild(engine: string, dir: string, set: Dataset): Promise<LoadReport> {
+async function loadInChild(engine: string, dir: string, set: Dataset, runs: number): Promise<LoadReport> {
   const reports: LoadReport[] = [];
-  for (let run = 0; run < 3; run++) reports.push(await runChild<LoadReport>(fileURLToPath(import.meta.url), ['--load', engine, dir, String(set.dims), String(set.n)]));
+  for (let run = 0; run < runs; run++) reports.push(await runChild<LoadReport>(fileURLToPath(import.meta.url), ['--load', engine, dir, String(set.dims), String(set.n)]));
   return { loadMs: median(reports.map((r) => r.loadMs)), residentBytes: median(reports.map((r) => r.residentBytes)) };
 }
 
@@ -286,12 +286,12 @@ async function childLoad(engine: string, dir: string, dims: number): Promise<voi
 }
 
 export interface VectorSearchOptions {
-  sizes: number[];
-  dims: number[];
-  kinds: Kind[];
+  sets: Array<{ n: number; dims: number; kind: Kind }>;
   runs: number;
   /** Queries per dataset (recall and latency). */
   queries: number;
+  /** Fresh processes that load each saved index (load time and memory are their medians). */
+  loadRuns: number;
   /** Largest n at which vectra is run (its single JSON file does not scale). */
   vectraMax: number;
   workDir: string;
@@ -299,75 +299,71 @@ export interface VectorSearchOptions {
 
 export async function benchVectorSearch(opts: VectorSearchOptions): Promise<VectorSearchResults> {
   const out: VectorSearchResults = { results: [], efSweep: [], skipped: [] };
-  for (const n of opts.sizes) {
-    for (const dims of opts.dims) {
-      for (const kind of opts.kinds) {
-        const queryCount = n >= 50_000 ? Math.min(opts.queries, 300) : opts.queries;
-        log(`vector search: ${kind} ${n} x ${dims}: generating data and exact answers for ${queryCount} queries`);
-        const base = makeDataset(kind, n, dims, queryCount);
-        const set: Dataset = { ...base, truth: base.queries.map((q) => exactSearch(base.data, dims, q, K)) };
-        const dir = await fs.mkdtemp(path.join(opts.workDir, `vec-${kind}-${n}-${dims}-`));
-        const engines: Array<Engine & { child: string }> = [{ ...exactEngine(), child: 'exact' }];
-        const ours = oursEngine(HNSW);
-        engines.push({ ...ours, child: 'ours' });
-        const u = await usearchEngine(HNSW);
-        if (typeof u === 'string') out.skipped.push(u);
-        else engines.push({ ...u, child: 'usearch' });
-        if (n <= opts.vectraMax) {
-          const v = await vectraEngine(dir);
-          if (typeof v === 'string') out.skipped.push(v);
-          else engines.push({ ...v, child: 'vectra' });
-        }
+  for (const { n, dims, kind } of opts.sets) {
+    const queryCount = n >= 50_000 ? Math.min(opts.queries, 300) : opts.queries;
+    log(`vector search: ${kind} ${n} x ${dims}: generating data and exact answers for ${queryCount} queries`);
+    const base = makeDataset(kind, n, dims, queryCount);
+    const set: Dataset = { ...base, truth: base.queries.map((q) => exactSearch(base.data, dims, q, K)) };
+    const dir = await fs.mkdtemp(path.join(opts.workDir, `vec-${kind}-${n}-${dims}-`));
+    const engines: Array<Engine & { child: string }> = [{ ...exactEngine(), child: 'exact' }];
+    const ours = oursEngine(HNSW);
+    engines.push({ ...ours, child: 'ours' });
+    const u = await usearchEngine(HNSW);
+    if (typeof u === 'string') out.skipped.push(u);
+    else engines.push({ ...u, child: 'usearch' });
+    if (n <= opts.vectraMax) {
+      const v = await vectraEngine(dir);
+      if (typeof v === 'string') out.skipped.push(v);
+      else engines.push({ ...v, child: 'vectra' });
+    }
 
-        // Build and save each engine, then time all searches interleaved (see interleavedLatency).
-        const built: Array<{ engine: (typeof engines)[number]; buildMs: number; files: string[]; search: (q: Float32Array) => unknown }> = [];
-        for (const engine of engines) {
-          const engineDir = await fs.mkdtemp(path.join(dir, `${engine.child}-`));
-          log(`  ${engine.name}: build`);
-          const started = performance.now();
-          await engine.build(set);
-          const buildMs = performance.now() - started;
-          const files = await engine.save(engineDir);
-          const search = engine.child === 'vectra' ? (q: Float32Array) => vectraSearch(files[0]!, q) : (q: Float32Array) => engine.search(q);
-          built.push({ engine, buildMs, files, search });
-        }
-        const raw = rawHnswlib(built.find((b) => b.engine.child === 'ours')!.files[0]!, set);
-        log(`  queries (${opts.runs} runs, engines interleaved)`);
-        const arrays = new Map(set.queries.map((q) => [q, Array.from(q)]));
-        // Slow scans are timed on fewer queries; recall always uses every query.
-        const slowLimit = (child: string) => (child === 'vectra' || (child === 'exact' && n >= 50_000) ? 100 : undefined);
-        const timings: Record<string, Latency> = await interleavedLatency<Float32Array, string>(set.queries, opts.runs, {
-          ...Object.fromEntries(built.map((b) => [b.engine.child, { run: b.search, limit: slowLimit(b.engine.child) }])),
-          raw: { run: (q: Float32Array) => raw.native.searchKnn(arrays.get(q)!, K) },
-        });
-        for (const { engine, buildMs, files, search } of built) {
-          const found: number[][] = [];
-          for (const q of set.queries) found.push((await search(q)) as number[]);
-          const loaded = await loadInChild(engine.child, path.dirname(files[0]!), set);
-          const query = timings[engine.child]!;
-          out.results.push({
-            engine: engine.name,
-            kind,
-            n,
-            dims,
-            buildMs: round(buildMs, 0),
-            query: { p50: round(query.p50, 3), p99: round(query.p99, 3) },
-            recall: round(recallOf(found, set.truth), 4),
-            residentMB: round(loaded.residentBytes / 2 ** 20, 1),
-            diskMB: round((await sizeOf(files)) / 2 ** 20, 1),
-            loadMs: round(loaded.loadMs, 1),
-            ...(engine.note ? { note: engine.note } : {}),
-          });
-          if (engine.child === 'ours') {
-            const rawQuery = timings.raw!;
-            out.results.push({ ...raw.result, query: { p50: round(rawQuery.p50, 3), p99: round(rawQuery.p99, 3) } });
-            out.efSweep.push(...(await sweepEf(ours.index(), set, opts.runs)));
-          }
-        }
-        vectraCache.clear();
-        await fs.rm(dir, { recursive: true, force: true });
+    // Build and save each engine, then time all searches interleaved (see interleavedLatency).
+    const built: Array<{ engine: (typeof engines)[number]; buildMs: number; files: string[]; search: (q: Float32Array) => unknown }> = [];
+    for (const engine of engines) {
+      const engineDir = await fs.mkdtemp(path.join(dir, `${engine.child}-`));
+      log(`  ${engine.name}: build`);
+      const started = performance.now();
+      await engine.build(set);
+      const buildMs = performance.now() - started;
+      const files = await engine.save(engineDir);
+      const search = engine.child === 'vectra' ? (q: Float32Array) => vectraSearch(files[0]!, q) : (q: Float32Array) => engine.search(q);
+      built.push({ engine, buildMs, files, search });
+    }
+    const raw = rawHnswlib(built.find((b) => b.engine.child === 'ours')!.files[0]!, set);
+    log(`  queries (${opts.runs} runs, engines interleaved)`);
+    const arrays = new Map(set.queries.map((q) => [q, Array.from(q)]));
+    // Slow scans are timed on fewer queries; recall always uses every query.
+    const slowLimit = (child: string) => (child === 'vectra' || (child === 'exact' && n >= 50_000) ? 100 : undefined);
+    const timings: Record<string, Latency> = await interleavedLatency<Float32Array, string>(set.queries, opts.runs, {
+      ...Object.fromEntries(built.map((b) => [b.engine.child, { run: b.search, limit: slowLimit(b.engine.child) }])),
+      raw: { run: (q: Float32Array) => raw.native.searchKnn(arrays.get(q)!, K) },
+    });
+    for (const { engine, buildMs, files, search } of built) {
+      const found: number[][] = [];
+      for (const q of set.queries) found.push((await search(q)) as number[]);
+      const loaded = await loadInChild(engine.child, path.dirname(files[0]!), set, opts.loadRuns);
+      const query = timings[engine.child]!;
+      out.results.push({
+        engine: engine.name,
+        kind,
+        n,
+        dims,
+        buildMs: round(buildMs, 0),
+        query: { p50: round(query.p50, 3), p99: round(query.p99, 3) },
+        recall: round(recallOf(found, set.truth), 4),
+        residentMB: round(loaded.residentBytes / 2 ** 20, 1),
+        diskMB: round((await sizeOf(files)) / 2 ** 20, 1),
+        loadMs: round(loaded.loadMs, 1),
+        ...(engine.note ? { note: engine.note } : {}),
+      });
+      if (engine.child === 'ours') {
+        const rawQuery = timings.raw!;
+        out.results.push({ ...raw.result, query: { p50: round(rawQuery.p50, 3), p99: round(rawQuery.p99, 3) } });
+        out.efSweep.push(...(await sweepEf(ours.index(), set, opts.runs)));
       }
     }
+    vectraCache.clear();
+    await fs.rm(dir, { recursive: true, force: true });
   }
   return out;
 }
