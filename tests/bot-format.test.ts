@@ -226,7 +226,7 @@ describe('formatSourceView and formatDocumentList', () => {
     passage,
     previous: { ref: 'hostile:2', text: `prev ${'p '.repeat(600)}end of previous.` },
     next: { ref: 'hostile:4', text: `Start of next. ${'n '.repeat(600)}` },
-    citation: hit({ ref: 'hostile:3' }).citation,
+    citation: hit({ ref: 'hostile:3', url: 'javascript:alert(1)' }).citation,
     document: { id: 'hostile', title: HOSTILE, source: HOSTILE, date: '2024-06-01', url: 'javascript:alert(1)', path: 'hostile.md', passages: 5, firstRef: 'hostile:1' },
   });
 
