@@ -24,7 +24,7 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     passage: (label) => index.passagesByLabel.get(label),
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
-    knows: (term) => index.lexicalIndex.search(term, 1, { fuzzy: term.length >= 5 ? 1 : false }).length > 0,
+    knows: (term) => index.lexicalIndex.has(term, { fuzzy: term.length >= 5 ? 1 : false }),
   };
 }
 
@@ -43,13 +43,17 @@ export class Library implements LibraryApi {
   }
 
   static async open({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
-    const embedder = await createEmbedder(config, (line) => log.info(line));
+    // Loading the model and reading the index overlap; the index is checked against the model after.
+    const [embedder, opened] = await Promise.all([
+      createEmbedder(config, (line) => log.info(line)),
+      refresh ? null : openIndex(config.indexDir, config.hnsw),
+    ]);
     try {
-      if (!refresh) {
-        const opened = await openIndex(config.indexDir, config.hnsw, { embedder: { id: embedder.id, dims: embedder.dims } });
-        // Otherwise buildIndex says why it (re)builds.
-        if (opened.ok) return new Library(opened.index, embedder, config, log);
+      const builtWith = opened?.ok ? opened.index.manifest.embedder : null;
+      if (opened?.ok && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
+        return new Library(opened.index, embedder, config, log);
       }
+      // buildIndex says why it (re)builds: missing, unreadable, or made with another embedder.
       const { index } = await Library.build(config, embedder, log);
       return new Library(index, embedder, config, log);
     } catch (error) {

@@ -111,7 +111,8 @@ describe('LexicalIndex scores as MiniSearch did', () => {
     return mini;
   }
   function expectSame(ours: LexicalIndex, mini: MiniSearch<(typeof corpus)[number]>, options: { prefix?: boolean; fuzzy?: number } = {}) {
-    for (const query of queries) {
+    // Misspellings too, so fuzzy matching has something to find.
+    for (const query of [...queries, 'rivr', 'brigde', 'hovitzer', 'orchards', 'logistic', 'sourdogh bread', 'calibr']) {
       const expected = mini
         .search(query, { boost: { title: TITLE_BOOST, headings: HEADINGS_BOOST }, prefix: options.prefix ?? false, fuzzy: options.fuzzy ?? false, combineWith: 'OR' })
         .slice(0, 10);
@@ -133,6 +134,20 @@ describe('LexicalIndex scores as MiniSearch did', () => {
     const mini = miniSearch(corpus);
     expectSame(ours, mini, { prefix: true });
     expectSame(ours, mini, { fuzzy: 0.2 });
+    expectSame(ours, mini, { fuzzy: 1 });
+    expectSame(ours, mini, { fuzzy: 2 });
+    expectSame(ours, mini, { prefix: true, fuzzy: 0.3 });
+  });
+
+  it('says whether a search would find anything, without searching', () => {
+    const ours = LexicalIndex.create();
+    ours.add(corpus);
+    ours.discard([0, 1, 2]);
+    for (const query of [...queries, 'rivr', 'brigde', 'hovitzer', 'xylophone', 'the', '']) {
+      for (const options of [{}, { fuzzy: 1 }, { prefix: true }, { fuzzy: 0.2, prefix: true }]) {
+        expect(ours.has(query, options), `${query} ${JSON.stringify(options)}`).toBe(ours.search(query, 1, options).length > 0);
+      }
+    }
   });
 
   it('after passages are discarded and their labels reused, compacted and reloaded', async () => {
