@@ -25,6 +25,11 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
     knows: (term) => index.lexicalIndex.has(term, { fuzzy: term.length >= 5 ? 1 : false }),
+    pages: (query, k) =>
+      index.pageIndex.search(query, k).flatMap(({ label, score }) => {
+        const docId = index.documentByPage.get(label);
+        return docId ? [{ docId, score }] : [];
+      }),
   };
 }
 

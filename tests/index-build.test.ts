@@ -55,4 +55,21 @@ describe('buildIndex', () => {
     expect(second.embedded).toBe(index.passagesByDoc.get('onboarding')!.length);
     expect(second.texts.every((text) => text.startsWith('Onboarding'))).toBe(true);
   });
+
+  it('keeps the page index in step: changed pages re-scored, new ones added, removed ones gone', async () => {
+    const embedder = new HashEmbedder({ maxChars: 120 });
+    await build(embedder);
+    await fs.writeFile(path.join(docsDir, 'onboarding.md'), '# Onboarding\n\nNew starters collect a parking permit from facilities.\n');
+    await fs.writeFile(path.join(docsDir, 'travel.md'), '# Travel\n\nBook trains through the travel desk; parking at stations is refunded.\n');
+    await fs.rm(path.join(docsDir, 'ops', 'backups.md'));
+    const { index } = await build(embedder);
+    const pages = (query: string) => index.pageIndex.search(query, 5).map((hit) => index.documentByPage.get(hit.label));
+    expect(pages('parking permit')).toEqual(['onboarding', 'travel']);
+    expect(pages('security badge laptop')).toEqual([]);
+    expect(pages('snapshot restore')).toEqual([]);
+
+    const reopened = await openIndex(indexDir, hnsw);
+    if (!reopened.ok) throw new Error(reopened.message);
+    expect(reopened.index.pageIndex.search('parking permit', 5).map((hit) => reopened.index.documentByPage.get(hit.label))).toEqual(['onboarding', 'travel']);
+  });
 });

@@ -7,7 +7,8 @@
 //     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels)
 //     passages.json              passage positions; their text is sliced from the documents on load
 //     documents.json             the documents, text included (every quote is a substring of it)
-//     lexical.bin                the BM25 index (see lexical-index.ts for its layout)
+//     lexical.bin                the BM25 index over passages (see lexical-index.ts for its layout)
+//     pages.bin                  a BM25 index over whole documents (labels in the manifest)
 //   write.lock                   present while a build runs (see lock.ts)
 //   .partial/                    embedding checkpoints of an interrupted build (see checkpoints.ts)
 //
@@ -23,7 +24,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { pauseIfRequested } from './test-pause.js';
 
 /** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 const CURRENT = 'CURRENT';
 const FILES = {
@@ -33,6 +34,7 @@ const FILES = {
   passages: 'passages.json',
   documents: 'documents.json',
   lexical: 'lexical.bin',
+  pages: 'pages.bin',
 } as const;
 const GENERATION_NAME = /^gen-\d+-\d+$/;
 const LEFTOVER_NAME = /^(gen-|tmp-)\d+-\d+$|^CURRENT\.tmp-\d+$/;
@@ -48,7 +50,8 @@ export interface Manifest {
   /** Parameters the graph was built with (`ef` is the search setting in force at the time). */
   hnsw: HnswParams;
   createdAt: string;
-  documents: Record<string, { hash: string; path: string; passages: number }>;
+  /** `page` is the document's label in the page index. */
+  documents: Record<string, { hash: string; path: string; passages: number; page: number }>;
   /** `labels` is the number of rows in vectors.f32 and slots in the graph, tombstones included. */
   counts: { documents: number; passages: number; labels: number };
 }
@@ -81,6 +84,10 @@ export interface LoadedIndex {
   passagesByDoc: Map<string, IndexedPassage[]>;
   vectorIndex: HnswIndex;
   lexicalIndex: LexicalIndex;
+  /** BM25 over whole documents: evidence spread over a page that no single passage carries. */
+  pageIndex: LexicalIndex;
+  /** Document id by page-index label. */
+  documentByPage: Map<number, string>;
   /** All stored vectors, row = label. */
   vectors: Float32Array;
   /** A passage's stored unit vector, or undefined for a label without a passage. */
@@ -154,20 +161,22 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
   }
   const at = (file: string) => path.join(dir, file);
   try {
-    const [documents, passages, lexicalBytes, vectors] = await Promise.all([
+    const [documents, passages, lexicalBytes, pageBytes, vectors] = await Promise.all([
       inFile(FILES.documents, async () => JSON.parse(await fs.readFile(at(FILES.documents), 'utf8')) as Document[]),
       inFile(FILES.passages, async () => JSON.parse(await fs.readFile(at(FILES.passages), 'utf8')) as StoredPassage[]),
       inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical))),
+      inFile(FILES.pages, () => fs.readFile(at(FILES.pages))),
       inFile(FILES.vectors, async () => checkVectors(float32View(await fs.readFile(at(FILES.vectors))), manifest)),
     ]);
     const removed = await inFile(FILES.passages, async () => freeLabels(passages, manifest.counts.labels));
     // hnswlib reads the graph on a worker thread; the BM25 arrays are checked on this one meanwhile.
-    const [vectorIndex, lexicalIndex] = await Promise.all([
+    const [vectorIndex, lexicalIndex, pageIndex] = await Promise.all([
       inFile(FILES.graph, () => loadGraph(at(FILES.graph), manifest, ef, removed)),
       inFile(FILES.lexical, async () => LexicalIndex.deserialize(lexicalBytes)),
+      inFile(FILES.pages, async () => LexicalIndex.deserialize(pageBytes)),
     ]);
     const index = await inFile(FILES.passages, async () =>
-      assembleIndex({ dir, manifest, documents, passages, vectors, vectorIndex, lexicalIndex }),
+      assembleIndex({ dir, manifest, documents, passages, vectors, vectorIndex, lexicalIndex, pageIndex }),
     );
     return { ok: true, index };
   } catch (error) {
@@ -252,6 +261,7 @@ function assembleIndex(parts: {
   vectors: Float32Array;
   vectorIndex: HnswIndex;
   lexicalIndex: LexicalIndex;
+  pageIndex: LexicalIndex;
 }): LoadedIndex {
   const { manifest, vectors } = parts;
   if (parts.documents.length !== manifest.counts.documents || parts.passages.length !== manifest.counts.passages) {
@@ -260,7 +270,16 @@ function assembleIndex(parts: {
   if (parts.lexicalIndex.size !== parts.passages.length) {
     throw new Error(`the BM25 index holds ${parts.lexicalIndex.size} passages, the passage table ${parts.passages.length}`);
   }
+  if (parts.pageIndex.size !== parts.documents.length) {
+    throw new Error(`the page index holds ${parts.pageIndex.size} documents, the document table ${parts.documents.length}`);
+  }
   const documents = new Map(parts.documents.map((doc) => [doc.id, doc]));
+  const documentByPage = new Map<number, string>();
+  for (const doc of parts.documents) {
+    const page = manifest.documents[doc.id]?.page;
+    if (!Number.isInteger(page) || documentByPage.has(page!)) throw new Error(`document ${doc.id} has a bad page label`);
+    documentByPage.set(page!, doc.id);
+  }
   const passagesByLabel = new Map<number, IndexedPassage>();
   const passagesByRef = new Map<string, IndexedPassage>();
   const passagesByDoc = new Map<string, IndexedPassage[]>();
@@ -302,6 +321,8 @@ function assembleIndex(parts: {
     passagesByDoc,
     vectorIndex: parts.vectorIndex,
     lexicalIndex: parts.lexicalIndex,
+    pageIndex: parts.pageIndex,
+    documentByPage,
     vectors,
     vector: (label) => (passagesByLabel.has(label) ? vectors.subarray(label * dims, (label + 1) * dims) : undefined),
   };
@@ -318,6 +339,9 @@ export interface GenerationContent {
   vectors: Float32Array;
   vectorIndex: HnswIndex;
   lexicalIndex: LexicalIndex;
+  pageIndex: LexicalIndex;
+  /** Each document's label in the page index. */
+  pageLabels: Map<string, number>;
 }
 
 let lastStamp = 0;
@@ -338,13 +362,14 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
   const manifest = manifestFor(content);
 
   await fs.mkdir(temp);
-  const lexicalBytes = await content.lexicalIndex.serialize();
+  const [lexicalBytes, pageBytes] = await Promise.all([content.lexicalIndex.serialize(), content.pageIndex.serialize()]);
   const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
   await Promise.all([
     writeDurably(path.join(temp, FILES.vectors), vectorBytes),
     writeDurably(path.join(temp, FILES.passages), JSON.stringify(content.passages.map(storedPassage))),
     writeDurably(path.join(temp, FILES.documents), JSON.stringify(content.documents)),
     writeDurably(path.join(temp, FILES.lexical), lexicalBytes),
+    writeDurably(path.join(temp, FILES.pages), pageBytes),
     content.vectorIndex.save(path.join(temp, FILES.graph)).then(() => syncPath(path.join(temp, FILES.graph))),
   ]);
   // The manifest goes last: a generation folder with a manifest is complete.
@@ -371,12 +396,17 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     vectors: content.vectors,
     vectorIndex: content.vectorIndex,
     lexicalIndex: content.lexicalIndex,
+    pageIndex: content.pageIndex,
   });
 }
 
 function manifestFor(content: GenerationContent): Manifest {
   const documents: Manifest['documents'] = {};
-  for (const doc of content.documents) documents[doc.id] = { hash: doc.hash, path: doc.path, passages: 0 };
+  for (const doc of content.documents) {
+    const page = content.pageLabels.get(doc.id);
+    if (page === undefined) throw new Error(`document ${doc.id} has no page label`);
+    documents[doc.id] = { hash: doc.hash, path: doc.path, passages: 0, page };
+  }
   for (const passage of content.passages) {
     const entry = documents[passage.docId];
     if (!entry) throw new Error(`passage ${passage.docId}:${passage.ordinal} belongs to no document`);

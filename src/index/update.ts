@@ -254,9 +254,15 @@ function lexicalEntry(doc: Document, passage: Passage, label: number): LexicalEn
   return { label, text: passage.text, title: doc.title, headings: passage.headingPath.join(' ') };
 }
 
+/** A whole document for the page index: its text, title and every heading once. */
+function pageEntry(doc: Document, label: number): LexicalEntry {
+  const headings = new Set(doc.blocks.flatMap((block) => block.headingPath));
+  return { label, text: doc.text, title: doc.title, headings: [...headings].join(' ') };
+}
+
 /** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
 function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams): GenerationContent {
-  const { vectorIndex, lexicalIndex, manifest } = previous;
+  const { vectorIndex, lexicalIndex, pageIndex, manifest } = previous;
   const dims = manifest.embedder.dims;
   const freed = new Set(
     [...plan.changed.map((doc) => doc.id), ...plan.removed].flatMap(
@@ -297,7 +303,24 @@ function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswPa
     vectorIndex.add(passage.label, vector);
   }
   lexicalIndex.add(added.map(({ entry, passage }) => lexicalEntry(entry.doc, passage, passage.label)));
-  return { embedder: manifest.embedder, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex };
+
+  // Pages keep their label while unchanged; a changed or new document takes a free one.
+  const freedPages = [...plan.changed.map((doc) => doc.id), ...plan.removed].flatMap((id) => manifest.documents[id]?.page ?? []);
+  pageIndex.discard(freedPages);
+  const pageLabels = new Map<string, number>();
+  for (const entry of entries) if (entry.kept) pageLabels.set(entry.doc.id, manifest.documents[entry.doc.id]!.page);
+  const usedPages = new Set(pageLabels.values());
+  let nextPage = 0;
+  const freshPages: LexicalEntry[] = [];
+  for (const entry of entries) {
+    if (entry.kept) continue;
+    while (usedPages.has(nextPage)) nextPage++;
+    usedPages.add(nextPage);
+    pageLabels.set(entry.doc.id, nextPage);
+    freshPages.push(pageEntry(entry.doc, nextPage));
+  }
+  pageIndex.add(freshPages);
+  return { embedder: manifest.embedder, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }
 
 /** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
@@ -321,5 +344,8 @@ function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedde
   }
   const lexicalIndex = LexicalIndex.create();
   lexicalIndex.add(lexical);
-  return { embedder: { id: embedder.id, dims }, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex };
+  const pageIndex = LexicalIndex.create();
+  pageIndex.add(entries.map((entry, label) => pageEntry(entry.doc, label)));
+  const pageLabels = new Map(entries.map((entry, label) => [entry.doc.id, label]));
+  return { embedder: { id: embedder.id, dims }, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }

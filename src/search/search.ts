@@ -16,6 +16,8 @@ export interface SearchableIndex {
   vector(label: number): Float32Array | undefined;
   /** Whether the library contains a term at all (allowing one typo in longer words). */
   knows(term: string): boolean;
+  /** BM25 over whole documents, best first. */
+  pages(query: string, k: number): Array<{ docId: string; score: number }>;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -37,6 +39,8 @@ export interface SearchOptions {
    * (1 = no diversity): answers from several documents beat a page that matches everywhere.
    */
   sameDocumentDecay?: number;
+  /** Weight of the whole-document BM25 score added to each passage's fused score (0 = off). */
+  pageWeight?: number;
 }
 
 /** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
@@ -157,6 +161,8 @@ export async function rank(
         ])
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
+  const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? DEFAULT_PAGE_WEIGHT;
+  if (pageWeight > 0) addPageEvidence(index, fused, question, pageWeight);
   const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => ({
     label,
     score,
@@ -172,6 +178,22 @@ export async function rank(
 }
 
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
+export const DEFAULT_PAGE_WEIGHT = 0.5;
+
+/**
+ * Adds the document's own BM25 score (normalised by the best document's) to each candidate: a page
+ * that matches the question all over is likelier the right one than a page with one lucky passage.
+ */
+function addPageEvidence(index: SearchableIndex, fused: Array<{ label: number; score: number }>, question: string, weight: number): void {
+  const pages = index.pages(question, 100);
+  const best = pages[0]?.score;
+  if (!best) return;
+  const pageScore = new Map(pages.map((page) => [page.docId, page.score / best]));
+  for (const candidate of fused) {
+    const docId = index.passage(candidate.label)?.docId;
+    candidate.score += weight * (docId ? pageScore.get(docId) ?? 0 : 0);
+  }
+}
 
 /** The top k after demoting repeat passages of one document (scores are re-sorted, never raised). */
 function diversify(
@@ -180,7 +202,7 @@ function diversify(
   decay: number,
   k: number,
 ): Array<{ label: number; score: number }> {
-  if (decay >= 1) return fused.slice(0, k);
+  if (decay >= 1) return [...fused].sort((a, b) => b.score - a.score).slice(0, k);
   const seen = new Map<string, number>();
   const adjusted = fused.map(({ label, score }) => {
     const docId = index.passage(label)?.docId ?? '';
