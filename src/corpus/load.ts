@@ -32,7 +32,12 @@ const PARSERS: Record<string, (content: string) => Parsed> = {
  */
 export async function loadCorpus(
   dir: string,
-  opts: { onIssue?: (issue: LoadIssue) => void; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    onIssue?: (issue: LoadIssue) => void;
+    env?: NodeJS.ProcessEnv;
+    /** A document already loaded from the same bytes (same id and hash), to use instead of parsing again. */
+    reuse?: (id: string, hash: string) => Document | undefined;
+  } = {},
 ): Promise<{ documents: Document[]; issues: LoadIssue[] }> {
   const issues: LoadIssue[] = [];
   const report = (issue: LoadIssue): void => {
@@ -50,17 +55,6 @@ export async function loadCorpus(
       report({ path: rel, level: 'warning', message: `skipped: unsupported file type "${ext || '(no extension)'}"` });
       continue;
     }
-    let raw: Buffer;
-    let parsed: Parsed;
-    try {
-      raw = await readFile(path.join(dir, rel));
-      parsed = parse(decodeUtf8(raw));
-    } catch (err) {
-      report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
-      continue;
-    }
-    for (const message of parsed.warnings) report({ path: rel, level: 'warning', message });
-
     const id = rel.slice(0, rel.length - ext.length);
     const owner = idOwners.get(id);
     if (owner !== undefined) {
@@ -68,27 +62,49 @@ export async function loadCorpus(
       report({ path: rel, level: 'warning', message: `skipped: its id "${id}" is already used by ${owner}` });
       continue;
     }
+    const rule = sourceRuleFor(sources, rel);
+    let raw: Buffer;
+    let parsed: Parsed;
+    try {
+      raw = await readFile(path.join(dir, rel));
+      const known = opts.reuse?.(id, documentHash(raw, rule));
+      if (known) {
+        idOwners.set(id, rel);
+        documents.push(known);
+        continue;
+      }
+      parsed = parse(decodeUtf8(raw));
+    } catch (err) {
+      report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
+      continue;
+    }
+    for (const message of parsed.warnings) report({ path: rel, level: 'warning', message });
     if (parsed.blocks.length === 0) {
       report({ path: rel, level: 'warning', message: 'skipped: no text to index' });
       continue;
     }
     idOwners.set(id, rel);
-    documents.push(toDocument(id, rel, raw, parsed, sourceRuleFor(sources, rel)));
+    documents.push(toDocument(id, rel, raw, parsed, rule));
   }
   return { documents, issues };
 }
 
-function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: SourceRule | undefined): Document {
+/** Decides re-embedding: the file's bytes, the loader version and the source rule applied to it. */
+function documentHash(raw: Buffer, rule: SourceRule | undefined): string {
   const hash = createHash('sha256').update(raw).update(LOADER_VERSION);
   // The rule shapes the stored document too: a changed base URL must reach the index.
   if (rule !== undefined) hash.update(JSON.stringify(rule));
+  return hash.digest('hex');
+}
+
+function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: SourceRule | undefined): Document {
   const doc: Document = {
     id,
     path: rel,
     title: parsed.title ?? path.posix.basename(id),
     text: parsed.text,
     blocks: parsed.blocks,
-    hash: hash.digest('hex'),
+    hash: documentHash(raw, rule),
   };
   // Declared by the file, then configured for its folder, then guessed from the page's markup.
   const source = parsed.source ?? rule?.source ?? parsed.site?.source;

@@ -1,7 +1,9 @@
 import { loadCorpus } from '../corpus/load.js';
 import type { Embedder } from '../embed/embedder.js';
 import { splitDocument } from '../passages/split.js';
+import type { LoadIssue } from '../types.js';
 import type { HnswParams } from './hnsw-index.js';
+import type { LoadedIndex } from './store.js';
 import { updateIndex, type IndexResult } from './update.js';
 
 export type { IndexReport, IndexResult, IndexTimings } from './update.js';
@@ -21,11 +23,23 @@ export async function buildIndex(opts: {
 }): Promise<IndexResult> {
   const started = performance.now();
   const log = opts.log ?? (() => undefined);
-  const { documents, issues } = await loadCorpus(opts.docsDir, {
-    onIssue: (issue) => log(`${issue.level}: ${issue.path}: ${issue.message}`),
-  });
-  const corpusMs = Math.round(performance.now() - started);
-  const result = await updateIndex({ ...opts, documents, issues, split: splitDocument });
+  const issues: LoadIssue[] = [];
+  let corpusMs = 0;
+  // A file whose bytes (and source rule) hash as before is not parsed again: its stored document is reused.
+  const load = async (previous: LoadedIndex | null) => {
+    const loadStarted = performance.now();
+    const loaded = await loadCorpus(opts.docsDir, {
+      onIssue: (issue) => log(`${issue.level}: ${issue.path}: ${issue.message}`),
+      reuse: (id, hash) => {
+        const known = previous?.documents.get(id);
+        return known?.hash === hash ? known : undefined;
+      },
+    });
+    issues.push(...loaded.issues);
+    corpusMs = Math.round(performance.now() - loadStarted);
+    return loaded.documents;
+  };
+  const result = await updateIndex({ ...opts, documents: load, issues, split: splitDocument });
   // The report's time covers loading the corpus too: that is what a user waits for.
   const { report } = result;
   return { ...result, report: { ...report, ms: Math.round(performance.now() - started), timings: { ...report.timings, corpusMs } } };

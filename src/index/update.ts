@@ -50,7 +50,11 @@ export interface IndexResult {
 
 export interface UpdateOptions {
   indexDir: string;
-  documents: Document[];
+  /**
+   * The documents to index, or a loader that gets the previous index first (under the write lock),
+   * so that files whose bytes are unchanged need not be parsed again.
+   */
+  documents: Document[] | ((previous: LoadedIndex | null) => Promise<Document[]>);
   split: (doc: Document, opts: { maxChars: number }) => Passage[];
   embedder: Embedder;
   hnsw: HnswParams;
@@ -102,7 +106,8 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     };
     const previous = await openPrevious(opts, log);
     timings.openMs = lap();
-    const plan = planChanges(opts.documents, previous);
+    const documents = typeof opts.documents === 'function' ? await opts.documents(previous) : opts.documents;
+    const plan = planChanges(documents, previous);
     const report = (passagesEmbedded: number): IndexReport => ({
       added: plan.added.length,
       changed: plan.changed.length,
@@ -115,7 +120,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     });
 
     const unchanged = new Set(plan.unchanged);
-    const entries = opts.documents.map((doc): Entry => {
+    const entries = documents.map((doc): Entry => {
       const kept = unchanged.has(doc) ? previous?.passagesByDoc.get(doc.id) ?? [] : null;
       if (kept) return { kept: true, doc, passages: kept };
       return { kept: false, doc, passages: opts.split(doc, { maxChars: embedder.maxChars }), vectors: null };
@@ -139,7 +144,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     timings.writeMs = lap();
     const result = report(passagesEmbedded);
     log(
-      `indexed ${opts.documents.length} documents, ${index.passagesByLabel.size} passages ` +
+      `indexed ${documents.length} documents, ${index.passagesByLabel.size} passages ` +
         `(added ${result.added}, changed ${result.changed}, removed ${result.removed}, unchanged ${result.unchanged}; ` +
         `embedded ${passagesEmbedded} passages) in ${result.ms} ms`,
     );
