@@ -82,7 +82,7 @@ async function denseRecall(index: LoadedIndex, questionVectors: Float32Array[], 
     });
     out.push({ ef, queries: queries.length, k, recall: round(hits / (queries.length * k), 4), query: { p50: round(query.p50, 3), p99: round(query.p99, 3) } });
   }
-  index.vectorIndex.setEf(configuredEf);
+  index.vectorIndex.setEf(configuredEf, true);
   return out;
 }
 

@@ -12,7 +12,7 @@ import { gaussian, interleavedLatency, latency, log, median, normalize, resident
 
 const K = 10;
 /** Graph parameters as configured by default (src/config.ts). */
-export const HNSW: HnswParams = { m: 16, efConstruction: 200, ef: 128 };
+export const HNSW: HnswParams = { m: 16, efConstruction: 200, ef: 64 };
 const EF_SWEEP = [16, 32, 64, 128, 256];
 
 export type Kind = 'random' | 'clustered';
@@ -397,7 +397,7 @@ async function sweepEf(index: HnswIndex, set: Dataset, runs: number): Promise<Ef
     const found = set.queries.map((q) => index.search(q, K).map((hit) => hit.label));
     points.push({ kind: set.kind, n: set.n, dims: set.dims, ef, query: { p50: round(query.p50, 3), p99: round(query.p99, 3) }, recall: round(recallOf(found, set.truth), 4) });
   }
-  index.setEf(HNSW.ef);
+  index.setEf(HNSW.ef, true);
   return points;
 }
 

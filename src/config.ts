@@ -45,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     hnsw: {
       m: intFrom(env, 'HNSW_M', 16, 2),
       efConstruction: intFrom(env, 'HNSW_EF_CONSTRUCTION', 200),
-      ef: intFrom(env, 'HNSW_EF', 128),
+      ef: intFrom(env, 'HNSW_EF', 64),
     },
     topK: intFrom(env, 'TOP_K', 3),
   };
