@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { evaluate, formatReports, readQuestions } from './eval/evaluate.js';
-import { renderAnswer, renderSource } from './format/terminal.js';
+import { renderAnswer, renderDocumentList, renderSource } from './format/terminal.js';
 import { openLibrary, type Library } from './library.js';
 import { createLogger } from './log.js';
 import type { SearchMode } from './search/search.js';
@@ -107,7 +107,7 @@ async function sourceCommand(positionals: string[], json: boolean, config: Confi
   return withLibrary(config, async (library) => {
     if (!ref) {
       const docs = library.documents();
-      print(json ? JSON.stringify(docs) : docs.map((d) => `${d.firstRef.padEnd(48)} ${d.title}${d.date ? ` (${d.date})` : ''}`).join('\n'));
+      print(json ? JSON.stringify(docs) : renderDocumentList(docs));
       return 0;
     }
     const view = library.source(ref);

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Config } from './config.js';
-import { renderAnswer, renderSource } from './format/terminal.js';
+import { renderAnswer, renderDocumentList, renderSource } from './format/terminal.js';
 import { openLibrary } from './library.js';
 import type { Logger } from './log.js';
 import { validateQuestion } from './search/validate-question.js';
@@ -29,7 +29,7 @@ export async function runConsole({ config, log }: { config: Config; log: Logger 
     if (input === '/help') return out(HELP);
     if (input === '/source' || input.startsWith('/source ')) {
       const ref = input.slice('/source'.length).trim();
-      if (!ref) return out(library.documents().map((d) => `${d.firstRef.padEnd(48)} ${d.title}`).join('\n'));
+      if (!ref) return out(renderDocumentList(library.documents()));
       const view = library.source(ref);
       return out(view ? renderSource(view) : `Unknown ref "${ref}". Type /source to list documents.`);
     }

@@ -1,4 +1,4 @@
-import type { SourceView } from '../library-api.js';
+import type { DocumentSummary, SourceView } from '../library-api.js';
 import type { Answer } from '../types.js';
 import { citationLine } from './citation-line.js';
 
@@ -34,4 +34,9 @@ export function renderSource(view: SourceView): string {
   lines.push(`${view.ref}:`, indent(view.passage, '> '), '');
   if (view.next) lines.push(`after (${view.next.ref}):`, indent(view.next.text, '  '), '');
   return lines.join('\n');
+}
+
+/** One line per document: the ref to pass to `source`, then the title and date. */
+export function renderDocumentList(docs: DocumentSummary[]): string {
+  return docs.map((d) => `${d.firstRef.padEnd(48)} ${d.title}${d.date ? ` (${d.date})` : ''}`).join('\n');
 }

@@ -6,7 +6,7 @@ export interface Span {
 }
 
 /** How many of the query's terms a text contains, weighting long (rarer, more specific) terms higher. */
-export function termOverlap(queryTerms: string[], text: string): number {
+function termOverlap(queryTerms: string[], text: string): number {
   const present = new Set(contentTerms(text));
   let score = 0;
   for (const term of queryTerms) if (present.has(term)) score += term.length >= 6 || /\d/.test(term) ? 1.5 : 1;
