@@ -147,7 +147,11 @@ export async function rank(
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
   const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
+  // The dense retriever already scored its hits; only lexical-only hits need their stored vector.
+  const denseSimilarity = new Map(dense.map((d) => [d.label, d.similarity]));
   const similarityOf = (label: number) => {
+    const known = denseSimilarity.get(label);
+    if (known !== undefined) return known;
     const stored = vector && index.vector(label);
     return stored ? dot(vector, stored) : 0;
   };
