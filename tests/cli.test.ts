@@ -42,6 +42,14 @@ describe('archivist ask', () => {
     expect(stdout).toContain('Not found in the library');
   });
 
+  it('declines a question about a module the library never mentions, however well the rest matches', () => {
+    // Without the name, the same words are answered: the decline comes from the unknown name alone.
+    const { stdout: named } = cli(['ask', '--json'], 'What does the kursktracker module say about North Korean troops in the Kursk region?\n');
+    expect(JSON.parse(named)).toMatchObject({ answered: false, results: [] });
+    const { stdout: plain } = cli(['ask', '--json'], 'What is said about North Korean troops in the Kursk region?\n');
+    expect(JSON.parse(plain).answered).toBe(true);
+  });
+
   it('reads questions from stdin with --json, one object per line, in order, errors in place', () => {
     const questions = ['Where in Russia were most of the North Korean troops sent?', '   ', 'x'.repeat(1001), 'What is the weather in Paris tomorrow?'];
     const { code, stdout } = cli(['ask', '--json'], questions.join('\n') + '\n');

@@ -4,7 +4,7 @@ import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
-import { contentTerms } from './terms.js';
+import { contentTerms, namedTerms } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -115,9 +115,12 @@ export interface Signals {
   coverage: number;
   /** Question terms the library never mentions (a strong sign the question is about something else). */
   unknown: string[];
+  /** Of those, the ones the question names a module, function, class… by: decisive on their own. */
+  unknownNames: string[];
 }
 
 export function isRelevant(signals: Signals, relevance: Relevance): boolean {
+  if (signals.unknownNames.length > 0) return false;
   if (signals.unknown.length > 0 && signals.coverage < relevance.coverage) return false;
   if (signals.dense >= relevance.denseAccept) return true;
   return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
@@ -173,10 +176,13 @@ export async function rank(
     similarity: vector ? similarity.get(label) ?? 0 : null,
   }));
   const best = top[0] ? index.passage(top[0].label) : undefined;
+  const unknown = terms.filter((term) => !index.knows(term));
+  const names = new Set(namedTerms(question));
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: best && terms.length > 0 ? termOverlapShare(terms, best.text) : 0,
-    unknown: terms.filter((term) => !index.knows(term)),
+    unknown,
+    unknownNames: unknown.filter((term) => names.has(term)),
   };
   return { top, signals, terms };
 }
@@ -220,7 +226,7 @@ function diversify(
 export function decide(ranked: Ranked, mode: SearchMode, relevance: Relevance): boolean {
   if (ranked.top.length === 0) return false;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
-  if (mode === 'lexical') return ranked.signals.coverage >= relevance.coverage;
+  if (mode === 'lexical') return ranked.signals.unknownNames.length === 0 && ranked.signals.coverage >= relevance.coverage;
   return isRelevant(ranked.signals, relevance);
 }
 

@@ -18,3 +18,18 @@ export function contentTerms(text: string): string[] {
   }
   return [...seen];
 }
+
+// Nouns that make the word before them a name: "the schemacheck module", "a frobnicate() function".
+const ARTIFACT = /([\p{L}\p{N}_.]+)(?:\(\))?\s+(?:module|package|library|function|method|class|command|plugin|extension|decorator)s?\b/giu;
+
+/**
+ * Terms the question uses as the name of a thing ("the schemacheck module"). If the library never
+ * mentions such a name, no passage can be about it, however well the rest of the question matches.
+ */
+export function namedTerms(question: string): string[] {
+  const names = new Set<string>();
+  for (const match of question.matchAll(ARTIFACT)) {
+    for (const term of contentTerms(match[1]!)) names.add(term);
+  }
+  return [...names];
+}
