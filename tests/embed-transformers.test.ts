@@ -84,6 +84,11 @@ describe('transformers.js embedder (tiny local model)', () => {
     expect(dot(query, await plain.embedQuery('alpha rainy weather'))).toBeCloseTo(1, 5);
     expect(dot(passage!, await plain.embedQuery('beta rainy weather'))).toBeCloseTo(1, 5);
     expect(dot(query, await plain.embedQuery('rainy weather'))).toBeLessThan(0.99);
+    // Vectors made with another passage prefix must not be mixed into an index: the id tells them apart.
+    expect(prefixed.id).toMatch(new RegExp(`^transformers:tiny-model:${TINY_DIMS}:passage-prefix-[0-9a-f]{8}$`));
+    delete process.env.EMBEDDING_PASSAGE_PREFIX;
+    const { embedder: queryOnly } = await create({ EMBEDDING_MODEL: modelDir });
+    expect(queryOnly.id).toBe(plain.id);
   });
 
   it('explains how to fix a model that cannot be loaded', async () => {

@@ -2,6 +2,7 @@
  * Sentence embeddings from any Hugging Face ONNX model through transformers.js: a hub model id
  * (downloaded once into the model cache folder) or a local model folder.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,7 +128,11 @@ export async function loadTransformersEmbedder(model: string, options: Transform
   const config = extractor.model.config as { max_position_embeddings?: number };
   const maxTokens = Math.min(extractor.tokenizer.model_max_length ?? Infinity, config.max_position_embeddings ?? Infinity, 512);
   const maxChars = Math.min(Math.round(maxTokens * CHARS_PER_TOKEN), MAX_CHARS_CAP);
-  const prefixes = { ...prefixesFor(model), ...options.prefixes };
+  const family = prefixesFor(model);
+  const prefixes = { ...family, ...options.prefixes };
   const label = local ? path.basename(source) : model;
-  return new TransformersEmbedder(`transformers:${label}:${dims}`, dims, maxChars, extractor, prefixes, poolingFor(model));
+  // Stored vectors depend on the passage prefix, so a non-default one is part of the id: changing
+  // it rebuilds the index instead of mixing vectors. The query prefix only affects new queries.
+  const passagePrefix = prefixes.passage === family.passage ? '' : `:passage-prefix-${createHash('sha256').update(prefixes.passage).digest('hex').slice(0, 8)}`;
+  return new TransformersEmbedder(`transformers:${label}:${dims}${passagePrefix}`, dims, maxChars, extractor, prefixes, poolingFor(model));
 }
