@@ -11,7 +11,7 @@ import type { Embedder } from '../src/embed/embedder.js';
 import { createEmbedder } from '../src/embed/select.js';
 import { embeddingText } from '../src/index/embedding-text.js';
 import { buildIndex } from '../src/index/indexer.js';
-import { openIndex, type LoadedIndex } from '../src/index/store.js';
+import { openIndex, readVectors, type LoadedIndex } from '../src/index/store.js';
 import { updateIndex } from '../src/index/update.js';
 import { openLibrary, searchable } from '../src/library.js';
 import { createLogger } from '../src/log.js';
@@ -70,7 +70,8 @@ async function denseRecall(index: LoadedIndex, questionVectors: Float32Array[], 
   const queries = [...questionVectors, ...labels.filter((_, i) => i % step === 0).slice(0, 300).map((label) => index.vector(label)!)];
   const k = Math.min(CANDIDATES, labels.length);
   const live = new Set(labels);
-  const truth = queries.map((q) => exactSearch(index.vectors, dims, q, k + 20).filter((label) => live.has(label)).slice(0, k));
+  const stored = await readVectors(index);
+  const truth = queries.map((q) => exactSearch(stored, dims, q, k + 20).filter((label) => live.has(label)).slice(0, k));
   const out: DenseRecall[] = [];
   for (const ef of EF_SWEEP) {
     index.vectorIndex.setEf(ef);

@@ -62,6 +62,13 @@ describe('HnswIndex', () => {
     const loaded = await HnswIndex.load(file, 3, 16, [2]);
     expect(loaded.size).toBe(2);
     expect(loaded.search(unit([1, 0, 0]), 3).map((hit) => hit.label)).toEqual([0, 1]);
+    // Stored vectors come back from the graph; removed and unknown labels have none.
+    const stored = unit([0.9, 0.1, 0]);
+    index.add(2, stored);
+    expect(Array.from(index.vector(2)!).every((x, i) => Math.abs(x - stored[i]!) < 1e-6)).toBe(true);
+    expect(Array.from(loaded.vector(1)!)).toEqual([0, 1, 0]);
+    expect(loaded.vector(2)).toBeUndefined();
+    expect(loaded.vector(7)).toBeUndefined();
     await expect(HnswIndex.load(file, 4, 16, [])).rejects.toThrow(/3-dim/);
   });
 });

@@ -2,8 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embeddingText } from '../src/index/embedding-text.js';
 import { acquireWriteLock } from '../src/index/lock.js';
-import { FORMAT_VERSION, openIndex, type LoadedIndex } from '../src/index/store.js';
+import { FORMAT_VERSION, openIndex, readVectors, type LoadedIndex } from '../src/index/store.js';
 import { updateIndex, type UpdateOptions } from '../src/index/update.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
@@ -42,6 +43,33 @@ function lexicalTop(index: LoadedIndex, question: string): string | undefined {
   return hit && index.passagesByLabel.get(hit.label)?.ref;
 }
 
+/** Each passage's row of vectors.f32, by ref. */
+async function storedVectors(index: LoadedIndex): Promise<Map<string, Float32Array>> {
+  const dims = index.manifest.embedder.dims;
+  const rows = await readVectors(index);
+  return new Map([...index.passagesByRef].map(([ref, { label }]) => [ref, rows.subarray(label * dims, (label + 1) * dims)]));
+}
+
+/** `vector(label)` serves every live label's stored row, from no full copy of the vectors; free labels give undefined. */
+async function expectVectorsServedWithoutCopy(index: LoadedIndex): Promise<void> {
+  const { dims } = index.manifest.embedder;
+  const { labels } = index.manifest.counts;
+  const rows = await readVectors(index);
+  for (let label = 0; label < labels + 2; label++) {
+    const vector = index.vector(label);
+    if (!index.passagesByLabel.has(label)) {
+      expect(vector).toBeUndefined();
+      continue;
+    }
+    // Its own buffer, not a view into a matrix of every vector.
+    expect(vector!.buffer.byteLength).toBe(dims * 4);
+    const row = rows.subarray(label * dims, (label + 1) * dims);
+    expect(Math.max(...vector!.map((x, i) => Math.abs(x - row[i]!)))).toBeLessThan(1e-6);
+  }
+  const matrices = Object.values(index).filter((value) => ArrayBuffer.isView(value) && value.byteLength >= labels * dims * 4);
+  expect(matrices).toEqual([]);
+}
+
 async function generations(): Promise<string[]> {
   return (await fs.readdir(indexDir)).filter((name) => /^(gen|tmp)-/.test(name));
 }
@@ -72,11 +100,28 @@ describe('building and opening', () => {
     expect(index.passagesByDoc.get('guides/artillery')!.map((p) => p.ordinal)).toEqual([1, 2, 3]);
     expect(index.vector(passage.label)).toHaveLength(embedder.dims);
     expect(index.vector(99)).toBeUndefined();
+    await expectVectorsServedWithoutCopy(index);
+    const stored = await storedVectors(index);
+    expect(Array.from(stored.get(passage.ref)!)).toEqual(Array.from(await embedder.embedQuery(embeddingText(index.documents.get(passage.docId)!, passage))));
 
     // The embedder saw title and headings in front of the passage.
     expect(embedder.texts).toContain('Artillery guide › Calibres\nThe M777 howitzer fires 155mm shells over long distances.');
     expect(await generations()).toHaveLength(1);
     expect(await fs.readdir(indexDir)).not.toContain('.partial');
+  });
+
+  it('serves stored vectors from the graph once a newer generation has removed vectors.f32', async () => {
+    const embedder = new HashEmbedder();
+    await update(sampleCorpus(), embedder);
+    const index = await open(embedder);
+    const stored = await storedVectors(index);
+    const changed = makeDoc('travel', 'Travel', [{ paragraphs: ['Trains to the coast leave hourly.'] }]);
+    await update([...sampleCorpus(), changed], embedder);
+    await expect(fs.stat(path.join(index.dir, 'vectors.f32'))).rejects.toThrow(/ENOENT/);
+    for (const [ref, row] of stored) {
+      const vector = index.vector(index.passagesByRef.get(ref)!.label)!;
+      expect(Math.max(...vector.map((x, i) => Math.abs(x - row[i]!)))).toBeLessThan(1e-6);
+    }
   });
 
   it('reports a missing index', async () => {
@@ -99,6 +144,7 @@ describe('incremental updates', () => {
     const corpus = sampleCorpus();
     await update(corpus, new HashEmbedder());
     const old = await open();
+    const oldVectors = await storedVectors(old);
 
     const changed = makeDoc('notes/gardening', 'Gardening notes', [
       { paragraphs: ['Tomatoes need full sun and regular watering.', 'Chillies ripen late in autumn.', 'Mulch keeps the beds moist.'] },
@@ -121,6 +167,12 @@ describe('incremental updates', () => {
     expect(lexicalTop(index, 'basil')).toBeUndefined();
     expect(index.vectorIndex.search(await embedder.embedQuery('prune the basil before it flowers'), 8)).toHaveLength(8);
     expect(await denseTop(index, embedder, 'lentil soup freezes well')).toBe('notes/cooking:2');
+    // The unchanged passages' vectors came from the previous generation's file, bit for bit.
+    const newVectors = await storedVectors(index);
+    for (const ref of ['guides/artillery:1', 'guides/artillery:3', 'notes/cooking:2']) {
+      expect(Array.from(newVectors.get(ref)!)).toEqual(Array.from(oldVectors.get(ref)!));
+    }
+    await expectVectorsServedWithoutCopy(index);
   });
 
   it('adds and removes documents, reusing the labels of removed passages', async () => {
@@ -143,11 +195,14 @@ describe('incremental updates', () => {
     expect(lexicalTop(index, 'tomatoes')).toBeUndefined();
     // The free label left by the removed document's second passage is still zero in vectors.f32.
     const freeLabel = [...Array(7).keys()].find((label) => !index.passagesByLabel.has(label))!;
-    expect(index.vectors.subarray(freeLabel * embedder.dims, (freeLabel + 1) * embedder.dims).every((x) => x === 0)).toBe(true);
+    expect((await readVectors(index)).subarray(freeLabel * embedder.dims, (freeLabel + 1) * embedder.dims).every((x) => x === 0)).toBe(true);
+    expect(index.vector(freeLabel)).toBeUndefined();
+    await expectVectorsServedWithoutCopy(index);
   });
 
   it('rebuilds the graph from stored vectors, without re-embedding, when HNSW parameters change', async () => {
     await update(sampleCorpus(), new HashEmbedder());
+    const oldVectors = await storedVectors(await open());
     const embedder = new HashEmbedder();
     const { report } = await update(sampleCorpus(), embedder, { hnsw: { m: 12, efConstruction: 80, ef: 32 } });
     expect(report.passagesEmbedded).toBe(0);
@@ -156,6 +211,9 @@ describe('incremental updates', () => {
     const index = await open(embedder);
     expect(index.manifest.hnsw).toMatchObject({ m: 12, efConstruction: 80 });
     expect(await denseTop(index, embedder, 'sourdough bread rises slowly')).toBe('notes/cooking:1');
+    const newVectors = await storedVectors(index);
+    for (const [ref, vector] of oldVectors) expect(Array.from(newVectors.get(ref)!)).toEqual(Array.from(vector));
+    await expectVectorsServedWithoutCopy(index);
   });
 });
 

@@ -94,6 +94,20 @@ export class HnswIndex implements VectorIndex {
     this.removed.add(label);
   }
 
+  /**
+   * The vector stored under a live label, or undefined. In the cosine space hnswlib normalises its
+   * copy again, so a unit vector comes back equal to within float rounding (about 1e-7 per component).
+   */
+  vector(label: number): Float32Array | undefined {
+    if (this.removed.has(label)) return undefined;
+    try {
+      return Float32Array.from(this.native.getPoint(label));
+    } catch {
+      // hnswlib throws for a label it never held.
+      return undefined;
+    }
+  }
+
   search(vector: Float32Array, k: number): Array<{ label: number; similarity: number }> {
     // hnswlib rejects k above its capacity; asking for more than exist just returns fewer.
     const n = Math.min(k, this.size);

@@ -4,7 +4,8 @@
 //   gen-<timestamp>-<pid>/
 //     manifest.json              format version, embedder, HNSW parameters, document hashes, counts
 //     vectors.hnsw               the HNSW graph (hnswlib's own format)
-//     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels)
+//     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels);
+//                                not kept in memory: search reads single rows, updates the whole file
 //     passages.json              passage positions; their text is sliced from the documents on load
 //     documents.json             the documents, text included (every quote is a substring of it)
 //     lexical.bin                the BM25 index over passages (see lexical-index.ts for its layout)
@@ -22,6 +23,7 @@ import type { Document, Passage } from '../types.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex } from './lexical-index.js';
 import { pauseIfRequested } from './test-pause.js';
+import { readVectorFile, VectorRows } from './vector-file.js';
 
 /** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
 export const FORMAT_VERSION = 3;
@@ -88,9 +90,11 @@ export interface LoadedIndex {
   pageIndex: LexicalIndex;
   /** Document id by page-index label. */
   documentByPage: Map<number, string>;
-  /** All stored vectors, row = label. */
-  vectors: Float32Array;
-  /** A passage's stored unit vector, or undefined for a label without a passage. */
+  /**
+   * A passage's stored unit vector, or undefined for a label without a passage. Read from
+   * vectors.f32 on demand, or from the graph's copy once a newer generation has removed the file:
+   * keeping a copy in memory beside the graph's would double the largest part of the index.
+   */
   vector(label: number): Float32Array | undefined;
 }
 
@@ -161,12 +165,12 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
   }
   const at = (file: string) => path.join(dir, file);
   try {
-    const [documents, passages, lexicalBytes, pageBytes, vectors] = await Promise.all([
+    const [documents, passages, lexicalBytes, pageBytes] = await Promise.all([
       inFile(FILES.documents, async () => JSON.parse(await fs.readFile(at(FILES.documents), 'utf8')) as Document[]),
       inFile(FILES.passages, async () => JSON.parse(await fs.readFile(at(FILES.passages), 'utf8')) as StoredPassage[]),
       inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical))),
       inFile(FILES.pages, () => fs.readFile(at(FILES.pages))),
-      inFile(FILES.vectors, async () => checkVectors(float32View(await fs.readFile(at(FILES.vectors))), manifest)),
+      inFile(FILES.vectors, () => checkVectorFile(at(FILES.vectors), manifest)),
     ]);
     const removed = await inFile(FILES.passages, async () => freeLabels(passages, manifest.counts.labels));
     // hnswlib reads the graph on a worker thread; the BM25 arrays are checked on this one meanwhile.
@@ -176,7 +180,7 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
       inFile(FILES.pages, async () => LexicalIndex.deserialize(pageBytes)),
     ]);
     const index = await inFile(FILES.passages, async () =>
-      assembleIndex({ dir, manifest, documents, passages, vectors, vectorIndex, lexicalIndex, pageIndex }),
+      assembleIndex({ dir, manifest, documents, passages, vectorIndex, lexicalIndex, pageIndex }),
     );
     return { ok: true, index };
   } catch (error) {
@@ -209,12 +213,18 @@ async function inFile<T>(file: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function checkVectors(vectors: Float32Array, manifest: Manifest): Float32Array {
-  const expected = manifest.counts.labels * manifest.embedder.dims;
-  if (vectors.length !== expected) {
-    throw new Error(`holds ${vectors.length} floats, expected ${manifest.counts.labels} labels × ${manifest.embedder.dims} dims`);
+/** vectors.f32 is not read at open, but a damaged one is found now rather than by the next update. */
+async function checkVectorFile(file: string, manifest: Manifest): Promise<void> {
+  const { size } = await fs.stat(file);
+  const expected = manifest.counts.labels * manifest.embedder.dims * 4;
+  if (size !== expected) {
+    throw new Error(`holds ${size} bytes, expected ${manifest.counts.labels} labels × ${manifest.embedder.dims} dims × 4`);
   }
-  return vectors;
+}
+
+/** A generation's stored vectors (row = label), in `labels` rows: more than stored leaves room for new labels. */
+export function readVectors(index: Pick<LoadedIndex, 'dir' | 'manifest'>, labels = index.manifest.counts.labels): Promise<Float32Array> {
+  return readVectorFile(path.join(index.dir, FILES.vectors), index.manifest.embedder.dims, index.manifest.counts.labels, labels);
 }
 
 async function loadGraph(file: string, manifest: Manifest, ef: number, removed: number[]): Promise<HnswIndex> {
@@ -245,25 +255,17 @@ function checkManifest(raw: Partial<Manifest>): Manifest {
   return raw as Manifest;
 }
 
-function float32View(bytes: Buffer): Float32Array {
-  if (bytes.byteLength % 4 !== 0) throw new Error(`size ${bytes.byteLength} is not a whole number of float32 values`);
-  // A typed-array view needs 4-byte alignment; small reads can come from Node's shared pool at any offset.
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
-  return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
-}
-
 /** Builds the in-memory index from its parts, checking that they agree; throws on any inconsistency. */
 function assembleIndex(parts: {
   dir: string;
   manifest: Manifest;
   documents: Document[];
   passages: StoredPassage[];
-  vectors: Float32Array;
   vectorIndex: HnswIndex;
   lexicalIndex: LexicalIndex;
   pageIndex: LexicalIndex;
 }): LoadedIndex {
-  const { manifest, vectors } = parts;
+  const { manifest } = parts;
   if (parts.documents.length !== manifest.counts.documents || parts.passages.length !== manifest.counts.passages) {
     throw new Error(`holds ${parts.documents.length} documents and ${parts.passages.length} passages, the manifest says ${manifest.counts.documents} and ${manifest.counts.passages}`);
   }
@@ -311,7 +313,9 @@ function assembleIndex(parts: {
     else passagesByDoc.set(doc.id, [passage]);
   }
   for (const siblings of passagesByDoc.values()) siblings.sort((a, b) => a.ordinal - b.ordinal);
-  const dims = manifest.embedder.dims;
+  // Only small locals in the closure below: capturing `parts` would keep the parsed JSON alive.
+  const { vectorIndex } = parts;
+  const rows = new VectorRows(path.join(parts.dir, FILES.vectors), manifest.embedder.dims);
   return {
     dir: parts.dir,
     manifest,
@@ -319,12 +323,11 @@ function assembleIndex(parts: {
     passagesByLabel,
     passagesByRef,
     passagesByDoc,
-    vectorIndex: parts.vectorIndex,
+    vectorIndex,
     lexicalIndex: parts.lexicalIndex,
     pageIndex: parts.pageIndex,
     documentByPage,
-    vectors,
-    vector: (label) => (passagesByLabel.has(label) ? vectors.subarray(label * dims, (label + 1) * dims) : undefined),
+    vector: (label) => (passagesByLabel.has(label) ? rows.row(label) ?? vectorIndex.vector(label) : undefined),
   };
 }
 
@@ -393,7 +396,6 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     manifest,
     documents: content.documents,
     passages: content.passages,
-    vectors: content.vectors,
     vectorIndex: content.vectorIndex,
     lexicalIndex: content.lexicalIndex,
     pageIndex: content.pageIndex,

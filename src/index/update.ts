@@ -6,7 +6,8 @@
 // passages are marked deleted and reused by new passages), which keeps a one-page edit cheap.
 // The graph is rebuilt from the stored vectors, without re-embedding, when the HNSW build
 // parameters changed or deleted slots outnumber live ones. Everything is re-embedded when there is
-// no usable previous index (missing, unreadable, other format version, other embedder).
+// no usable previous index (missing, unreadable, other format version, other embedder). Stored
+// vectors are read from the previous generation's vectors.f32 here: an opened index does not keep them.
 
 import type { Embedder } from '../embed/embedder.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
@@ -16,7 +17,7 @@ import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex, type LexicalEntry } from './lexical-index.js';
 import { acquireWriteLock } from './lock.js';
 import { startProgress } from './progress.js';
-import { openIndex, removeLeftovers, writeGeneration, type GenerationContent, type IndexedPassage, type LoadedIndex } from './store.js';
+import { openIndex, readVectors, removeLeftovers, writeGeneration, type GenerationContent, type IndexedPassage, type LoadedIndex } from './store.js';
 import { pauseIfRequested } from './test-pause.js';
 
 export interface IndexReport {
@@ -138,7 +139,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     const passagesEmbedded = await embedEntries(fresh, embedder, checkpoints, opts, log);
     timings.embedMs = lap();
 
-    const content = previous && !rebuildReason ? patch(previous, plan, entries, opts.hnsw) : build(previous, entries, embedder, opts.hnsw);
+    const content = previous && !rebuildReason ? await patch(previous, plan, entries, opts.hnsw) : await build(previous, entries, embedder, opts.hnsw);
     const index = await writeGeneration(opts.indexDir, content);
     await checkpoints.clear();
     timings.writeMs = lap();
@@ -266,7 +267,7 @@ function pageEntry(doc: Document, label: number): LexicalEntry {
 }
 
 /** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
-function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams): GenerationContent {
+async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams): Promise<GenerationContent> {
   const { vectorIndex, lexicalIndex, pageIndex, manifest } = previous;
   const dims = manifest.embedder.dims;
   const freed = new Set(
@@ -299,8 +300,7 @@ function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswPa
     });
   }
 
-  const vectors = new Float32Array(labels * dims);
-  vectors.set(previous.vectors);
+  const vectors = await readVectors(previous, labels);
   for (const label of freed) vectors.fill(0, label * dims, (label + 1) * dims);
   for (const { entry, passage, row } of added) {
     const vector = entry.vectors!.subarray(row * dims, (row + 1) * dims);
@@ -329,9 +329,10 @@ function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswPa
 }
 
 /** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
-function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams): GenerationContent {
+async function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams): Promise<GenerationContent> {
   const dims = embedder.dims;
   const total = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
+  const stored = previous && entries.some((entry) => entry.kept) ? await readVectors(previous) : null;
   const vectors = new Float32Array(total * dims);
   const vectorIndex = HnswIndex.create(dims, hnsw, total);
   const passages: IndexedPassage[] = [];
@@ -339,7 +340,9 @@ function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedde
   for (const entry of entries) {
     entry.passages.forEach((passage, row) => {
       const label = passages.length;
-      const vector = entry.kept ? previous?.vector(entry.passages[row]!.label) : entry.vectors?.subarray(row * dims, (row + 1) * dims);
+      const from = entry.kept ? stored : entry.vectors;
+      const at = entry.kept ? entry.passages[row]!.label : row;
+      const vector = from?.subarray(at * dims, (at + 1) * dims);
       if (!vector) throw new Error(`no vector for passage ${passage.ref}`);
       vectors.set(vector, label * dims);
       vectorIndex.add(label, vector);
