@@ -93,7 +93,7 @@ export interface MemoryResult {
   vectorMB: number;
   passageTextMB: number;
   residentMB: number;
-  /** Of which: V8 heap objects (documents, passages, maps) and array buffers (stored vectors, BM25 arrays); the rest is mostly hnswlib's graph. */
+  /** Of which: V8 heap objects (documents, passages, maps) and array buffers (the BM25 arrays); the rest is mostly hnswlib's graph. */
   heapMB: number;
   arrayBuffersMB: number;
   ratio: number;

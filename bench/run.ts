@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick] [-- --docs DIR] [-- --out FILE]`: runs every section, prints a Markdown
 // table and writes the figures to bench/results.json (bench/results-quick.json with --quick).
+// `npm run bench -- --only memory` runs the 100k-passage memory test alone and replaces just the
+// `memory` entry of the results file.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -13,9 +15,9 @@ import { splitDocument } from '../src/passages/split.js';
 import type { Document } from '../src/types.js';
 import { benchEmbedding } from './embedding.js';
 import { benchLexical, type LexicalComparison } from './lexical.js';
-import { benchCorpus, benchMemory, type Corpus } from './end-to-end.js';
+import { benchCorpus, benchMemory, type Corpus, type MemoryResult } from './end-to-end.js';
 import { log } from './measure.js';
-import { renderMarkdown, type Results } from './table.js';
+import { memoryTable, renderMarkdown, type Results } from './table.js';
 import { benchVectorSearch } from './vector-search.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -115,6 +117,29 @@ function lexicalEntries(documents: Document[], first: number): LexicalEntry[] {
   return documents.flatMap((doc) => splitDocument(doc, { maxChars: MAX_CHARS }).map((p) => ({ text: p.text, title: doc.title, headings: p.headingPath.join(' ') }))).map((entry, i) => ({ ...entry, label: first + i }));
 }
 
+/** The Python docs subset the end-to-end and memory sections run on, copied into `workDir/docs`. */
+async function docsCorpus(docs: string, workDir: string, quick: boolean): Promise<Document[]> {
+  log(`loading ${docs} to pick the docs corpus`);
+  // --quick reads only the tutorial and FAQ folders (loading all 500 pages takes several seconds).
+  const all = quick ? await loadFolders(docs, ['tutorial', 'faq']) : (await loadCorpus(docs)).documents;
+  const limits = quick ? { maxPages: 50, maxPassages: 400, maxPagePassages: 60 } : { maxPages: Infinity, maxPassages: 12_000, maxPagePassages: Infinity };
+  return docsSubset(all, docs, path.join(workDir, 'docs'), limits);
+}
+
+function memoryAtScale(documents: Document[], workDir: string): Promise<MemoryResult> {
+  return benchMemory(documents, { passages: 100_000, dims: 512, workDir, questions: PYTHON_QUESTIONS });
+}
+
+/** `--only memory`: the memory section alone; its figures replace the `memory` entry of `out`, the rest is kept. */
+async function memoryOnly(docs: string, workDir: string, out: string): Promise<void> {
+  if (!existsSync(docs)) throw new Error(`--only memory needs the Python docs at ${docs} (apt-get install python3.11-doc, or pass --docs DIR)`);
+  const results = JSON.parse(await fs.readFile(out, 'utf8')) as Results;
+  const memory = await memoryAtScale(await docsCorpus(docs, workDir, false), workDir);
+  await fs.writeFile(out, JSON.stringify({ ...results, memory }, null, 1) + '\n');
+  process.stdout.write(`${memoryTable(memory)}\n`);
+  log(`memory figures written to ${out}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -122,8 +147,10 @@ async function main(): Promise<void> {
       docs: { type: 'string', default: PYTHON_DOCS },
       out: { type: 'string' },
       'work-dir': { type: 'string' },
+      only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && values.only !== 'memory') throw new Error(`--only takes "memory", not "${values.only}"`);
   const quick = values.quick!;
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -133,6 +160,10 @@ async function main(): Promise<void> {
   const notes: string[] = [];
 
   try {
+    if (values.only === 'memory') {
+      await memoryOnly(values.docs!, workDir, values.out ?? path.join(ROOT, 'bench', 'results.json'));
+      return;
+    }
     // At 100k only the target's set (clustered, 384 dims): a 100k graph takes minutes to build on 2 cores.
     const vectorSearch = await benchVectorSearch({
       sets: quick
@@ -158,14 +189,9 @@ async function main(): Promise<void> {
 
     let docsDocuments: Document[] = [];
     if (existsSync(values.docs!)) {
-      log(`loading ${values.docs} to pick the docs corpus`);
-      // --quick reads only the tutorial and FAQ folders (loading all 500 pages takes several seconds).
-      const all = quick ? await loadFolders(values.docs!, ['tutorial', 'faq']) : (await loadCorpus(values.docs!)).documents;
-      const dest = path.join(workDir, 'docs');
-      const limits = quick ? { maxPages: 50, maxPassages: 400, maxPagePassages: 60 } : { maxPages: Infinity, maxPassages: 12_000, maxPagePassages: Infinity };
-      docsDocuments = await docsSubset(all, values.docs!, dest, limits);
+      docsDocuments = await docsCorpus(values.docs!, workDir, quick);
       const edit = docsDocuments.find((doc) => doc.path === 'tutorial/inputoutput.html') ?? docsDocuments[Math.floor(docsDocuments.length / 2)]!;
-      corpora.push({ name: quick ? `python docs (${docsDocuments.length}-page subset)` : 'python docs (12k-passage subset)', dir: dest, questions: PYTHON_QUESTIONS, editPage: edit.path });
+      corpora.push({ name: quick ? `python docs (${docsDocuments.length}-page subset)` : 'python docs (12k-passage subset)', dir: path.join(workDir, 'docs'), questions: PYTHON_QUESTIONS, editPage: edit.path });
       notes.push(`python docs: ${values.docs}; pages taken in the order ${PREFERRED.join(', ')}, then the rest, until ${quick ? '50 pages / 400 passages (tutorial and FAQ only)' : '12,000 passages'}; the re-index test edits ${edit.path}.`);
     } else {
       notes.push(`no docs folder at ${values.docs} (apt-get install python3.11-doc, or pass --docs DIR): end to end ran on the seeds only.`);
@@ -196,7 +222,7 @@ async function main(): Promise<void> {
       endToEnd.push(await benchCorpus(corpus, { runs: quick ? 3 : 5, coldRuns: quick ? 1 : 3, reindexRuns: quick ? 1 : 3, workDir }));
     }
 
-    const memory = quick || docsDocuments.length === 0 ? null : await benchMemory(docsDocuments, { passages: 100_000, dims: 512, workDir, questions: PYTHON_QUESTIONS });
+    const memory = quick || docsDocuments.length === 0 ? null : await memoryAtScale(docsDocuments, workDir);
     if (quick) notes.push('--quick: 10k vectors, one data set; seeds and a 50-page docs subset; no 100k-passage memory test.');
 
     const results: Results = {

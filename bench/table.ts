@@ -125,16 +125,14 @@ export function renderMarkdown(results: Results): string {
     );
   }
 
-  if (results.memory) {
-    const mem = results.memory;
-    out.push('', '### Memory at scale', '');
-    out.push(
-      table(
-        ['passages', 'dims', 'vectors MB', 'passage text MB', 'resident MB (index opened)', '…V8 heap', '…array buffers', 'ratio', 'open', 'lexical p50/p99', 'dense p50/p99'],
-        [[mem.passages, mem.dims, num(mem.vectorMB, 1), num(mem.passageTextMB, 1), num(mem.residentMB, 1), num(mem.heapMB, 1), num(mem.arrayBuffersMB, 1), num(mem.ratio, 2), ms(mem.openMs), `${ms(mem.lexical.p50)} / ${ms(mem.lexical.p99)}`, `${ms(mem.dense.p50)} / ${ms(mem.dense.p99)}`]],
-      ),
-    );
-  }
+  if (results.memory) out.push('', '### Memory at scale', '', memoryTable(results.memory));
   if (results.notes.length > 0) out.push('', '## Notes', '', ...results.notes.map((n) => `- ${n}`));
   return out.join('\n') + '\n';
+}
+
+export function memoryTable(mem: MemoryResult): string {
+  return table(
+    ['passages', 'dims', 'vectors MB', 'passage text MB', 'resident MB (index opened)', '…V8 heap', '…array buffers', 'ratio', 'open', 'lexical p50/p99', 'dense p50/p99'],
+    [[mem.passages, mem.dims, num(mem.vectorMB, 1), num(mem.passageTextMB, 1), num(mem.residentMB, 1), num(mem.heapMB, 1), num(mem.arrayBuffersMB, 1), num(mem.ratio, 2), ms(mem.openMs), `${ms(mem.lexical.p50)} / ${ms(mem.lexical.p99)}`, `${ms(mem.dense.p50)} / ${ms(mem.dense.p99)}`]],
+  );
 }
