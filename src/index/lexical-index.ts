@@ -81,6 +81,8 @@ export class LexicalIndex {
   /** Distinct query terms matched, and which (bit i: the i-th distinct term). */
   private matched = new Uint16Array(0);
   private masks = new Uint32Array(0);
+  /** Labels a search has scored, in first-matched order (a reused array: searches allocate little). */
+  private touched = new Uint32Array(0);
 
   private constructor(parts: { terms: string[]; offsets: Uint32Array; docs: Uint32Array; freqs: Uint16Array; live: Uint8Array; lengths: Uint32Array }) {
     this.terms = parts.terms;
@@ -221,8 +223,8 @@ export class LexicalIndex {
     });
     if (queryTerms.length === 0 || this.count === 0 || k <= 0) return [];
     this.prepareScratch();
-    const { scores, matched, masks } = this;
-    const touched: number[] = [];
+    const { scores, matched, masks, touched } = this;
+    let touchedCount = 0;
     /** Label×source pairs past the 32 a mask holds (very long questions only). */
     const overflow = new Set<string>();
     const sources = new Map<string, number>();
@@ -240,7 +242,7 @@ export class LexicalIndex {
           const lengths = this.lengths;
           let boost = 0;
           const add = (label: number, freq: number) => {
-            if (matched[label] === 0) touched.push(label);
+            if (matched[label] === 0) touched[touchedCount++] = label;
             const norm = lengthBase + lengthScale * lengths[label * F + f]!;
             scores[label] = scores[label]! + boost * (BM25.d + (freq * (BM25.k + 1)) / (freq + norm));
             // A passage counts each distinct query term once, however many fields or expansions it matched in.
@@ -273,7 +275,7 @@ export class LexicalIndex {
             for (let i = start; i < end; i++) {
               const label = docs[i]!;
               const freq = freqs[i]!;
-              if (matched[label] === 0) touched.push(label);
+              if (matched[label] === 0) touched[touchedCount++] = label;
               const norm = lengthBase + lengthScale * lengths[label * F + f]!;
               scores[label] = scores[label]! + boost * (BM25.d + (freq * (BM25.k + 1)) / (freq + norm));
               if (bit !== 0) {
@@ -295,8 +297,9 @@ export class LexicalIndex {
     }
 
     // Score × distinct query terms matched, best first; ties keep the order passages were first matched.
-    const best = topK(touched, (label) => scores[label]! * matched[label]!, k);
-    for (const label of touched) {
+    const scored = touched.subarray(0, touchedCount);
+    const best = topK(scored, (label) => scores[label]! * matched[label]!, k);
+    for (const label of scored) {
       scores[label] = 0;
       matched[label] = 0;
       masks[label] = 0;
@@ -425,6 +428,7 @@ export class LexicalIndex {
     this.scores = new Float64Array(n);
     this.matched = new Uint16Array(n);
     this.masks = new Uint32Array(n);
+    this.touched = new Uint32Array(n);
   }
 
   /** Calls `fn` for each live posting of term×field `key`: compacted ones first, then pending ones. */
@@ -521,7 +525,7 @@ function boundedLevenshtein(a: string, b: string, max: number): number {
  * The k best of `items` by `score`, best first; among equal scores, earlier items first. A sorted
  * window of k, so a query matching thousands of passages costs no full sort and no object per match.
  */
-function topK(items: number[], score: (item: number) => number, k: number): Array<{ label: number; score: number }> {
+function topK(items: Iterable<number>, score: (item: number) => number, k: number): Array<{ label: number; score: number }> {
   const labels: number[] = [];
   const scores: number[] = [];
   for (const item of items) {

@@ -145,9 +145,14 @@ export async function rank(
   const candidates = Math.max(options.candidates ?? 50, k);
   const terms = contentTerms(question);
 
-  const vector = mode === 'lexical' ? null : await embedder.embedQuery(question);
-  const dense = vector ? index.dense(vector, candidates) : [];
+  // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
+  // retrievers run while it is computed rather than after.
+  const embedding = mode === 'lexical' ? null : embedder.embedQuery(question);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
+  const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? DEFAULT_PAGE_WEIGHT;
+  const pages = pageWeight > 0 ? index.pages(question, PAGE_CANDIDATES) : [];
+  const vector = embedding ? await embedding : null;
+  const dense = vector ? index.dense(vector, candidates) : [];
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
   const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
   // The dense retriever already scored its hits; only lexical-only hits need their stored vector.
@@ -168,8 +173,7 @@ export async function rank(
         ])
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
-  const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? DEFAULT_PAGE_WEIGHT;
-  if (pageWeight > 0) addPageEvidence(index, fused, question, pageWeight);
+  if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
   const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => ({
     label,
     score,
@@ -189,13 +193,19 @@ export async function rank(
 
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
 export const DEFAULT_PAGE_WEIGHT = 0.5;
+/** Documents taken from the page index; a candidate on a page below them gets no page evidence. */
+const PAGE_CANDIDATES = 100;
 
 /**
  * Adds the document's own BM25 score (normalised by the best document's) to each candidate: a page
  * that matches the question all over is likelier the right one than a page with one lucky passage.
  */
-function addPageEvidence(index: SearchableIndex, fused: Array<{ label: number; score: number }>, question: string, weight: number): void {
-  const pages = index.pages(question, 100);
+function addPageEvidence(
+  index: SearchableIndex,
+  fused: Array<{ label: number; score: number }>,
+  pages: Array<{ docId: string; score: number }>,
+  weight: number,
+): void {
   const best = pages[0]?.score;
   if (!best) return;
   const pageScore = new Map(pages.map((page) => [page.docId, page.score / best]));
