@@ -99,7 +99,7 @@ export class Library implements LibraryApi {
       const doc = passage && this.index.documents.get(passage.docId);
       return passage && doc ? [{ passage: passage.text, path: doc.path }] : [];
     });
-    return { answered: decide(ranked, mode, DEFAULT_RELEVANCE), hits };
+    return { answered: decide(ranked, DEFAULT_RELEVANCE), hits };
   }
 
   source(ref: string): SourceView | null {

@@ -7,6 +7,10 @@ import { load } from 'cheerio/slim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.js';
 import { splitDocument } from '../src/passages/split.js';
+import { sentenceSpans } from '../src/passages/sentences.js';
+import { pickQuote } from '../src/search/quote.js';
+import { quoteCitation } from '../src/search/search.js';
+import { contentTerms } from '../src/search/terms.js';
 import { passageUrl } from '../src/sources/url.js';
 import type { Document, LoadIssue, Passage } from '../src/types.js';
 
@@ -138,6 +142,18 @@ describe.skipIf(!hasPythonDocs)('Python 3.11 documentation', () => {
     });
   });
 
+  describe('quotes', () => {
+    it('carry on past API signatures to the sentence that says what the thing does', () => {
+      const doc = byId(documents, 'library/functools');
+      const passage = splitDocument(doc, { maxChars: 400 }).find((p) => p.text.startsWith('@functools.lru_cache(user_function)'))!;
+      const span = pickQuote(doc.text, sentenceSpans(doc.text, passage.start, passage.end), contentTerms('what does functools.lru_cache do?'));
+      const quote = slice(doc, span);
+      expect(quote.startsWith('@functools.lru_cache(user_function)')).toBe(true);
+      expect(quote).toContain('@functools.lru_cache(maxsize=128, typed=False)');
+      expect(quote.endsWith('Decorator to wrap a function with a memoizing callable that saves up to the maxsize most recent calls.')).toBe(true);
+    });
+  });
+
   describe('citation links', () => {
     /** Text compared without whitespace and the marks the loader drops or adds (¶ markers, " | " between cells). */
     const squash = (text: string) => text.replace(/[\s¶|]+/g, '');
@@ -147,6 +163,7 @@ describe.skipIf(!hasPythonDocs)('Python 3.11 documentation', () => {
       const sample = documents.filter((d, i) => i % 12 === 0 || d.id === 'library/collections' || d.id === 'library/os');
       const problems: string[] = [];
       let checked = 0;
+      let quotes = 0;
       for (const doc of sample) {
         const $ = load(await readFile(path.join(PYTHON_DOCS, doc.path), 'utf8'));
         const scopes = new Map<string, { own: string; section: string } | null>();
@@ -175,10 +192,16 @@ describe.skipIf(!hasPythonDocs)('Python 3.11 documentation', () => {
           if (!scope.own.includes(squash(slice(doc, blocks[0]!)))) fail('the first block is not in the linked section or entry');
           for (const block of blocks) {
             if (!scope.section.includes(squash(slice(doc, block)))) fail(`"${slice(doc, block).slice(0, 40)}…" is outside the section`);
+            // A quote starting in this block links to the entry or section that holds the block.
+            const quoteUrl = quoteCitation(doc, passage, Math.max(block.start, passage.start)).url!;
+            const quoteScope = scopeOf(decodeURIComponent(quoteUrl.slice(quoteUrl.indexOf('#') + 1)));
+            if (!quoteScope?.own.includes(squash(slice(doc, block)))) fail(`a quote from "${slice(doc, block).slice(0, 40)}…" links to ${quoteUrl}`);
+            quotes++;
           }
         }
       }
       expect(checked).toBeGreaterThan(1_500);
+      expect(quotes).toBeGreaterThan(checked);
       expect(problems).toEqual([]);
     });
   });

@@ -13,9 +13,21 @@ function termOverlap(queryTerms: string[], text: string): number {
   return score;
 }
 
+// An API signature line: "@functools.lru_cache(maxsize=128, typed=False)", "class dict(**kwargs)",
+// "coroutine asyncio.sleep(delay)", "sys.argv". It names what to call, not what it does.
+const SIGNATURE = /^(?:@|(?:class|exception|coroutine|async|abstractmethod|classmethod|staticmethod|awaitable)\s+)?[\p{L}_][\p{L}\p{N}_.]*(?:\(.*\))?(?:\s*->\s*\S+)?$/u;
+/** Quotes longer than this are not extended past a signature. */
+const MAX_SIGNATURE_QUOTE = 500;
+
+function signaturesOnly(text: string): boolean {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.length > 0 && lines.every((line) => SIGNATURE.test(line));
+}
+
 /**
  * Chooses the sentence(s) of a passage to quote: the sentence sharing most with the question,
- * joined with its neighbour when it is too short to stand alone. Returns offsets into the document
+ * joined with its neighbour when it is too short to stand alone, and carried on past API
+ * signatures to the sentence that says what the thing does. Returns offsets into the document
  * text, so the quote is always an exact substring of it.
  */
 export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], minChars = 80): Span {
@@ -31,13 +43,17 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   });
   const chosen = sentences[best]!;
   let { start, end } = chosen;
+  let last = best;
   if (end - start < minChars && sentences.length > 1) {
     const next = sentences[best + 1];
     const previous = sentences[best - 1];
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
     const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end)) : -1;
-    if (next && nextScore >= previousScore) end = next.end;
+    if (next && nextScore >= previousScore) end = sentences[(last = best + 1)]!.end;
     else if (previous) start = previous.start;
+  }
+  while (signaturesOnly(docText.slice(start, end)) && sentences[last + 1] && sentences[last + 1]!.end - start <= MAX_SIGNATURE_QUOTE) {
+    end = sentences[++last]!.end;
   }
   return { start, end };
 }

@@ -80,6 +80,20 @@ export function citationFor(doc: Document, passage: Passage): Citation {
   };
 }
 
+/**
+ * The citation of a quote starting at `offset` in `passage`: the paragraph, heading path and section
+ * link of the block the quote starts in, which in a passage of several API entries or sections is
+ * not the passage's first ("heapq.heapreplace", not "heapq.heapify" where the passage begins).
+ */
+export function quoteCitation(doc: Document, passage: Passage, offset: number): Citation {
+  const citation = citationFor(doc, passage);
+  const paragraph = Math.max(passage.paragraph, paragraphAt(doc, offset));
+  const block = doc.blocks[paragraph - 1];
+  if (!block || paragraph === passage.paragraph) return citation;
+  const anchor = block.anchor ?? passage.anchor;
+  return { ...citation, paragraph, headingPath: block.headingPath, url: passageUrl(doc, { anchor }) };
+}
+
 /** 1-based number of the block (paragraph) holding `offset`: a quote cites its own paragraph, not its passage's first. */
 export function paragraphAt(doc: Document, offset: number): number {
   let low = 0;
@@ -97,8 +111,7 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, terms: s
   if (!doc) return null;
   const sentences = sentenceSpans(doc.text, passage.start, passage.end);
   const span = sentences.length > 0 ? pickQuote(doc.text, sentences, terms) : { start: passage.start, end: passage.end };
-  const citation = citationFor(doc, passage);
-  citation.paragraph = Math.max(passage.paragraph, paragraphAt(doc, span.start));
+  const citation = quoteCitation(doc, passage, span.start);
   return {
     quote: doc.text.slice(span.start, span.end),
     quoteStart: span.start,
@@ -127,8 +140,8 @@ export function isRelevant(signals: Signals, relevance: Relevance): boolean {
 }
 
 export interface Ranked {
-  /** Fused candidates, best first, at most k. */
-  top: Array<{ label: number; score: number; similarity: number | null }>;
+  /** Fused candidates, best first, at most k, with the share of the question's terms each holds. */
+  top: Array<{ label: number; score: number; similarity: number | null; coverage: number }>;
   signals: Signals;
   terms: string[];
 }
@@ -174,17 +187,20 @@ export async function rank(
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
-  const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => ({
-    label,
-    score,
-    similarity: vector ? similarity.get(label) ?? 0 : null,
-  }));
-  const best = top[0] ? index.passage(top[0].label) : undefined;
+  const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => {
+    const text = index.passage(label)?.text;
+    return {
+      label,
+      score,
+      similarity: vector ? similarity.get(label) ?? 0 : null,
+      coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text) : 0,
+    };
+  });
   const unknown = terms.filter((term) => !index.knows(term));
   const names = new Set(namedTerms(question));
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
-    coverage: best && terms.length > 0 ? termOverlapShare(terms, best.text) : 0,
+    coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown,
     unknownNames: unknown.filter((term) => names.has(term)),
   };
@@ -233,11 +249,16 @@ function diversify(
   return adjusted.sort((a, b) => b.score - a.score).slice(0, k);
 }
 
-export function decide(ranked: Ranked, mode: SearchMode, relevance: Relevance): boolean {
-  if (ranked.top.length === 0) return false;
+/** Whether one ranked hit is worth quoting: judged on its own similarity and term coverage. */
+function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
-  if (mode === 'lexical') return ranked.signals.unknownNames.length === 0 && ranked.signals.coverage >= relevance.coverage;
-  return isRelevant(ranked.signals, relevance);
+  if (hit.similarity === null) return signals.unknownNames.length === 0 && hit.coverage >= relevance.coverage;
+  return isRelevant({ ...signals, dense: hit.similarity, coverage: hit.coverage }, relevance);
+}
+
+/** A question is answered when at least one of its top hits is relevant on its own. */
+export function decide(ranked: Ranked, relevance: Relevance): boolean {
+  return ranked.top.some((hit) => hitIsRelevant(hit, ranked.signals, relevance));
 }
 
 export async function search(
@@ -249,22 +270,16 @@ export async function search(
 ): Promise<Answer> {
   const started = performance.now();
   const ranked = await rank(index, embedder, question, options);
-  const answered = decide(ranked, options.mode ?? 'hybrid', relevance);
   const results: SearchHit[] = [];
-  if (answered) {
-    for (const { label, score, similarity } of ranked.top) {
-      const passage = index.passage(label);
-      if (!passage) continue;
-      // The best hit carried the decision; the others must be relevant on their own, not just next in line.
-      const coverage = ranked.terms.length > 0 ? termOverlapShare(ranked.terms, passage.text) : 0;
-      const relevant =
-        similarity === null ? coverage >= relevance.coverage : isRelevant({ ...ranked.signals, dense: similarity, coverage }, relevance);
-      if (results.length > 0 && !relevant) continue;
-      const hit = toHit(index, passage, similarity ?? score, ranked.terms);
-      if (hit) results.push(hit);
-    }
+  // Only hits relevant on their own are quoted, in rank order: a weak answer is not padded with
+  // whatever came next, and a good second hit is not hidden behind a poor first one.
+  for (const candidate of ranked.top) {
+    if (!hitIsRelevant(candidate, ranked.signals, relevance)) continue;
+    const passage = index.passage(candidate.label);
+    const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked.terms);
+    if (hit) results.push(hit);
   }
-  return { question, answered, results, ms: Math.round((performance.now() - started) * 10) / 10 };
+  return { question, answered: results.length > 0, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 /** Share of the question's content terms found in a text. */
