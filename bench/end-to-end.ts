@@ -15,7 +15,7 @@ import { openIndex, readVectors, type LoadedIndex } from '../src/index/store.js'
 import { updateIndex } from '../src/index/update.js';
 import { openLibrary, searchable } from '../src/library.js';
 import { createLogger } from '../src/log.js';
-import { splitDocument } from '../src/passages/split.js';
+import { SPLITTER_VERSION, splitDocument } from '../src/passages/split.js';
 import { rank, search, type SearchableIndex } from '../src/search/search.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from '../tests/helpers/hash-embedder.js';
@@ -266,7 +266,7 @@ export async function benchMemory(documents: Document[], opts: { passages: numbe
   log(`memory: building an index of ${total} passages (${copies.length} documents, hashing embedder, ${opts.dims} dims)`);
   const started = performance.now();
   // efConstruction only changes build time and graph quality, not memory (M fixes the links per node): kept low to save minutes.
-  const { index } = await updateIndex({ indexDir, documents: copies, split: splitDocument, embedder, hnsw: { ...loadConfig().hnsw, efConstruction: 40 }, progress: false });
+  const { index } = await updateIndex({ indexDir, documents: copies, splitter: { version: SPLITTER_VERSION, split: splitDocument }, embedder, hnsw: { ...loadConfig().hnsw, efConstruction: 40 }, progress: false });
   log(`memory: built in ${Math.round(performance.now() - started)} ms; opening it in a fresh process`);
   let textBytes = 0;
   for (const passage of index.passagesByLabel.values()) textBytes += Buffer.byteLength(passage.text);

@@ -9,7 +9,7 @@ import type { PauseStage } from '../src/index/test-pause.js';
 import { updateIndex } from '../src/index/update.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
-import { largeCorpus, sampleCorpus, splitByBlock } from './helpers/index-fixtures.js';
+import { blockSplitter, largeCorpus, sampleCorpus, splitByBlock } from './helpers/index-fixtures.js';
 
 const hnsw = { m: 8, efConstruction: 64, ef: 32 };
 const child = path.join(import.meta.dirname, 'helpers', 'index-child.ts');
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 function update(documents: Document[], embedder: HashEmbedder, log?: (line: string) => void) {
-  return updateIndex({ indexDir, documents, split: splitByBlock, embedder, hnsw, progress: false, log });
+  return updateIndex({ indexDir, documents, splitter: blockSplitter, embedder, hnsw, progress: false, log });
 }
 
 /** Starts a build of `corpus` in a child process, waits until it pauses at `stage`, and SIGKILLs it. */

@@ -8,7 +8,7 @@ import { FORMAT_VERSION, openIndex, readVectors, type LoadedIndex } from '../src
 import { updateIndex, type UpdateOptions } from '../src/index/update.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
-import { makeDoc, sampleCorpus, splitByBlock } from './helpers/index-fixtures.js';
+import { blockSplitter, makeDoc, sampleCorpus, splitByBlock } from './helpers/index-fixtures.js';
 
 const hnsw = { m: 8, efConstruction: 64, ef: 32 };
 
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function update(documents: Document[], embedder: HashEmbedder, extra: Partial<UpdateOptions> = {}) {
-  return updateIndex({ indexDir, documents, split: splitByBlock, embedder, hnsw, log: (line) => lines.push(line), progress: false, ...extra });
+  return updateIndex({ indexDir, documents, splitter: blockSplitter, embedder, hnsw, log: (line) => lines.push(line), progress: false, ...extra });
 }
 
 async function open(embedder?: HashEmbedder): Promise<LoadedIndex> {
@@ -214,6 +214,29 @@ describe('incremental updates', () => {
     const newVectors = await storedVectors(index);
     for (const [ref, vector] of oldVectors) expect(Array.from(newVectors.get(ref)!)).toEqual(Array.from(vector));
     await expectVectorsServedWithoutCopy(index);
+  });
+
+  it('splits and embeds every document again when the splitter version changes, then only what changes', async () => {
+    await update(sampleCorpus(), new HashEmbedder());
+    expect((await open()).manifest.splitter).toBe(blockSplitter.version);
+    // Same bytes, a new way of cutting them: one passage per document instead of one per block.
+    const wholeDocument = {
+      version: 'test-one-passage-per-document/1',
+      split: (doc: Document) => [{ ...splitByBlock(doc)[0]!, end: doc.text.length, text: doc.text }],
+    };
+    const embedder = new HashEmbedder();
+    const { report } = await update(sampleCorpus(), embedder, { splitter: wholeDocument });
+    expect(report).toMatchObject({ added: 0, changed: 3, removed: 0, unchanged: 0, passagesEmbedded: 3 });
+    expect(lines.some((line) => line.includes('the passage splitter changed (test-one-passage-per-block/1 -> test-one-passage-per-document/1)'))).toBe(true);
+    const index = await open(embedder);
+    // Nothing of the old cut is left: three passages, three labels, in both retrievers.
+    expect(index.manifest).toMatchObject({ splitter: wholeDocument.version, counts: { documents: 3, passages: 3, labels: 3 } });
+    expect(index.lexicalIndex.size).toBe(3);
+    expect(index.vectorIndex.size).toBe(3);
+    expect(await denseTop(index, embedder, sampleCorpus()[1]!.text)).toBe('notes/gardening:1');
+
+    const again = new HashEmbedder();
+    expect((await update(sampleCorpus(), again, { splitter: wholeDocument })).report).toMatchObject({ unchanged: 3, passagesEmbedded: 0 });
   });
 });
 

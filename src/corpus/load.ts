@@ -11,8 +11,8 @@ import { parseMarkdown } from './markdown.js';
 import { parseText } from './text.js';
 
 /**
- * Part of every document hash: bump it when parsing or splitting changes, since an unchanged hash
- * keeps a document's stored passages and vectors.
+ * Part of every document hash: bump it when parsing changes, since an unchanged hash keeps a
+ * document's stored passages and vectors. (Splitting has its own version, SPLITTER_VERSION.)
  */
 export const LOADER_VERSION = 'archivist-loader/2';
 

@@ -18,12 +18,13 @@ export interface CheckpointKey {
   embedderId: string;
   dims: number;
   maxChars: number;
+  splitter: string;
 }
 
 export class Checkpoints {
   private constructor(private readonly dir: string, private readonly dims: number) {}
 
-  /** Opens the folder, discarding it when it was written for another embedder or passage size. */
+  /** Opens the folder, discarding it when it was written for another embedder, passage size or splitter. */
   static async open(indexDir: string, key: CheckpointKey): Promise<Checkpoints> {
     const dir = path.join(indexDir, FOLDER);
     const meta = JSON.stringify(key);

@@ -1,6 +1,6 @@
 import { loadCorpus } from '../corpus/load.js';
 import type { Embedder } from '../embed/embedder.js';
-import { splitDocument } from '../passages/split.js';
+import { SPLITTER_VERSION, splitDocument } from '../passages/split.js';
 import type { LoadIssue } from '../types.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { LoadedIndex } from './store.js';
@@ -39,7 +39,7 @@ export async function buildIndex(opts: {
     corpusMs = Math.round(performance.now() - loadStarted);
     return loaded.documents;
   };
-  const result = await updateIndex({ ...opts, documents: load, issues, split: splitDocument });
+  const result = await updateIndex({ ...opts, documents: load, issues, splitter: { version: SPLITTER_VERSION, split: splitDocument } });
   // The report's time covers loading the corpus too: that is what a user waits for.
   const { report } = result;
   return { ...result, report: { ...report, ms: Math.round(performance.now() - started), timings: { ...report.timings, corpusMs } } };

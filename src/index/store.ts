@@ -56,6 +56,8 @@ export interface Manifest {
   documents: Record<string, { hash: string; path: string; passages: number; page: number }>;
   /** `labels` is the number of rows in vectors.f32 and slots in the graph, tombstones included. */
   counts: { documents: number; passages: number; labels: number };
+  /** Version of the splitter that cut the passages (absent in indexes written before it was recorded). */
+  splitter?: string;
 }
 
 /** A passage as stored in passages.json: positions only. */
@@ -367,6 +369,7 @@ class Shared {
 export interface GenerationContent {
   embedder: EmbedderIdentity;
   hnsw: HnswParams;
+  splitter: string;
   documents: Document[];
   /** Extra fields (text, ref) are not written: text is sliced from the documents on load. */
   passages: StoredPassage[];
@@ -455,6 +458,7 @@ function manifestFor(content: GenerationContent): Manifest {
     createdAt: new Date().toISOString(),
     documents,
     counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
+    splitter: content.splitter,
   };
 }
 

@@ -49,6 +49,12 @@ export interface IndexResult {
   report: IndexReport;
 }
 
+/** How documents become passages. `version` must change whenever a document would split differently. */
+export interface Splitter {
+  version: string;
+  split(doc: Document, opts: { maxChars: number }): Passage[];
+}
+
 export interface UpdateOptions {
   indexDir: string;
   /**
@@ -56,7 +62,7 @@ export interface UpdateOptions {
    * so that files whose bytes are unchanged need not be parsed again.
    */
   documents: Document[] | ((previous: LoadedIndex | null) => Promise<Document[]>);
-  split: (doc: Document, opts: { maxChars: number }) => Passage[];
+  splitter: Splitter;
   embedder: Embedder;
   hnsw: HnswParams;
   /** Loader issues, passed through to the report. */
@@ -108,7 +114,9 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     const previous = await openPrevious(opts, log);
     timings.openMs = lap();
     const documents = typeof opts.documents === 'function' ? await opts.documents(previous) : opts.documents;
-    const plan = planChanges(documents, previous);
+    const resplit = previous !== null && previous.manifest.splitter !== opts.splitter.version;
+    if (resplit) log(`the passage splitter changed (${previous.manifest.splitter ?? 'unrecorded'} -> ${opts.splitter.version}): every document is split and embedded again`);
+    const plan = planChanges(documents, previous, resplit);
     const report = (passagesEmbedded: number): IndexReport => ({
       added: plan.added.length,
       changed: plan.changed.length,
@@ -124,22 +132,25 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     const entries = documents.map((doc): Entry => {
       const kept = unchanged.has(doc) ? previous?.passagesByDoc.get(doc.id) ?? [] : null;
       if (kept) return { kept: true, doc, passages: kept };
-      return { kept: false, doc, passages: opts.split(doc, { maxChars: embedder.maxChars }), vectors: null };
+      return { kept: false, doc, passages: opts.splitter.split(doc, { maxChars: embedder.maxChars }), vectors: null };
     });
     const fresh = entries.filter((entry): entry is FreshEntry => !entry.kept);
-    const rebuildReason = previous && graphRebuildReason(previous, opts.hnsw, entries);
-    if (previous && !rebuildReason && fresh.length === 0 && plan.removed.length === 0) {
+    const rebuildReason = previous && !resplit ? graphRebuildReason(previous, opts.hnsw, entries) : null;
+    if (previous && !resplit && !rebuildReason && fresh.length === 0 && plan.removed.length === 0) {
       await Promise.all([removeLeftovers(opts.indexDir), Checkpoints.clear(opts.indexDir)]);
       log(`index is up to date (${plan.unchanged.length} documents)`);
       return { index: previous, report: report(0) };
     }
     if (rebuildReason) log(`rebuilding the vector graph from stored vectors (nothing is re-embedded): ${rebuildReason}`);
 
-    const checkpoints = await Checkpoints.open(opts.indexDir, { embedderId: embedder.id, dims: embedder.dims, maxChars: embedder.maxChars });
+    const checkpoints = await Checkpoints.open(opts.indexDir, { embedderId: embedder.id, dims: embedder.dims, maxChars: embedder.maxChars, splitter: opts.splitter.version });
     const passagesEmbedded = await embedEntries(fresh, embedder, checkpoints, opts, log);
     timings.embedMs = lap();
 
-    const content = previous && !rebuildReason ? await patch(previous, plan, entries, opts.hnsw) : await build(previous, entries, embedder, opts.hnsw);
+    const content =
+      previous && !resplit && !rebuildReason
+        ? await patch(previous, plan, entries, opts.hnsw, opts.splitter.version)
+        : await build(previous, entries, embedder, opts.hnsw, opts.splitter.version);
     const index = await writeGeneration(opts.indexDir, content);
     await checkpoints.clear();
     timings.writeMs = lap();
@@ -162,13 +173,14 @@ async function openPrevious(opts: UpdateOptions, log: (line: string) => void): P
   return null;
 }
 
-function planChanges(documents: Document[], previous: LoadedIndex | null): Plan {
+/** With `resplit`, every document already indexed counts as changed, whatever its hash. */
+function planChanges(documents: Document[], previous: LoadedIndex | null, resplit: boolean): Plan {
   const before = previous?.manifest.documents ?? {};
   const plan: Plan = { added: [], changed: [], unchanged: [], removed: [] };
   for (const doc of documents) {
     const entry = Object.hasOwn(before, doc.id) ? before[doc.id] : undefined;
     if (!entry) plan.added.push(doc);
-    else if (entry.hash !== doc.hash) plan.changed.push(doc);
+    else if (resplit || entry.hash !== doc.hash) plan.changed.push(doc);
     else plan.unchanged.push(doc);
   }
   const current = new Set(documents.map((doc) => doc.id));
@@ -267,7 +279,7 @@ function pageEntry(doc: Document, label: number): LexicalEntry {
 }
 
 /** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
-async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams): Promise<GenerationContent> {
+async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
   const { vectorIndex, lexicalIndex, pageIndex, manifest } = previous;
   const dims = manifest.embedder.dims;
   const freed = new Set(
@@ -325,11 +337,11 @@ async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: 
     freshPages.push(pageEntry(entry.doc, nextPage));
   }
   pageIndex.add(freshPages);
-  return { embedder: manifest.embedder, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
+  return { embedder: manifest.embedder, hnsw, splitter, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }
 
 /** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
-async function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams): Promise<GenerationContent> {
+async function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
   const dims = embedder.dims;
   const total = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
   const stored = previous && entries.some((entry) => entry.kept) ? await readVectors(previous) : null;
@@ -355,5 +367,5 @@ async function build(previous: LoadedIndex | null, entries: Entry[], embedder: E
   const pageIndex = LexicalIndex.create();
   pageIndex.add(entries.map((entry, label) => pageEntry(entry.doc, label)));
   const pageLabels = new Map(entries.map((entry, label) => [entry.doc.id, label]));
-  return { embedder: { id: embedder.id, dims }, hnsw, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
+  return { embedder: { id: embedder.id, dims }, hnsw, splitter, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }

@@ -29,6 +29,12 @@ interface Unit extends Span {
  * just above any sentence quoted from it. Cuts go where they harm least (see `cutCost`), then
  * lengths are made even.
  */
+/**
+ * Recorded in each index: bump it whenever a document would be cut differently, and the next
+ * re-index splits and embeds every document again instead of mixing old and new passages.
+ */
+export const SPLITTER_VERSION = 'archivist-split/1';
+
 export function splitDocument(doc: Document, opts: { maxChars: number }): Passage[] {
   const { maxChars } = opts;
   if (!(maxChars >= 1)) throw new RangeError(`maxChars must be at least 1 (got ${maxChars})`);

@@ -1,6 +1,7 @@
 // Documents and a splitter for index tests, built directly so the tests depend only on src/index.
 import { createHash } from 'node:crypto';
 import type { Block, Document, Passage } from '../../src/types.js';
+import type { Splitter } from '../../src/index/update.js';
 
 export interface Section {
   heading?: string;
@@ -35,6 +36,8 @@ export function splitByBlock(doc: Document): Passage[] {
     headingPath: block.headingPath,
   }));
 }
+
+export const blockSplitter: Splitter = { version: 'test-one-passage-per-block/1', split: splitByBlock };
 
 export function sampleCorpus(): Document[] {
   return [
