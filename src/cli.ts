@@ -150,7 +150,7 @@ async function indexCommand(values: ReturnType<typeof parse>['values'], config: 
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);
     if (values.watch) {
       const { watchDocs } = await import('./watch.js');
-      await watchDocs({ library, docsDir: config.docsDir, log });
+      await watchDocs({ library, docsDir: config.docsDir, log, ignore: [config.indexDir] });
     }
     return 0;
   } finally {

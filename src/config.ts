@@ -13,6 +13,8 @@ export interface Config {
   offline: boolean;
   hnsw: { m: number; efConstruction: number; ef: number };
   topK: number;
+  /** The running bot re-indexes when files in the docs folder are added, changed or removed. */
+  watchDocs: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
@@ -48,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ef: intFrom(env, 'HNSW_EF', 64),
     },
     topK: intFrom(env, 'TOP_K', 3),
+    watchDocs: env.WATCH_DOCS?.trim() !== '0',
   };
 }

@@ -27,6 +27,10 @@ if (token) {
     return live;
   };
   await startDigest({ client: bot.client, store, sources: librarySources(library), log, services });
+  if (config.watchDocs) {
+    const { watchDocs } = await import('./watch.js');
+    void watchDocs({ library: library(), docsDir: config.docsDir, log, ignore: [config.indexDir, config.dataDir] });
+  }
 } else {
   const { runConsole } = await import('./console.js');
   await runConsole({ config, log });

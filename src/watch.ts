@@ -1,23 +1,27 @@
 import { watch } from 'node:fs';
+import path from 'node:path';
 import type { Library } from './library.js';
 import type { Logger } from './log.js';
 
 /**
  * Keeps the index in step with the docs folder: any added, changed or removed file triggers an
  * incremental re-index once the folder has been quiet for `quietMs` (editors write in bursts).
- * Resolves when `signal` aborts.
+ * Changes under `ignore` (the index and data folders, should they sit inside the docs folder) are
+ * not documents. Resolves when `signal` aborts or the process is asked to stop.
  */
 export async function watchDocs({
   library,
   docsDir,
   log,
   quietMs = 500,
+  ignore = [],
   signal,
 }: {
-  library: Library;
+  library: Pick<Library, 'reindex'>;
   docsDir: string;
   log: Logger;
   quietMs?: number;
+  ignore?: string[];
   signal?: AbortSignal;
 }): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -43,8 +47,16 @@ export async function watchDocs({
       else running = run();
     }, quietMs);
   };
-  const watcher = watch(docsDir, { recursive: true, signal }, schedule);
-  log.info(`watching ${docsDir} for changes (Ctrl-C to stop)`);
+  const ignored = ignore.map((dir) => path.resolve(dir));
+  const isIgnored = (file: string | null) => {
+    if (file === null) return false;
+    const absolute = path.resolve(docsDir, file);
+    return ignored.some((dir) => absolute === dir || absolute.startsWith(dir + path.sep));
+  };
+  const watcher = watch(docsDir, { recursive: true, signal }, (_event, file) => {
+    if (!isIgnored(file)) schedule();
+  });
+  log.info(`watching ${docsDir} for changes`);
   await new Promise<void>((resolve) => {
     watcher.on('close', resolve);
     watcher.on('error', (error) => {

@@ -1,0 +1,117 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { openLibrary, type Library } from '../src/library.js';
+import { createLogger } from '../src/log.js';
+import { watchDocs } from '../src/watch.js';
+import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
+import { startDiscordDouble, type DiscordDouble } from './discord-double/index.js';
+
+// Keeping the index in step with the docs folder: `archivist index --watch` and the running bot.
+
+const FIXTURES = path.join(REPO_ROOT, 'tests/fixtures/bot-docs');
+const NEW_DOC = `---
+title: Parking
+---
+
+# Parking
+
+Visitors park on level minus two of the Quarry Lane garage; the gate code is 4471.
+`;
+
+async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('watchDocs', () => {
+  let dir: string;
+  let docsDir: string;
+  let library: Library;
+  let reindexes = 0;
+  const stop = new AbortController();
+  let watching: Promise<void>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'archivist-watch-'));
+    docsDir = path.join(dir, 'docs');
+    cpSync(FIXTURES, docsDir, { recursive: true });
+    const indexDir = path.join(docsDir, '.index'); // inside the docs folder: its own writes must not count
+    const config = loadConfig({ DOCS_DIR: docsDir, INDEX_DIR: indexDir, EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', MODEL_CACHE_DIR: path.join(dir, 'models') }, dir);
+    const log = createLogger({ level: 'warn', write: () => undefined });
+    library = await openLibrary({ config, log, refresh: true });
+    const counting = { reindex: () => (reindexes++, library.reindex()) };
+    watching = watchDocs({ library: counting, docsDir, log, quietMs: 200, ignore: [indexDir], signal: stop.signal });
+  }, 60_000);
+
+  afterAll(async () => {
+    stop.abort();
+    await watching;
+    await library?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes an added file, a changed one and a removed one, without a restart', async () => {
+    const before = library.status().documents;
+    writeFileSync(path.join(docsDir, 'parking.md'), NEW_DOC);
+    await until('the new document', () => library.status().documents === before + 1);
+    const answer = await library.ask('What is the gate code of the visitor parking?');
+    expect(answer.results[0]?.quote).toContain('the gate code is 4471');
+
+    writeFileSync(path.join(docsDir, 'parking.md'), NEW_DOC.replace('4471', '9902'));
+    await until('the changed document', async () => (await library.ask('What is the gate code of the visitor parking?')).results[0]?.quote.includes('9902'));
+
+    unlinkSync(path.join(docsDir, 'parking.md'));
+    await until('the removed document', () => library.status().documents === before);
+    expect(library.source('parking:1')).toBeNull();
+  }, 60_000);
+
+  it('does not re-index for writes in the index folder inside the docs folder', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const settled = reindexes;
+    mkdirSync(path.join(docsDir, '.index', 'scratch'), { recursive: true });
+    writeFileSync(path.join(docsDir, '.index', 'scratch', 'x.txt'), 'not a document');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(reindexes).toBe(settled);
+    // …while a write elsewhere in the folder does.
+    writeFileSync(path.join(docsDir, 'notes.txt'), 'Lunch is served at noon in the atrium.');
+    await until('a re-index', () => reindexes > settled);
+  }, 30_000);
+});
+
+describe('the running bot', () => {
+  let double: DiscordDouble;
+  let bot: BotProcess;
+  let docsDir: string;
+
+  beforeAll(async () => {
+    docsDir = mkdtempSync(path.join(tmpdir(), 'archivist-watch-bot-'));
+    cpSync(FIXTURES, docsDir, { recursive: true });
+    double = await startDiscordDouble();
+    bot = await startBotProcess(double, { docsDir });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (bot && bot.child.exitCode === null) await bot.stop('SIGKILL');
+    await double?.close();
+    rmSync(docsDir, { recursive: true, force: true });
+  });
+
+  it('answers from a document dropped into the folder while it runs', async () => {
+    const question = 'What is the gate code of the visitor parking?';
+    const first = await double.waitForFinal(double.slash('ask', { question }), 30_000);
+    expect(first.original!.embeds[0].description).toContain('Not found in the library');
+
+    writeFileSync(path.join(docsDir, 'parking.md'), NEW_DOC);
+    await bot.waitForOutput(/index updated/, 30_000);
+    const second = await double.waitForFinal(double.slash('ask', { question }), 30_000);
+    expect(JSON.stringify(second.original!.embeds[0].fields)).toContain('gate code is 4471');
+  }, 90_000);
+});
