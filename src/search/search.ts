@@ -161,6 +161,8 @@ export async function rank(
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
   // retrievers run while it is computed rather than after.
   const embedding = mode === 'lexical' ? null : embedder.embedQuery(question);
+  // Awaited below; this only keeps its failure from going unhandled should a lexical search throw first.
+  embedding?.catch(() => undefined);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
   const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? DEFAULT_PAGE_WEIGHT;
   const pages = pageWeight > 0 ? index.pages(question, PAGE_CANDIDATES) : [];
