@@ -49,8 +49,10 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
     const previous = sentences[best - 1];
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
     const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end)) : -1;
-    if (next && nextScore >= previousScore) end = sentences[(last = best + 1)]!.end;
-    else if (previous) start = previous.start;
+    if (next && nextScore >= previousScore) {
+      end = next.end;
+      last = best + 1;
+    } else if (previous) start = previous.start;
   }
   while (signaturesOnly(docText.slice(start, end)) && sentences[last + 1] && sentences[last + 1]!.end - start <= MAX_SIGNATURE_QUOTE) {
     end = sentences[++last]!.end;
