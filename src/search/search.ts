@@ -4,7 +4,7 @@ import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
-import { contentTerms, namedTerms } from './terms.js';
+import { contentTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -126,7 +126,11 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, terms: s
 export interface Signals {
   dense: number;
   coverage: number;
-  /** Question terms the library never mentions (a strong sign the question is about something else). */
+  /**
+   * Question terms the library never mentions that tell the question is about something else: words
+   * written as names ("Docker", "AWS", "S3"), or all of them when they are a large share of the
+   * question. A single ordinary word ("our bot takes commands…") is the asker's context, not the subject.
+   */
   unknown: string[];
   /** Of those, the ones the question names a module, function, class… by: decisive on their own. */
   unknownNames: string[];
@@ -198,13 +202,12 @@ export async function rank(
       coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text) : 0,
     };
   });
-  const unknown = terms.filter((term) => !index.knows(term));
-  const names = new Set(namedTerms(question));
+  const { unknown, named } = unknownSubjects(question, terms, (term) => index.knows(term));
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown,
-    unknownNames: unknown.filter((term) => names.has(term)),
+    unknownNames: named,
   };
   return { top, signals, terms };
 }

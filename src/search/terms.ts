@@ -33,3 +33,41 @@ export function namedTerms(question: string): string[] {
   }
   return [...names];
 }
+
+// A word written as a name: capitalised where a sentence does not begin ("in Docker Compose",
+// "in Paris"), an acronym ("AWS"), or letters mixed with digits ("S3", "log4j").
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}_]*/gu;
+const CAPITALISED = /^\p{Lu}/u;
+const ACRONYM = /^\p{Lu}{2,}\p{N}*$/u;
+const LETTERS_AND_DIGITS = /^(?=.*\p{L})(?=.*\p{N})/u;
+
+/** Terms of the words the question writes as names (the forms `contentTerms` gives). */
+export function nameLikeTerms(question: string): string[] {
+  const names = new Set<string>();
+  for (const match of question.matchAll(WORD)) {
+    const word = match[0];
+    const before = question.slice(0, match.index).trimEnd();
+    const startsSentence = before === '' || /[.!?:\n]$/.test(before);
+    const nameLike = ACRONYM.test(word) || LETTERS_AND_DIGITS.test(word) || (CAPITALISED.test(word) && !startsSentence);
+    if (nameLike) for (const term of contentTerms(word)) names.add(term);
+  }
+  return [...names];
+}
+
+/** Share of a question's terms the library never mentions from which they are its subject, names or not. */
+const UNKNOWN_SHARE = 0.2;
+
+/**
+ * The question's terms (`terms`, from `contentTerms`) that the library never mentions and that tell
+ * the question is about something else: those written or named as names ("in Docker Compose", "the
+ * schemacheck module"), or all of them once they are a fifth of the question or more. One ordinary
+ * word ("our bot takes commands like…") is the asker's context, not the question's subject.
+ * `named` is the part of `unknown` named by an artifact noun: decisive on its own.
+ */
+export function unknownSubjects(question: string, terms: string[], knows: (term: string) => boolean): { unknown: string[]; named: string[] } {
+  const neverSeen = terms.filter((term) => !knows(term));
+  const named = new Set(namedTerms(question));
+  const written = new Set([...named, ...nameLikeTerms(question)]);
+  const unknown = neverSeen.length >= UNKNOWN_SHARE * terms.length ? neverSeen : neverSeen.filter((term) => written.has(term));
+  return { unknown, named: unknown.filter((term) => named.has(term)) };
+}

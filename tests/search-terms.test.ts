@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { contentTerms, nameLikeTerms, unknownSubjects } from '../src/search/terms.js';
+
+// Which words of a question the library never mentions are its subject (and so decline it), and
+// which are only the asker's context.
+describe('nameLikeTerms', () => {
+  it('finds capitalised words inside a sentence, acronyms and words with digits', () => {
+    expect(nameLikeTerms('In Docker Compose, how do I make the api service wait?')).toEqual(['docker', 'compose']);
+    expect(nameLikeTerms('How do I set an AWS S3 lifecycle rule for Glacier?')).toEqual(['aws', 's3', 'glacier']);
+    expect(nameLikeTerms('does log4j ship a JSON layout')).toEqual(['log4j', 'json']);
+  });
+
+  it('does not take the first word of a sentence for a name', () => {
+    expect(nameLikeTerms('Where were the troops sent? Which partners attended?')).toEqual([]);
+    expect(nameLikeTerms('Tests fail: Timeouts everywhere')).toEqual([]);
+  });
+});
+
+describe('unknownSubjects', () => {
+  const library = new Set(['take', 'command', 'like', 'deploy', 'my', 'app', 'env', 'prod', 'split', 'word', 'unix', 'shell', 'keeping', 'quoted', 'part', 'together', 'service', 'wait', 'api', 'db', 'until', 'started']);
+  const subjects = (question: string) => unknownSubjects(question, contentTerms(question), (term) => library.has(term));
+
+  it('ignores one ordinary word the library never uses among many it does', () => {
+    const question = 'our bot takes commands like deploy "my app" --env prod, how do I split that into words the way a unix shell would, keeping the quoted part together?';
+    expect(contentTerms(question)).toContain('bot');
+    expect(subjects(question)).toEqual({ unknown: [], named: [] });
+  });
+
+  it('keeps an unknown word written as a name, however many known words surround it', () => {
+    expect(subjects('In Docker, how do I make the api service wait until the db service has started?')).toEqual({ unknown: ['docker'], named: [] });
+  });
+
+  it('keeps ordinary unknown words once they are a fifth of the question or more', () => {
+    expect(subjects('How do I undo the last git commit?')).toEqual({ unknown: ['undo', 'last', 'git', 'commit'], named: [] });
+    expect(subjects('how does our bot split words?')).toEqual({ unknown: ['bot'], named: [] });
+  });
+
+  it('marks a name the question gives a module or command by as decisive', () => {
+    expect(subjects('How do I split words like a unix shell with the shellsplit module, keeping quoted parts together?')).toEqual({
+      unknown: ['shellsplit'],
+      named: ['shellsplit'],
+    });
+  });
+});
