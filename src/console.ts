@@ -13,7 +13,7 @@ const HELP = `Type a question and press Enter.
 
 /** `npm start` without DISCORD_TOKEN: the same library, asked from the terminal. */
 export async function runConsole({ config, log }: { config: Config; log: Logger }): Promise<void> {
-  const library = await openLibrary({ config, log });
+  const library = await openLibrary({ config, log, follow: true });
   const status = library.status();
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   out(

@@ -1,9 +1,11 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import path from 'node:path';
 import type { Config } from './config.js';
 import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex } from './index/indexer.js';
-import { openIndex, type LoadedIndex } from './index/store.js';
+import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
 import { citationFor, decide, DEFAULT_RELEVANCE, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
@@ -14,7 +16,12 @@ export interface OpenLibraryOptions {
   log: Logger;
   /** Bring the index up to date with the docs folder before serving (the `index` command). */
   refresh?: boolean;
+  /** Serve the generations other processes write too (see `Library.follow`): the bot and the console. */
+  follow?: boolean;
 }
+
+/** How often a following library looks at the index's CURRENT pointer. */
+const FOLLOW_INTERVAL_MS = 1000;
 
 /** The loaded index as search sees it. */
 export function searchable(index: LoadedIndex): SearchableIndex {
@@ -37,6 +44,9 @@ export function searchable(index: LoadedIndex): SearchableIndex {
 export class Library implements LibraryApi {
   private view: SearchableIndex;
   private reindexing: Promise<ReindexReport> | null = null;
+  /** Bumped by every swap, so a slower load never replaces a newer index. */
+  private swaps = 0;
+  private following: { file: string; listener: () => void; picking: Promise<void> | null; again: boolean } | null = null;
 
   private constructor(
     private index: LoadedIndex,
@@ -47,7 +57,13 @@ export class Library implements LibraryApi {
     this.view = searchable(index);
   }
 
-  static async open({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
+  static async open(options: OpenLibraryOptions): Promise<Library> {
+    const library = await Library.load(options);
+    if (options.follow) library.follow();
+    return library;
+  }
+
+  private static async load({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
       createEmbedder(config, (line) => log.info(line)),
@@ -174,8 +190,7 @@ export class Library implements LibraryApi {
     this.reindexing ??= (async () => {
       try {
         const { index, report } = await Library.build(this.config, this.embedder, this.log);
-        this.index = index;
-        this.view = searchable(index);
+        this.swap(index);
         const { added, changed, removed, unchanged, passagesEmbedded, ms } = report;
         return { added, changed, removed, unchanged, passagesEmbedded, ms };
       } finally {
@@ -185,7 +200,65 @@ export class Library implements LibraryApi {
     return this.reindexing;
   }
 
+  private swap(index: LoadedIndex): void {
+    this.index = index;
+    this.view = searchable(index);
+    this.swaps++;
+  }
+
+  /**
+   * Serves the generations other processes write (an `archivist index` run beside the bot) from
+   * the moment CURRENT names them, instead of the one loaded at start until the next re-index here.
+   * CURRENT is polled, not watched: it is replaced by a rename, which inotify reports on the folder.
+   */
+  follow(intervalMs = FOLLOW_INTERVAL_MS): void {
+    if (this.following) return;
+    const following = { file: path.join(this.config.indexDir, 'CURRENT'), picking: null as Promise<void> | null, again: false, listener: () => {} };
+    // A change while a generation is being loaded is looked at once that load is done.
+    following.listener = () => {
+      if (following.picking) {
+        following.again = true;
+        return;
+      }
+      following.picking = (async () => {
+        do {
+          following.again = false;
+          await this.pickUpCurrent().catch((error: unknown) => this.log.warn('could not load the index another process wrote', { error }));
+        } while (following.again);
+        following.picking = null;
+      })();
+    };
+    watchFile(following.file, { interval: intervalMs, persistent: false }, following.listener);
+    this.following = following;
+  }
+
+  private async pickUpCurrent(): Promise<void> {
+    // Our own re-index writes CURRENT too: let it finish (it swaps its generation in), then compare.
+    await this.reindexing?.catch(() => undefined);
+    const live = await currentGeneration(this.config.indexDir).catch(() => null);
+    if (live === path.basename(this.index.dir)) return;
+    const swapsBefore = this.swaps;
+    const opened = await openIndex(this.config.indexDir, this.config.hnsw, { embedder: { id: this.embedder.id, dims: this.embedder.dims } });
+    if (!opened.ok) {
+      this.log.warn('another process changed the index, and its generation cannot be served; answers keep coming from the one loaded', {
+        reason: opened.reason,
+        message: opened.message,
+      });
+      return;
+    }
+    // A re-index here that started or finished meanwhile has the newer index.
+    if (opened.index.dir === this.index.dir || this.swaps !== swapsBefore || this.reindexing) return;
+    this.swap(opened.index);
+    const { documents, passages } = opened.index.manifest.counts;
+    this.log.info('loaded the index another process wrote', { generation: path.basename(opened.index.dir), documents, passages });
+  }
+
   async close(): Promise<void> {
+    if (this.following) {
+      unwatchFile(this.following.file, this.following.listener);
+      await this.following.picking;
+      this.following = null;
+    }
     await this.reindexing?.catch(() => undefined);
     await this.embedder.close();
   }

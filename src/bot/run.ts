@@ -130,7 +130,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   // The index loads while the gateway connects; until it is ready, commands say so.
   const loading: Promise<void> = (async () => {
     const started = Date.now();
-    const opened = options.library ? await options.library : await (await import('../library.js')).openLibrary({ config, log });
+    const opened = options.library ? await options.library : await (await import('../library.js')).openLibrary({ config, log, follow: true });
     if (stopping) {
       await opened.close();
       return;

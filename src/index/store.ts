@@ -119,7 +119,7 @@ export async function openIndex(
   for (let attempt = 0; ; attempt++) {
     let name: string | null;
     try {
-      name = await readCurrent(indexDir);
+      name = await currentGeneration(indexDir);
     } catch (error) {
       return unreadable(indexDir, CURRENT, error);
     }
@@ -129,12 +129,13 @@ export async function openIndex(
     }
     const result = await openGeneration(path.join(indexDir, name), hnsw.ef, expect.embedder);
     // A writer may have swapped in a new generation and deleted this one while we read it.
-    if (!result.ok && attempt === 0 && (await readCurrent(indexDir).catch(() => name)) !== name) continue;
+    if (!result.ok && attempt === 0 && (await currentGeneration(indexDir).catch(() => name)) !== name) continue;
     return result;
   }
 }
 
-async function readCurrent(indexDir: string): Promise<string | null> {
+/** The folder name of the live generation, or null when there is no index yet. */
+export async function currentGeneration(indexDir: string): Promise<string | null> {
   try {
     return (await fs.readFile(path.join(indexDir, CURRENT), 'utf8')).trim();
   } catch (error) {
@@ -473,7 +474,7 @@ function storedPassage(passage: StoredPassage): StoredPassage {
  * would look like a leftover).
  */
 export async function removeLeftovers(indexDir: string): Promise<void> {
-  const keep = await readCurrent(indexDir);
+  const keep = await currentGeneration(indexDir);
   const entries = await fs.readdir(indexDir);
   await Promise.all(
     entries
