@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Native addons (hnswlib, onnxruntime, sqlite) are safer in forked processes than in worker threads.
     pool: 'forks',
+    // A developer's .env (a real DISCORD_TOKEN, other paths or limits) must not reach the tests or
+    // the processes they start.
+    env: { ARCHIVIST_ENV_FILE: '' },
   },
 });

@@ -29,10 +29,14 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
 
 let envLoaded = false;
 
-/** Reads `.env` once (existing environment variables win) and returns the configuration. */
+/**
+ * Reads `.env` (or the file `ARCHIVIST_ENV_FILE` names; set it empty to read none) once, existing
+ * environment variables winning, and returns the configuration.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   if (!envLoaded && env === process.env) {
-    dotenv.config({ path: path.join(cwd, '.env'), quiet: true });
+    const file = env.ARCHIVIST_ENV_FILE ?? '.env';
+    if (file.trim() !== '') dotenv.config({ path: path.resolve(cwd, file), quiet: true });
     envLoaded = true;
   }
   const resolve = (value: string | undefined, fallback: string) =>

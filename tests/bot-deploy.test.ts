@@ -9,7 +9,7 @@ import { startDiscordDouble, type DiscordDouble } from './discord-double/index.j
 function deploy(double: DiscordDouble, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/deploy-commands.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_TOKEN: double.token, DISCORD_API_URL: double.apiUrl, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ARCHIVIST_ENV_FILE: '', DISCORD_TOKEN: double.token, DISCORD_API_URL: double.apiUrl, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -43,6 +43,7 @@ export async function startBotProcess(
     HF_HUB_OFFLINE: '1',
     ARCHIVIST_OFFLINE: '1',
     NODE_ENV: 'test',
+    ARCHIVIST_ENV_FILE: '',
     ...options.env,
   });
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
