@@ -236,22 +236,46 @@ function addPageEvidence(
   }
 }
 
-/** The top k after demoting repeat passages of one document (scores are re-sorted, never raised). */
+/**
+ * The top k after demoting repeat passages of one document (scores are re-sorted, never raised)
+ * and dropping passages that repeat a better one's text: docs copy paragraphs between pages (release
+ * notes, included fragments), and two identical quotes waste a place in the answer.
+ */
 function diversify(
   index: SearchableIndex,
   fused: Array<{ label: number; score: number }>,
   decay: number,
   k: number,
 ): Array<{ label: number; score: number }> {
-  if (decay >= 1) return [...fused].sort((a, b) => b.score - a.score).slice(0, k);
   const seen = new Map<string, number>();
   const adjusted = fused.map(({ label, score }) => {
     const docId = index.passage(label)?.docId ?? '';
     const earlier = seen.get(docId) ?? 0;
     seen.set(docId, earlier + 1);
-    return { label, score: score * decay ** earlier };
+    return { label, score: decay >= 1 ? score : score * decay ** earlier };
   });
-  return adjusted.sort((a, b) => b.score - a.score).slice(0, k);
+  adjusted.sort((a, b) => b.score - a.score);
+  const top: Array<{ label: number; score: number }> = [];
+  const texts: string[] = [];
+  for (const candidate of adjusted) {
+    if (top.length === k) break;
+    const text = normalisedText(index.passage(candidate.label)?.text ?? '');
+    if (texts.some((kept) => repeats(text, kept))) continue;
+    top.push(candidate);
+    texts.push(text);
+  }
+  return top;
+}
+
+/** Passages shorter than this are never taken for copies: short lines ("Example:") repeat by chance. */
+const MIN_COPY_CHARS = 80;
+
+const normalisedText = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Whether one passage's text is the other's, or wholly inside it. */
+function repeats(a: string, b: string): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  return shorter.length >= MIN_COPY_CHARS && longer.includes(shorter);
 }
 
 /** Whether one ranked hit is worth quoting: judged on its own similarity and term coverage. */
