@@ -1,5 +1,6 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
+import { IndexLockedError } from './index/lock.js';
 import type { Library } from './library.js';
 import type { Logger } from './log.js';
 
@@ -27,15 +28,25 @@ export async function watchDocs({
   let timer: NodeJS.Timeout | undefined;
   let pending = false;
   let running: Promise<void> | null = null;
+  /** The pid of the other build we are waiting for, so that the wait is logged once. */
+  let waitingFor: number | null = null;
   const run = async () => {
     pending = false;
     try {
       const report = await library.reindex();
+      waitingFor = null;
       if (report.added + report.changed + report.removed > 0) {
         log.info('index updated', { ...report });
       }
     } catch (error) {
-      log.error('re-index failed; answers keep coming from the previous index', { error });
+      if (error instanceof IndexLockedError) {
+        // An `archivist index` run beside us: try again until it is done, for changes it missed.
+        if (waitingFor !== error.pid) log.info('another process is writing the index; re-indexing when it is done', { pid: error.pid });
+        waitingFor = error.pid;
+        pending = true;
+      } else {
+        log.error('re-index failed; answers keep coming from the previous index', { error });
+      }
     }
     running = null;
     if (pending) schedule();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { openLibrary, type Library } from '../src/library.js';
+import { acquireWriteLock } from '../src/index/lock.js';
 import { createLogger } from '../src/log.js';
 import { watchDocs } from '../src/watch.js';
 import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
@@ -83,6 +84,22 @@ describe('watchDocs', () => {
     // …while a write elsewhere in the folder does.
     writeFileSync(path.join(docsDir, 'notes.txt'), 'Lunch is served at noon in the atrium.');
     await until('a re-index', () => reindexes > settled);
+  }, 30_000);
+
+  it('re-indexes once another build holding the index has finished, for the change it saw meanwhile', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const before = library.status().documents;
+    const release = await acquireWriteLock(path.join(docsDir, '.index')); // as `archivist index` would
+    try {
+      writeFileSync(path.join(docsDir, 'cafeteria.md'), NEW_DOC.replace('Parking', 'Cafeteria').replace('Visitors park', 'Staff eat'));
+      const attempts = reindexes;
+      await until('a refused attempt', () => reindexes > attempts);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(library.status().documents).toBe(before);
+    } finally {
+      await release();
+    }
+    await until('the document, once the lock is free', () => library.status().documents === before + 1);
   }, 30_000);
 });
 

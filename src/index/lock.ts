@@ -14,6 +14,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The index folder is being written by another build (in this process or another). */
+export class IndexLockedError extends Error {
+  constructor(
+    readonly pid: number,
+    readonly lockFile: string,
+  ) {
+    super(`another index build (pid ${pid}) is writing ${path.dirname(lockFile)}; wait for it to finish, or delete ${lockFile} if that process is gone`);
+    this.name = 'IndexLockedError';
+  }
+}
+
 /**
  * Makes this process the only writer of `indexDir` (generation folders, CURRENT and `.partial/`):
  * two concurrent builds would otherwise delete each other's work. A lock left by a killed process
@@ -37,7 +48,7 @@ export async function acquireWriteLock(indexDir: string): Promise<() => Promise<
     const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
     const held = pid === process.pid ? heldHere.has(dir) : Number.isInteger(pid) && pid > 0 && isAlive(pid);
     if (held) {
-      throw new Error(`another index build (pid ${pid}) is writing ${dir}; wait for it to finish, or delete ${file} if that process is gone`);
+      throw new IndexLockedError(pid, file);
     }
     await fs.rm(file, { force: true });
   }
