@@ -6,8 +6,8 @@ import type { Logger } from './log.js';
 
 /**
  * Keeps the index in step with the docs folder: any added, changed or removed file triggers an
- * incremental re-index once the folder has been quiet for `quietMs` (editors write in bursts).
- * Changes under `ignore` (the index and data folders, should they sit inside the docs folder) are
+ * incremental re-index once the folder has been quiet for `quietMs` (editors write in bursts), and
+ * one re-index at the start catches up with changes made before the watch began. Changes under `ignore` (the index and data folders, should they sit inside the docs folder) are
  * not documents. Resolves when `signal` aborts or the process is asked to stop.
  */
 export async function watchDocs({
@@ -68,6 +68,8 @@ export async function watchDocs({
     if (!isIgnored(file)) schedule();
   });
   log.info(`watching ${docsDir} for changes`);
+  // Files changed before the watch began (while the bot was down or starting) count too.
+  schedule();
   await new Promise<void>((resolve) => {
     watcher.on('close', resolve);
     watcher.on('error', (error) => {

@@ -37,6 +37,7 @@ describe('watchDocs', () => {
   let docsDir: string;
   let library: Library;
   let reindexes = 0;
+  let documentsAtStart = 0;
   const stop = new AbortController();
   let watching: Promise<void>;
 
@@ -48,6 +49,9 @@ describe('watchDocs', () => {
     const config = loadConfig({ DOCS_DIR: docsDir, INDEX_DIR: indexDir, EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', MODEL_CACHE_DIR: path.join(dir, 'models') }, dir);
     const log = createLogger({ level: 'warn', write: () => undefined });
     library = await openLibrary({ config, log, refresh: true });
+    // Written after the index was built and before the watch begins: as while a bot is down.
+    writeFileSync(path.join(docsDir, 'early.md'), NEW_DOC.replace('Parking', 'Lost and found').replace('Visitors park on level minus two of the Quarry Lane garage; the gate code is 4471.', 'Lost items wait at the front desk for thirty days.'));
+    documentsAtStart = library.status().documents;
     const counting = { reindex: () => (reindexes++, library.reindex()) };
     watching = watchDocs({ library: counting, docsDir, log, quietMs: 200, ignore: [indexDir], signal: stop.signal });
   }, 60_000);
@@ -57,6 +61,11 @@ describe('watchDocs', () => {
     await watching;
     await library?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up with a file added before the watch began', async () => {
+    await until('the early document', () => library.status().documents === documentsAtStart + 1);
+    expect((await library.ask('How long do lost items wait at the front desk?')).results[0]?.quote).toContain('thirty days');
   });
 
   it('indexes an added file, a changed one and a removed one, without a restart', async () => {
