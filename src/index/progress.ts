@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { formatDuration } from '../format/duration.js';
 
 export interface Progress {
   /** Total done so far. */
@@ -23,13 +24,17 @@ export function startProgress(total: number, options: { bar: boolean; log: (line
     bar.start(total, 0);
     return { update: (done) => bar.update(done), stop: () => bar.stop() };
   }
-  let lastLine = Date.now();
+  const started = Date.now();
+  let lastLine = started;
   return {
     update(done) {
       const now = Date.now();
-      if (now - lastLine < LINE_INTERVAL_MS || done >= total) return;
+      if (now - lastLine < LINE_INTERVAL_MS || done >= total || done <= 0) return;
       lastLine = now;
-      options.log(`embedded ${done}/${total} passages (${Math.floor((100 * done) / total)}%)`);
+      // At the rate so far: embedding speed is steady once the model is warm.
+      const left = ((now - started) / done) * (total - done);
+      const rounded = left < 60_000 ? left : Math.round(left / 60_000) * 60_000;
+      options.log(`embedded ${done}/${total} passages (${Math.floor((100 * done) / total)}%), about ${formatDuration(rounded)} left`);
     },
     stop: () => undefined,
   };
