@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { openLibrary, type Library } from '../src/library.js';
 import { createLogger } from '../src/log.js';
+import { until } from './helpers/until.js';
 
 // A serving library (the bot's, the console's) and an `archivist index` run in another process
 // over the same index folder: answers come from the new generation without a restart.
@@ -21,16 +22,6 @@ title: Bike storage
 Bikes go in the courtyard shed behind building C; the padlock combination is 6153.
 `;
 const QUESTION = 'What is the padlock combination of the bike shed?';
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('a library following the index on disk', () => {
   let dir: string;

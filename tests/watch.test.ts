@@ -9,6 +9,7 @@ import { createLogger } from '../src/log.js';
 import { watchDocs } from '../src/watch.js';
 import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
 import { startDiscordDouble, type DiscordDouble } from './discord-double/index.js';
+import { until } from './helpers/until.js';
 
 // Keeping the index in step with the docs folder: `archivist index --watch` and the running bot.
 
@@ -21,16 +22,6 @@ title: Parking
 
 Visitors park on level minus two of the Quarry Lane garage; the gate code is 4471.
 `;
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('watchDocs', () => {
   let dir: string;
