@@ -190,6 +190,29 @@ describe('digest scheduler: restarts and downtime', () => {
   });
 });
 
+describe('digest scheduler: a process stopped between claiming and posting', () => {
+  it('the day is not posted twice; it is reported as failed, and the next digest covers it', async () => {
+    const h = harness();
+    const subscription = h.subscribe('09:00', 'UTC', '2024-11-01T08:00:00Z');
+    // Killed after claiming 1 Nov's digest and before posting it: the row stays "claimed".
+    const claimed = h.store.digestRuns.claim(subscription, { localDate: '2024-11-01', scheduledFor: new Date('2024-11-01T09:00:00Z'), late: false }, new Date('2024-11-01T09:00:00Z'));
+    expect(claimed?.state).toBe('claimed');
+
+    h.clock.now = new Date('2024-11-01T09:10:00Z');
+    const restarted = h.scheduler(h.open());
+    expect((await restarted.start()).map((o) => o.result)).toEqual(['already-claimed']);
+    expect(h.store.digestRuns.takeFailureNotices(subscription.id, h.clock.now)).toEqual([]); // still within its time
+
+    await h.walk(restarted, '2024-11-01T09:10:00Z', '2024-11-02T09:30:00Z');
+    expect(h.posted.map((p) => p.localDate)).toEqual(['2024-11-02']);
+    expect(h.store.digestRuns.takeFailureNotices(subscription.id, h.clock.now).map((r) => [r.localDate, r.error])).toEqual([
+      ['2024-11-01', 'the bot stopped before posting it'],
+    ]);
+    const next = h.runs.find((r) => r.localDate === '2024-11-02')!;
+    expect(next.periodStart.toISOString()).toBe('2024-10-31T08:00:00.000Z');
+  });
+});
+
 describe('digest scheduler: racing runs', () => {
   it('two schedulers on one database file, run at the same moment, post once', async () => {
     const h = harness();

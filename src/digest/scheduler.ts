@@ -23,6 +23,8 @@ export interface RunOutcome {
 }
 
 const DEFAULT_LATE_AFTER_MS = 10 * 60_000;
+/** A run still "claimed" this long after its claim was abandoned: composing and posting take seconds. */
+const ABANDONED_AFTER_MS = 30 * 60_000;
 
 /**
  * Posts each subscription's digest once per local day. Every minute (subscription times are whole
@@ -59,9 +61,21 @@ export class DigestScheduler {
 
   /** Runs every subscription whose latest scheduled time has passed and is not yet claimed. */
   async runDue(): Promise<RunOutcome[]> {
+    this.expireAbandoned();
     const outcomes: RunOutcome[] = [];
     for (const subscription of this.deps.store.subscriptions.active()) outcomes.push(await this.run(subscription));
     return outcomes;
+  }
+
+  /** A day claimed by a process that stopped before posting is not retried (never twice), but it is reported. */
+  private expireAbandoned(): void {
+    try {
+      const now = this.now();
+      const expired = this.deps.store.digestRuns.expireClaims(new Date(now.getTime() - ABANDONED_AFTER_MS), now, 'the bot stopped before posting it');
+      if (expired > 0) this.deps.log.warn('digest: runs the bot stopped in the middle of are marked failed; the next digest covers their period', { runs: expired });
+    } catch (error) {
+      this.deps.log.error('digest: could not look for abandoned runs', { error });
+    }
   }
 
   private async run(subscription: Subscription): Promise<RunOutcome> {
@@ -98,7 +112,8 @@ export class DigestScheduler {
     try {
       store.digestRuns.finish(run.id, result, this.now(), error);
     } catch (failure) {
-      // The row stays "claimed": the day is not retried, which is the safe side of "exactly once".
+      // The row stays "claimed": the day is not retried, which is the safe side of "exactly once";
+      // after a while it is reported as failed (expireAbandoned).
       runLog.error('digest: could not record the outcome of a run', { error: failure });
     }
     return { subscriptionId, result };

@@ -57,6 +57,7 @@ export class DigestRuns {
   private readonly unnotified: Database.Statement;
   private readonly setNotified: Database.Statement;
   private readonly takeNotices: (subscriptionId: number, at: number) => DigestRun[];
+  private readonly expire: Database.Statement;
 
   constructor(db: Database.Database) {
     // One statement, so the claim and the period it covers are decided atomically: of two racing
@@ -80,6 +81,9 @@ export class DigestRuns {
       `SELECT * FROM digest_runs WHERE subscription_id = ? AND state = 'failed' AND notified_at IS NULL ORDER BY id`,
     );
     this.setNotified = db.prepare(`UPDATE digest_runs SET notified_at = ? WHERE id = ?`);
+    this.expire = db.prepare(
+      `UPDATE digest_runs SET state = 'failed', error = @error, finished_at = @at WHERE state = 'claimed' AND claimed_at < @before`,
+    );
     // IMMEDIATE: two processes reading the same failures before either marks them would both tell.
     this.takeNotices = db.transaction((subscriptionId: number, at: number) => {
       const rows = (this.unnotified.all(subscriptionId) as RunRow[]).map(fromRow);
@@ -110,6 +114,15 @@ export class DigestRuns {
 
   finish(runId: number, state: Exclude<RunState, 'claimed'>, at: Date, error: string | null = null): void {
     this.setState.run(state, error, at.getTime(), runId);
+  }
+
+  /**
+   * Marks runs claimed before `before` and never finished (the process stopped between claiming
+   * and posting) as failed, so the guild is told; returns how many. Their period is not covered,
+   * so the next digest carries it.
+   */
+  expireClaims(before: Date, at: Date, error: string): number {
+    return this.expire.run({ before: before.getTime(), at: at.getTime(), error }).changes;
   }
 
   /** End of the period the subscription's (or, without one, any) last delivered digest covered. */
