@@ -15,12 +15,11 @@ import { canonicalTimeZone, nextSlot, parseTimeOfDay } from '../src/digest/daily
 import { renderDiscord, type DigestMessage } from '../src/digest/render-discord.js';
 import { DIGEST_SERVICE, DigestService } from '../src/digest/service.js';
 
-/** /digest — the daily digest: subscribe a channel, stop it, post it now, or preview it. */
+/** /digest — the daily digest: subscribe a channel or stop it (Manage Server), post it now, or preview it (anyone). */
 export const data = new SlashCommandBuilder()
   .setName('digest')
   .setDescription('The daily digest: new documents, the most asked questions, and what was not found')
   .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((sub) =>
     sub
       .setName('subscribe')
@@ -43,7 +42,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   if (!interaction.inGuild()) throw new UserError('The digest works in servers only.');
   const subcommand = interaction.options.getSubcommand();
   if ((subcommand === 'subscribe' || subcommand === 'unsubscribe') && !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-    // Default member permissions hide the command, but a server can grant it to anyone: check again here.
+    // Discord sets default permissions per command, not per subcommand: /digest now and preview are
+    // for everyone, so the subscription subcommands check here.
     ctx.log.warn('digest subscription change refused', { user: interaction.user.id, guild: interaction.guildId, subcommand });
     await tellUser(interaction, NEEDS_MANAGE_SERVER);
     return;
