@@ -7,7 +7,8 @@ import {
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { CommandContext } from '../src/bot/context.js';
+import { runtimeOf, type CommandContext } from '../src/bot/context.js';
+import { rateLimitMessage } from '../src/bot/rate-limit.js';
 import { UserError } from '../src/bot/errors.js';
 import { LIMITS, truncate } from '../src/bot/limits.js';
 import { NO_MENTIONS, tellUser } from '../src/bot/replies.js';
@@ -55,10 +56,18 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     case 'unsubscribe':
       await interaction.reply(ephemeral(service.unsubscribe(interaction.guildId) ? 'The daily digest is stopped.' : 'There was no daily digest to stop.'));
       break;
-    case 'now':
+    case 'now': {
+      // A public post anyone may ask for: it counts against the same per-user limit as a question.
+      const runtime = runtimeOf(ctx);
+      const slot = runtime.limiter.take(interaction.user.id);
+      if (!slot.ok) {
+        await tellUser(interaction, rateLimitMessage(slot.retryAfterMs, runtime.limiter));
+        return;
+      }
       await interaction.deferReply();
       await interaction.editReply(edit(renderDiscord(await service.pending(interaction.guildId))));
       break;
+    }
     case 'preview':
       await preview(interaction, service);
       break;

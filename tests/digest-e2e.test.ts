@@ -166,6 +166,18 @@ describe('digest end to end (bot runtime + Discord double)', () => {
     expect(double.violations).toEqual([]);
   }, 120_000);
 
+  it('/digest now from a member counts against their question limit', async () => {
+    // The bot runs with the default limit: 5 per 30 s.
+    for (let i = 0; i < 5; i++) {
+      const shown = double.shown(await double.waitForFinal(slashSubcommand(double, 'now', [], { user: 'eager', admin: false })))!;
+      expect((shown.flags ?? 0) & EPHEMERAL).toBe(0); // posted in the channel
+      expect(shown.content).toMatch(/Nothing new since/);
+    }
+    const refused = await double.waitForFinal(slashSubcommand(double, 'now', [], { user: 'eager', admin: false }));
+    expect(double.shown(refused)).toMatchObject({ flags: EPHEMERAL });
+    expect(double.shown(refused)!.content).toMatch(/^You're asking quickly: the limit is 5 questions per 30 s\./);
+  });
+
   it('does not post that day again, and /digest preview (any member) continues from it', async () => {
     expect((await digest.scheduler.runDue()).map((o) => o.result)).toEqual(['already-claimed']);
     expect(double.channelMessages(double.otherChannelId)).toHaveLength(1);

@@ -17,7 +17,7 @@ import { RateLimiter } from './rate-limit.js';
 export interface BotRuntime {
   config: BotConfig;
   startedAt: Date;
-  /** Per-user limit on questions (/ask and mentions). */
+  /** Per-user limit on questions (/ask and mentions) and on public digest posts (/digest now). */
   limiter: RateLimiter;
   /** The /reindex in progress, if any. */
   reindex: { running: Promise<unknown> | null };
