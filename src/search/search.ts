@@ -252,7 +252,7 @@ function diversify(
     const docId = index.passage(label)?.docId ?? '';
     const earlier = seen.get(docId) ?? 0;
     seen.set(docId, earlier + 1);
-    return { label, score: decay >= 1 ? score : score * decay ** earlier };
+    return { label, score: score * decay ** earlier };
   });
   adjusted.sort((a, b) => b.score - a.score);
   const top: Array<{ label: number; score: number }> = [];

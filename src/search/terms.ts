@@ -46,8 +46,9 @@ export function nameLikeTerms(question: string): string[] {
   const names = new Set<string>();
   for (const match of question.matchAll(WORD)) {
     const word = match[0];
-    const before = question.slice(0, match.index).trimEnd();
-    const startsSentence = before === '' || /[.!?:\n]$/.test(before);
+    let at = match.index - 1;
+    while (at >= 0 && ' \t\r'.includes(question[at]!)) at--;
+    const startsSentence = at < 0 || '.!?:\n'.includes(question[at]!);
     const nameLike = ACRONYM.test(word) || LETTERS_AND_DIGITS.test(word) || (CAPITALISED.test(word) && !startsSentence);
     if (nameLike) for (const term of contentTerms(word)) names.add(term);
   }

@@ -58,6 +58,7 @@ export class DigestRuns {
   private readonly setNotified: Database.Statement;
   private readonly takeNotices: (subscriptionId: number, at: number) => DigestRun[];
   private readonly expire: Database.Statement;
+  private readonly abandoned: Database.Statement;
 
   constructor(db: Database.Database) {
     // One statement, so the claim and the period it covers are decided atomically: of two racing
@@ -81,6 +82,7 @@ export class DigestRuns {
       `SELECT * FROM digest_runs WHERE subscription_id = ? AND state = 'failed' AND notified_at IS NULL ORDER BY id`,
     );
     this.setNotified = db.prepare(`UPDATE digest_runs SET notified_at = ? WHERE id = ?`);
+    this.abandoned = db.prepare(`SELECT 1 FROM digest_runs WHERE state = 'claimed' AND claimed_at < ? LIMIT 1`);
     this.expire = db.prepare(
       `UPDATE digest_runs SET state = 'failed', error = @error, finished_at = @at WHERE state = 'claimed' AND claimed_at < @before`,
     );
@@ -122,6 +124,8 @@ export class DigestRuns {
    * so the next digest carries it.
    */
   expireClaims(before: Date, at: Date, error: string): number {
+    // Looked for with a read first: this runs every minute, and a write could hold up a logged question.
+    if (this.abandoned.get(before.getTime()) === undefined) return 0;
     return this.expire.run({ before: before.getTime(), at: at.getTime(), error }).changes;
   }
 
