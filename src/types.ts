@@ -68,6 +68,10 @@ export interface SearchHit {
   quoteEnd: number;
   /** The passage the quote comes from. */
   passage: string;
+  /**
+   * Cosine similarity of the passage to the question (lexical mode: the fused score). Results are
+   * ordered by the fused dense + BM25 + page score, so a later hit can show a higher similarity.
+   */
   score: number;
   citation: Citation;
 }

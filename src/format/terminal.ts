@@ -17,7 +17,7 @@ export function renderAnswer(answer: Answer): string {
   const blocks = answer.results.map((hit, i) => {
     const lines = [`${i + 1}. “${hit.quote}”`, `   ${citationLine(hit.citation)}`];
     if (hit.citation.url) lines.push(`   ${hit.citation.url}`);
-    lines.push(`   ref: ${hit.citation.ref}   (score ${hit.score.toFixed(2)})`);
+    lines.push(`   ref: ${hit.citation.ref}   (similarity ${hit.score.toFixed(2)})`);
     return lines.join('\n');
   });
   return `${blocks.join('\n\n')}\n`;
