@@ -32,6 +32,8 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
     knows: (term) => index.lexicalIndex.has(term, { fuzzy: term.length >= 5 ? 1 : false }),
+    passagesWith: (term, limit) => index.lexicalIndex.passagesWith(term, limit, { fuzzy: term.length >= 5 ? 1 : false }),
+    passageCount: () => index.passagesByLabel.size,
     pages: (query, k) =>
       index.pageIndex.search(query, k).flatMap(({ label, score }) => {
         const docId = index.documentByPage.get(label);

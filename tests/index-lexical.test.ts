@@ -51,6 +51,20 @@ describe('LexicalIndex', () => {
     expect(index.search('howitzr', 5, { fuzzy: 0.2 })[0]?.label).toBe(0);
   });
 
+  it('lists the passages that mention a term in any field, up to a limit', () => {
+    expect(index.passagesWith('battery', 5)).toEqual(new Set([1, 3]));
+    expect(index.passagesWith('battery', 1)).toBeNull();
+    expect(index.passagesWith('zeppelin', 5)).toEqual(new Set());
+    // A misspelling finds its near spellings only when asked; a term the corpus has is taken exactly.
+    expect(index.passagesWith('howitzr', 5)).toEqual(new Set());
+    expect(index.passagesWith('howitzr', 5, { fuzzy: 1 })).toEqual(new Set([0]));
+    expect(index.passagesWith('shade', 5, { fuzzy: 1 })).toEqual(new Set([2]));
+    const copy = LexicalIndex.create();
+    copy.add(entries);
+    copy.discard([3]);
+    expect(copy.passagesWith('battery', 5)).toEqual(new Set([1]));
+  });
+
   it('round-trips through its binary form, discarded passages included', async () => {
     const copy = LexicalIndex.deserialize(await index.serialize());
     expect(copy.size).toBe(4);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decide, DEFAULT_RELEVANCE, type Ranked } from '../src/search/search.js';
 
 // The answer/decline rule on its own: which ranked hits are worth quoting.
-function ranked(hits: Array<{ similarity: number | null; coverage: number }>, unknown: string[] = [], unknownNames: string[] = []): Ranked {
-  const top = hits.map((hit, i) => ({ label: i, score: 1 - i / 10, ...hit }));
+function ranked(hits: Array<{ similarity: number | null; coverage: number; missingNames?: string[] }>, unknown: string[] = []): Ranked {
+  const top = hits.map((hit, i) => ({ label: i, score: 1 - i / 10, missingNames: [], ...hit }));
   return {
     top,
     terms: ['largest', 'item', 'heapq'],
@@ -11,7 +11,6 @@ function ranked(hits: Array<{ similarity: number | null; coverage: number }>, un
       dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
       coverage: Math.max(0, ...top.map((t) => t.coverage)),
       unknown,
-      unknownNames,
     },
   };
 }
@@ -28,9 +27,15 @@ describe('decide', () => {
     expect(decide(ranked([]), DEFAULT_RELEVANCE)).toBe(false);
   });
 
-  it('declines a question naming something the library never mentions, even on a strong hit', () => {
-    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9 }], ['schemacheck'], ['schemacheck']), DEFAULT_RELEVANCE)).toBe(false);
-    expect(decide(ranked([{ similarity: null, coverage: 0.9 }], ['schemacheck'], ['schemacheck']), DEFAULT_RELEVANCE)).toBe(false);
+  it('does not quote a hit that leaves out a name the question gives, however strong', () => {
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missingNames: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: null, coverage: 0.9, missingNames: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missingNames: ['java'] }, { similarity: 0.5, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
+  });
+
+  it('declines a question whose unknown words are its subject unless a hit covers half of it', () => {
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.4 }], ['git', 'commit']), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.5 }], ['git', 'commit']), DEFAULT_RELEVANCE)).toBe(true);
   });
 
   it('judges lexical-only hits (no similarity) by coverage alone', () => {

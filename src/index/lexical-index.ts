@@ -327,6 +327,22 @@ export class LexicalIndex {
     return false;
   }
 
+  /**
+   * Passages holding `term` (an indexed form, as `contentTerms` gives it) in any field, or null once
+   * more than `limit` do. A term the corpus lacks is looked up by its near spellings under `fuzzy`
+   * (a typo); a term it has is taken exactly, so "react" is not found in passages saying "reach".
+   */
+  passagesWith(term: string, limit: number, options: LexicalSearchOptions = {}): Set<number> | null {
+    const found = new Set<number>();
+    const exact = this.termIds.get(term);
+    const ids = exact !== undefined && this.hasPostings(exact) ? [exact] : this.expansions(term, options).map(([t]) => t);
+    for (const t of ids) {
+      for (let f = 0; f < F; f++) this.forEachPosting(t * F + f, (label) => found.add(label));
+      if (found.size > limit) return null;
+    }
+    return found;
+  }
+
   private hasPostings(t: number): boolean {
     for (let f = 0; f < F; f++) {
       const key = t * F + f;

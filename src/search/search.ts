@@ -4,7 +4,7 @@ import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
-import { contentTerms, unknownSubjects } from './terms.js';
+import { contentTerms, nameLikeTerms, namedTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -18,6 +18,10 @@ export interface SearchableIndex {
   knows(term: string): boolean;
   /** BM25 over whole documents, best first. */
   pages(query: string, k: number): Array<{ docId: string; score: number }>;
+  /** Passages mentioning a term (or, when the library lacks it, a near spelling), or null when more than `limit` do. */
+  passagesWith(term: string, limit: number): Set<number> | null;
+  /** Passages in the library. */
+  passageCount(): number;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -126,18 +130,11 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, terms: s
 export interface Signals {
   dense: number;
   coverage: number;
-  /**
-   * Question terms the library never mentions that tell the question is about something else: words
-   * written as names ("Docker", "AWS", "S3"), or all of them when they are a large share of the
-   * question. A single ordinary word ("our bot takes commands…") is the asker's context, not the subject.
-   */
+  /** Question terms the library never mentions, when they are a fifth of the question or more (see `unknownSubjects`). */
   unknown: string[];
-  /** Of those, the ones the question names a module, function, class… by: decisive on their own. */
-  unknownNames: string[];
 }
 
 export function isRelevant(signals: Signals, relevance: Relevance): boolean {
-  if (signals.unknownNames.length > 0) return false;
   if (signals.unknown.length > 0 && signals.coverage < relevance.coverage) return false;
   if (signals.dense >= relevance.denseAccept) return true;
   return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
@@ -145,7 +142,14 @@ export function isRelevant(signals: Signals, relevance: Relevance): boolean {
 
 export interface Ranked {
   /** Fused candidates, best first, at most k, with the share of the question's terms each holds. */
-  top: Array<{ label: number; score: number; similarity: number | null; coverage: number }>;
+  top: Array<{
+    label: number;
+    score: number;
+    similarity: number | null;
+    coverage: number;
+    /** Names in the question that few passages or none mention and this passage does not (see `specificNames`). */
+    missingNames: string[];
+  }>;
   signals: Signals;
   terms: string[];
 }
@@ -193,6 +197,7 @@ export async function rank(
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
+  const names = specificNames(index, question);
   const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
     return {
@@ -200,16 +205,42 @@ export async function rank(
       score,
       similarity: vector ? similarity.get(label) ?? 0 : null,
       coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text) : 0,
+      missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ term }) => term),
     };
   });
-  const { unknown, named } = unknownSubjects(question, terms, (term) => index.knows(term));
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
-    unknown,
-    unknownNames: named,
+    unknown: unknownSubjects(terms, (term) => index.knows(term)),
   };
   return { top, signals, terms };
+}
+
+/**
+ * A name in at most this share of the passages is specific: "Java", "PostgreSQL" or "SIGTERM" in the
+ * Python docs (0.01–0.15%), not "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).
+ * Calibrated on the Python docs (see README, "Calibrating the no-answer threshold").
+ */
+const SPECIFIC_NAME_SHARE = 0.002;
+
+/**
+ * The names a question gives ("in Java", "the schemacheck module", "SIGTERM") that the library
+ * mentions rarely or never, with the passages that mention them. A passage that does not mention
+ * such a name is about something else, however well the rest of the question matches it: "what's
+ * the syntax for a lambda in Java" is not answered by the Python docs' lambda passages. Names many
+ * passages mention ("Python", "TypeError") are the question's setting, not its subject.
+ */
+function specificNames(index: SearchableIndex, question: string): Array<{ term: string; passages: Set<number> }> {
+  const limit = Math.max(1, Math.floor(SPECIFIC_NAME_SHARE * index.passageCount()));
+  const written = new Set(nameLikeTerms(question));
+  // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
+  return [...new Set([...written, ...namedTerms(question)])].filter((term) => term.length > 2).flatMap((term) => {
+    const passages = index.passagesWith(term, limit);
+    // The word before "function" or "module" is a name only if the library never uses it: in "an
+    // indented function" it is an adjective. Only names written as names are checked when known.
+    if (!passages || (passages.size > 0 && !written.has(term))) return [];
+    return [{ term, passages }];
+  });
 }
 
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
@@ -280,8 +311,9 @@ function repeats(a: string, b: string): boolean {
 
 /** Whether one ranked hit is worth quoting: judged on its own similarity and term coverage. */
 function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
+  if (hit.missingNames.length > 0) return false;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
-  if (hit.similarity === null) return signals.unknownNames.length === 0 && hit.coverage >= relevance.coverage;
+  if (hit.similarity === null) return hit.coverage >= relevance.coverage;
   return isRelevant({ ...signals, dense: hit.similarity, coverage: hit.coverage }, relevance);
 }
 

@@ -55,20 +55,16 @@ export function nameLikeTerms(question: string): string[] {
   return [...names];
 }
 
-/** Share of a question's terms the library never mentions from which they are its subject, names or not. */
+/** Share of a question's terms the library never mentions from which they are its subject. */
 const UNKNOWN_SHARE = 0.2;
 
 /**
- * The question's terms (`terms`, from `contentTerms`) that the library never mentions and that tell
- * the question is about something else: those written or named as names ("in Docker Compose", "the
- * schemacheck module"), or all of them once they are a fifth of the question or more. One ordinary
- * word ("our bot takes commands like…") is the asker's context, not the question's subject.
- * `named` is the part of `unknown` named by an artifact noun: decisive on its own.
+ * The question's terms (`terms`, from `contentTerms`) that the library never mentions, when they are
+ * a fifth of them or more: then they are what the question is about ("undo the last git commit").
+ * One ordinary unknown word among many known ones is the asker's context ("our bot takes commands
+ * like…"). Names are judged apart, passage by passage (see `rank`).
  */
-export function unknownSubjects(question: string, terms: string[], knows: (term: string) => boolean): { unknown: string[]; named: string[] } {
+export function unknownSubjects(terms: string[], knows: (term: string) => boolean): string[] {
   const neverSeen = terms.filter((term) => !knows(term));
-  const named = new Set(namedTerms(question));
-  const written = new Set([...named, ...nameLikeTerms(question)]);
-  const unknown = neverSeen.length >= UNKNOWN_SHARE * terms.length ? neverSeen : neverSeen.filter((term) => written.has(term));
-  return { unknown, named: unknown.filter((term) => named.has(term)) };
+  return neverSeen.length >= UNKNOWN_SHARE * terms.length ? neverSeen : [];
 }

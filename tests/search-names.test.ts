@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { openLibrary, type Library } from '../src/library.js';
+import { createLogger } from '../src/log.js';
+
+// A question that names something specific ("in Java", "SIGTERM", "in Docker") is answered only by
+// passages that mention it: the library's lambda passages do not answer a question about Java's.
+
+function page(title: string, paragraphs: string[]): string {
+  return `---\ntitle: ${title}\n---\n\n# ${title}\n\n${paragraphs.join('\n\n')}\n`;
+}
+
+describe('names a question gives', () => {
+  let dir: string;
+  let library: Library;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'archivist-names-'));
+    const docs = path.join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(
+      path.join(docs, 'lambdas.md'),
+      page('Lambda expressions', ['A lambda expression creates a small anonymous function: the syntax is the keyword lambda, the parameters, a colon and one expression, as in lambda x: x + 1.']),
+    );
+    writeFileSync(
+      path.join(docs, 'sorting.md'),
+      page('Sorting', [
+        'sorted(items, key=lambda item: item.price) orders items by price: the key function, often a lambda expression, is called once per item.',
+        'The syntax of a conditional expression is x if condition else y; inside a lambda it replaces an if statement.',
+      ]),
+    );
+    writeFileSync(
+      path.join(docs, 'ports.md'),
+      page('Ports of the interpreter', ['Jython runs the interpreter on the Java virtual machine and compiles modules to bytecode that loads next to other classes.']),
+    );
+    writeFileSync(
+      path.join(docs, 'signals.md'),
+      page('Signals', ['A service manager sends SIGTERM before it stops a process; signal.signal(signal.SIGTERM, handler) installs a handler that runs the cleanup code first.']),
+    );
+    writeFileSync(
+      path.join(docs, 'exit.md'),
+      page('Exit handlers', ['atexit.register(func) runs func when the process exits normally, which suits cleanup code such as closing log files.']),
+    );
+    const config = loadConfig({ DOCS_DIR: docs, INDEX_DIR: path.join(dir, 'index'), EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', MODEL_CACHE_DIR: path.join(dir, 'models') }, dir);
+    library = await openLibrary({ config, log: createLogger({ level: 'error' }), refresh: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await library?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never answers a question about a name with passages that leave it out', async () => {
+    const plain = await library.ask('what is the syntax for a lambda expression?', { k: 3 });
+    expect(plain.answered).toBe(true);
+    expect(plain.results[0]!.citation.path).toBe('lambdas.md');
+    // The lambda passages match every other word; only the passage that mentions Java may be quoted.
+    const java = await library.ask('what is the syntax for a lambda expression in Java?', { k: 3 });
+    expect(java.results.map((hit) => hit.citation.path)).toEqual(['ports.md']);
+  });
+
+  it('declines a question about a name the library never mentions', async () => {
+    expect((await library.ask('In Docker, how do I run cleanup code before the process stops?', { k: 3 })).answered).toBe(false);
+  });
+
+  it('quotes only the passages that mention the name', async () => {
+    const answer = await library.ask('how do I run cleanup code when my process gets SIGTERM?', { k: 3 });
+    expect(answer.answered).toBe(true);
+    expect(answer.results.length).toBeGreaterThan(0);
+    for (const hit of answer.results) expect(hit.passage).toContain('SIGTERM');
+    const general = await library.ask('how do I run cleanup code when my process exits?', { k: 3 });
+    expect(general.results.some((hit) => hit.passage.includes('atexit.register'))).toBe(true);
+  });
+});
