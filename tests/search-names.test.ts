@@ -1,56 +1,29 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { openLibrary, type Library } from '../src/library.js';
-import { createLogger } from '../src/log.js';
+import type { Library } from '../src/library.js';
+import { page, pagesLibrary } from './helpers/pages-library.js';
 
 // A question that names something specific ("in Java", "SIGTERM", "in Docker") is answered only by
 // passages that mention it: the library's lambda passages do not answer a question about Java's.
 
-function page(title: string, paragraphs: string[]): string {
-  return `---\ntitle: ${title}\n---\n\n# ${title}\n\n${paragraphs.join('\n\n')}\n`;
-}
-
 describe('names a question gives', () => {
-  let dir: string;
   let library: Library;
+  let cleanup: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'archivist-names-'));
-    const docs = path.join(dir, 'docs');
-    mkdirSync(docs);
-    writeFileSync(
-      path.join(docs, 'lambdas.md'),
-      page('Lambda expressions', ['A lambda expression creates a small anonymous function: the syntax is the keyword lambda, the parameters, a colon and one expression, as in lambda x: x + 1.']),
-    );
-    writeFileSync(
-      path.join(docs, 'sorting.md'),
-      page('Sorting', [
+    ({ library, cleanup } = await pagesLibrary({
+      'lambdas.md': page('Lambda expressions', ['A lambda expression creates a small anonymous function: the syntax is the keyword lambda, the parameters, a colon and one expression, as in lambda x: x + 1.']),
+      'sorting.md': page('Sorting', [
         'sorted(items, key=lambda item: item.price) orders items by price: the key function, often a lambda expression, is called once per item.',
         'The syntax of a conditional expression is x if condition else y; inside a lambda it replaces an if statement.',
       ]),
-    );
-    writeFileSync(
-      path.join(docs, 'ports.md'),
-      page('Ports of the interpreter', ['Jython runs the interpreter on the Java virtual machine and compiles modules to bytecode that loads next to other classes.']),
-    );
-    writeFileSync(
-      path.join(docs, 'signals.md'),
-      page('Signals', ['A service manager sends SIGTERM before it stops a process; signal.signal(signal.SIGTERM, handler) installs a handler that runs the cleanup code first.']),
-    );
-    writeFileSync(
-      path.join(docs, 'exit.md'),
-      page('Exit handlers', ['atexit.register(func) runs func when the process exits normally, which suits cleanup code such as closing log files.']),
-    );
-    const config = loadConfig({ DOCS_DIR: docs, INDEX_DIR: path.join(dir, 'index'), EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', MODEL_CACHE_DIR: path.join(dir, 'models') }, dir);
-    library = await openLibrary({ config, log: createLogger({ level: 'error' }), refresh: true });
+      'ports.md': page('Ports of the interpreter', ['Jython runs the interpreter on the Java virtual machine and compiles modules to bytecode that loads next to other classes.']),
+      'signals.md': page('Signals', ['A service manager sends SIGTERM before it stops a process; signal.signal(signal.SIGTERM, handler) installs a handler that runs the cleanup code first.']),
+      'exit.md': page('Exit handlers', ['atexit.register(func) runs func when the process exits normally, which suits cleanup code such as closing log files.']),
+    }));
   }, 60_000);
 
   afterAll(async () => {
-    await library?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup?.();
   });
 
   it('never answers a question about a name with passages that leave it out', async () => {
