@@ -76,10 +76,20 @@ export interface SearchHit {
   citation: Citation;
 }
 
+/** A name the question gives that no passage it matched mentions: why it was declined. */
+export interface MissingName {
+  /** As the question wrote it ("Heroku"). */
+  name: string;
+  /** Whether any passage of the library mentions it (or, for a word it lacks, a near spelling of it). */
+  inLibrary: boolean;
+}
+
 export interface Answer {
   question: string;
   answered: boolean;
   results: SearchHit[];
+  /** When declined: the names that the passages matching the question leave out ("in Java", "Heroku"). */
+  missingNames?: MissingName[];
   ms: number;
 }
 

@@ -161,6 +161,16 @@ describe('formatAnswer', () => {
     expect(parts.components).toHaveLength(1);
   });
 
+  it('says which names the library lacks when they explain the decline, escaped as text', () => {
+    const missingNames = [
+      { name: 'Heroku', inLibrary: false },
+      { name: 'Java_Script', inLibrary: true },
+    ];
+    const parts = formatAnswer({ question: 'Deploy to Heroku from Java_Script?', answered: false, results: [], missingNames, ms: 5 }, { questionId: null });
+    checkLimits(parts);
+    expect(parts.embeds[0]!.description).toContain('The library never mentions “Heroku”. None of the passages that match the rest of the question mention “Java\\_Script”.');
+  });
+
   it('leaves feedback buttons out when the question could not be logged', () => {
     const parts = formatAnswer(answer([hit()]), { questionId: null });
     expect(JSON.stringify(parts.components)).not.toContain('ask:fb');

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decide, DEFAULT_RELEVANCE, type Ranked } from '../src/search/search.js';
 
 // The answer/decline rule on its own: which ranked hits are worth quoting.
-function ranked(hits: Array<{ similarity: number | null; coverage: number; missingNames?: string[] }>, unknown: string[] = []): Ranked {
-  const top = hits.map((hit, i) => ({ label: i, score: 1 - i / 10, missingNames: [], ...hit }));
+function ranked(hits: Array<{ similarity: number | null; coverage: number; missing?: string[] }>, unknown: string[] = []): Ranked {
+  const top = hits.map(({ missing = [], ...hit }, i) => ({ label: i, score: 1 - i / 10, missingNames: missing.map((name) => ({ name, inLibrary: true })), ...hit }));
   return {
     top,
     terms: ['largest', 'item', 'heapq'],
@@ -28,9 +28,9 @@ describe('decide', () => {
   });
 
   it('does not quote a hit that leaves out a name the question gives, however strong', () => {
-    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missingNames: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
-    expect(decide(ranked([{ similarity: null, coverage: 0.9, missingNames: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
-    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missingNames: ['java'] }, { similarity: 0.5, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: null, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['java'] }, { similarity: 0.5, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
   });
 
   it('declines a question whose unknown words are its subject unless a hit covers half of it', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../src/library.js';
+import { renderAnswer } from '../src/format/terminal.js';
 import { page, pagesLibrary } from './helpers/pages-library.js';
 
 // A question that names something specific ("in Java", "SIGTERM", "in Docker") is answered only by
@@ -35,8 +36,11 @@ describe('names a question gives', () => {
     expect(java.results.map((hit) => hit.citation.path)).toEqual(['ports.md']);
   });
 
-  it('declines a question about a name the library never mentions', async () => {
-    expect((await library.ask('In Docker, how do I run cleanup code before the process stops?', { k: 3 })).answered).toBe(false);
+  it('declines a question about a name the library never mentions, and says so', async () => {
+    const answer = await library.ask('In Docker, how do I run cleanup code before the process stops?', { k: 3 });
+    expect(answer.answered).toBe(false);
+    expect(answer.missingNames).toEqual([{ name: 'Docker', inLibrary: false }]);
+    expect(renderAnswer(answer)).toContain('The library never mentions “Docker”.');
   });
 
   it('quotes only the passages that mention the name', async () => {

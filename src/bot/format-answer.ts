@@ -8,6 +8,7 @@ import {
   type APIEmbedField,
 } from 'discord.js';
 import { citationLine } from '../format/citation-line.js';
+import { declineReason } from '../format/decline-reason.js';
 import type { Answer, SearchHit } from '../types.js';
 import { askFeedbackId, askPassageId } from './custom-ids.js';
 import { ELLIPSIS, LIMITS, embedLength, fitRendered, truncate } from './limits.js';
@@ -154,8 +155,10 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Mess
 
   if (hits.length === 0) {
     embed.color = COLORS.notFound;
+    const reason = declineReason(answer.missingNames ?? []);
     lines.push(
       '**Not found in the library.** No indexed passage answers this closely enough, so no quotes are shown.',
+      ...(reason ? [escapeText(reason)] : []),
       'Try other words, or browse the documents with `/source`.',
     );
     embed.description = lines.join('\n');

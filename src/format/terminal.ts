@@ -1,5 +1,6 @@
 import type { DocumentSummary, SourceView } from '../library-api.js';
 import type { Answer } from '../types.js';
+import { declineReason } from './decline-reason.js';
 import { citationLine } from './citation-line.js';
 
 const NOT_FOUND = 'Not found in the library: no passage is relevant enough to quote.';
@@ -13,7 +14,10 @@ function indent(text: string, prefix: string): string {
 
 /** An answer as plain text for the terminal: each quote, its citation and the ref for `source`. */
 export function renderAnswer(answer: Answer): string {
-  if (!answer.answered) return `${NOT_FOUND}\n`;
+  if (!answer.answered) {
+    const reason = declineReason(answer.missingNames ?? []);
+    return `${NOT_FOUND}${reason ? `\n${reason}` : ''}\n`;
+  }
   const blocks = answer.results.map((hit, i) => {
     const lines = [`${i + 1}. “${hit.quote}”`, `   ${citationLine(hit.citation)}`];
     if (hit.citation.url) lines.push(`   ${hit.citation.url}`);

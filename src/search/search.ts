@@ -1,10 +1,10 @@
 import type { Embedder } from '../embed/embedder.js';
 import { sentenceSpans } from '../passages/sentences.js';
 import { passageUrl } from '../sources/url.js';
-import type { Answer, Citation, Document, Passage, SearchHit } from '../types.js';
+import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
-import { contentTerms, nameLikeTerms, namedTerms, unknownSubjects } from './terms.js';
+import { contentTerms, nameLikeTerms, namedTerms, unknownSubjects, wordFor } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -148,7 +148,7 @@ export interface Ranked {
     similarity: number | null;
     coverage: number;
     /** Names in the question that few passages or none mention and this passage does not (see `specificNames`). */
-    missingNames: string[];
+    missingNames: MissingName[];
   }>;
   signals: Signals;
   terms: string[];
@@ -205,7 +205,7 @@ export async function rank(
       score,
       similarity: vector ? similarity.get(label) ?? 0 : null,
       coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text) : 0,
-      missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ term }) => term),
+      missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ name, passages }) => ({ name, inLibrary: passages.size > 0 })),
     };
   });
   const signals: Signals = {
@@ -230,7 +230,7 @@ const SPECIFIC_NAME_SHARE = 0.002;
  * the syntax for a lambda in Java" is not answered by the Python docs' lambda passages. Names many
  * passages mention ("Python", "TypeError") are the question's setting, not its subject.
  */
-function specificNames(index: SearchableIndex, question: string): Array<{ term: string; passages: Set<number> }> {
+function specificNames(index: SearchableIndex, question: string): Array<{ name: string; passages: Set<number> }> {
   const limit = Math.max(1, Math.floor(SPECIFIC_NAME_SHARE * index.passageCount()));
   const written = new Set(nameLikeTerms(question));
   // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
@@ -239,7 +239,7 @@ function specificNames(index: SearchableIndex, question: string): Array<{ term: 
     // The word before "function" or "module" is a name only if the library never uses it: in "an
     // indented function" it is an adjective. Only names written as names are checked when known.
     if (!passages || (passages.size > 0 && !written.has(term))) return [];
-    return [{ term, passages }];
+    return [{ name: wordFor(question, term), passages }];
   });
 }
 
@@ -340,7 +340,16 @@ export async function search(
     const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked.terms);
     if (hit) results.push(hit);
   }
-  return { question, answered: results.length > 0, results, ms: Math.round((performance.now() - started) * 10) / 10 };
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  if (results.length > 0) return { question, answered: true, results, ms };
+  return { question, answered: false, results, missingNames: missingEverywhere(ranked), ms };
+}
+
+/** The names that every ranked hit leaves out: why a question with hits was still declined. */
+function missingEverywhere(ranked: Ranked): MissingName[] {
+  const [first, ...rest] = ranked.top;
+  if (!first) return [];
+  return first.missingNames.filter(({ name }) => rest.every((hit) => hit.missingNames.some((missing) => missing.name === name)));
 }
 
 /** Share of the question's content terms found in a text. */

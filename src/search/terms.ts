@@ -41,6 +41,12 @@ const CAPITALISED = /^\p{Lu}/u;
 const ACRONYM = /^\p{Lu}{2,}\p{N}*$/u;
 const LETTERS_AND_DIGITS = /^(?=.*\p{L})(?=.*\p{N})/u;
 
+/** The question's first word that gives `term` (its `contentTerms` form), as written: "Naples" for "naple". */
+export function wordFor(question: string, term: string): string {
+  for (const [word] of question.matchAll(WORD)) if (contentTerms(word).includes(term)) return word;
+  return term;
+}
+
 /** Terms of the words the question writes as names (the forms `contentTerms` gives). */
 export function nameLikeTerms(question: string): string[] {
   const names = new Set<string>();
