@@ -349,7 +349,9 @@ export async function search(
 function missingEverywhere(ranked: Ranked): MissingName[] {
   const [first, ...rest] = ranked.top;
   if (!first) return [];
-  return first.missingNames.filter(({ name }) => rest.every((hit) => hit.missingNames.some((missing) => missing.name === name)));
+  const everywhere = first.missingNames.filter(({ name }) => rest.every((hit) => hit.missingNames.some((missing) => missing.name === name)));
+  // One written word can give several terms ("AWS_S3_bucket": "aws", "s3", "bucket"): name it once.
+  return everywhere.filter((missing, i) => everywhere.findIndex(({ name }) => name === missing.name) === i);
 }
 
 /** Share of the question's content terms found in a text. */
