@@ -4,7 +4,8 @@ import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { pickQuote } from './quote.js';
-import { contentTerms, nameLikeTerms, namedTerms, unknownSubjects, wordFor } from './terms.js';
+import { missingEverywhere, specificNames } from './names.js';
+import { contentTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -216,33 +217,6 @@ export async function rank(
   return { top, signals, terms };
 }
 
-/**
- * A name in at most this share of the passages is specific: "Java", "PostgreSQL" or "SIGTERM" in the
- * Python docs (0.01–0.15%), not "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).
- * Calibrated on the Python docs (see README, "Calibrating the no-answer threshold").
- */
-const SPECIFIC_NAME_SHARE = 0.002;
-
-/**
- * The names a question gives ("in Java", "the schemacheck module", "SIGTERM") that the library
- * mentions rarely or never, with the passages that mention them. A passage that does not mention
- * such a name is about something else, however well the rest of the question matches it: "what's
- * the syntax for a lambda in Java" is not answered by the Python docs' lambda passages. Names many
- * passages mention ("Python", "TypeError") are the question's setting, not its subject.
- */
-function specificNames(index: SearchableIndex, question: string): Array<{ name: string; passages: Set<number> }> {
-  const limit = Math.max(1, Math.floor(SPECIFIC_NAME_SHARE * index.passageCount()));
-  const written = new Set(nameLikeTerms(question));
-  // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
-  return [...new Set([...written, ...namedTerms(question)])].filter((term) => term.length > 2).flatMap((term) => {
-    const passages = index.passagesWith(term, limit);
-    // The word before "function" or "module" is a name only if the library never uses it: in "an
-    // indented function" it is an adjective. Only names written as names are checked when known.
-    if (!passages || (passages.size > 0 && !written.has(term))) return [];
-    return [{ name: wordFor(question, term), passages }];
-  });
-}
-
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
 export const DEFAULT_PAGE_WEIGHT = 0.5;
 /** Documents taken from the page index; a candidate on a page below them gets no page evidence. */
@@ -309,7 +283,7 @@ function repeats(a: string, b: string): boolean {
   return shorter.length >= MIN_COPY_CHARS && longer.includes(shorter);
 }
 
-/** Whether one ranked hit is worth quoting: judged on its own similarity and term coverage. */
+/** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */
 function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
   if (hit.missingNames.length > 0) return false;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
@@ -342,16 +316,7 @@ export async function search(
   }
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (results.length > 0) return { question, answered: true, results, ms };
-  return { question, answered: false, results, missingNames: missingEverywhere(ranked), ms };
-}
-
-/** The names that every ranked hit leaves out: why a question with hits was still declined. */
-function missingEverywhere(ranked: Ranked): MissingName[] {
-  const [first, ...rest] = ranked.top;
-  if (!first) return [];
-  const everywhere = first.missingNames.filter(({ name }) => rest.every((hit) => hit.missingNames.some((missing) => missing.name === name)));
-  // One written word can give several terms ("AWS_S3_bucket": "aws", "s3", "bucket"): name it once.
-  return everywhere.filter((missing, i) => everywhere.findIndex(({ name }) => name === missing.name) === i);
+  return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ms };
 }
 
 /** Share of the question's content terms found in a text. */
