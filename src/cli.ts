@@ -4,8 +4,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { evaluate, formatReports, readQuestions } from './eval/evaluate.js';
 import { renderAnswer, renderDocumentList, renderSource } from './format/terminal.js';
+import { IndexLockedError, lockHolder } from './index/lock.js';
 import { openLibrary, type Library } from './library.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import type { SearchMode } from './search/search.js';
 import { validateQuestion } from './search/validate-question.js';
 
@@ -142,9 +143,35 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
   });
 }
 
+/** How often `archivist index` looks again at a write lock another build holds. */
+const LOCK_POLL_MS = 1000;
+
+/**
+ * Opens the library for `index` once no other build is writing the folder (the bot's own re-index,
+ * another `archivist index`): waiting beats failing, since what that build missed is done after it.
+ */
+async function openForIndexing(config: Config, log: Logger): Promise<Library> {
+  let told = false;
+  for (;;) {
+    const holder = await lockHolder(config.indexDir);
+    if (holder === null) {
+      try {
+        return await openLibrary({ config, log, refresh: true });
+      } catch (error) {
+        // Another build took the lock between the look and the open: wait for that one too.
+        if (!(error instanceof IndexLockedError)) throw error;
+      }
+    } else if (!told) {
+      print(`another index build (pid ${holder}) is writing ${config.indexDir}; waiting for it to finish (Ctrl-C to stop)`);
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
+
 async function indexCommand(values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   const log = createLogger();
-  const library = await openLibrary({ config, log, refresh: true });
+  const library = await openForIndexing(config, log);
   try {
     const status = library.status();
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);

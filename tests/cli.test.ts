@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,4 +128,30 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     // At least one quote per answered question, and secondary quotes where they are relevant on their own.
     expect(checked).toBeGreaterThan(12);
   });
+});
+
+describe('archivist index while another build writes the index', () => {
+  it('waits for that build to finish, then indexes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'archivist-cli-lock-'));
+    // A live process holds the write lock (as the bot's re-index would) for a couple of seconds.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2500)']);
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    writeFileSync(path.join(dir, 'write.lock'), `${holder.pid}\n`);
+    try {
+      const env = { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: dir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' };
+      const run = await new Promise<{ code: number; stdout: string; holderDone: boolean }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'index'], { cwd: root, env, timeout: 120_000 }, (error, stdout) => {
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, holderDone: holder.exitCode !== null });
+        });
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`another index build \\(pid ${holder.pid}\\) is writing .*; waiting for it to finish`));
+      expect(run.stdout).toContain('index ready: 3 documents');
+      expect(run.holderDone).toBe(true);
+    } finally {
+      holder.kill();
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 130_000);
 });

@@ -25,6 +25,15 @@ export class IndexLockedError extends Error {
   }
 }
 
+/** The pid of the live process writing `indexDir`, or null when none is (no lock, or a stale one). */
+export async function lockHolder(indexDir: string): Promise<number | null> {
+  const dir = path.resolve(indexDir);
+  const pid = Number((await fs.readFile(path.join(dir, LOCK_FILE), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const held = pid === process.pid ? heldHere.has(dir) : isAlive(pid);
+  return held ? pid : null;
+}
+
 /**
  * Makes this process the only writer of `indexDir` (generation folders, CURRENT and `.partial/`):
  * two concurrent builds would otherwise delete each other's work. A lock left by a killed process
@@ -45,11 +54,8 @@ export async function acquireWriteLock(indexDir: string): Promise<() => Promise<
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
-    const held = pid === process.pid ? heldHere.has(dir) : Number.isInteger(pid) && pid > 0 && isAlive(pid);
-    if (held) {
-      throw new IndexLockedError(pid, file);
-    }
+    const holder = await lockHolder(dir);
+    if (holder !== null) throw new IndexLockedError(holder, file);
     await fs.rm(file, { force: true });
   }
   throw new Error(`could not take the write lock ${file}`);
