@@ -23,6 +23,9 @@ export interface OpenLibraryOptions {
 /** How often a following library looks at the index's CURRENT pointer. */
 const FOLLOW_INTERVAL_MS = 1000;
 
+/** One typo is allowed in words of five letters or more when asking whether the library knows a word. */
+const typos = (term: string) => ({ fuzzy: term.length >= 5 ? 1 : false }) as const;
+
 /** The loaded index as search sees it. */
 export function searchable(index: LoadedIndex): SearchableIndex {
   return {
@@ -31,8 +34,8 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     passage: (label) => index.passagesByLabel.get(label),
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
-    knows: (term) => index.lexicalIndex.has(term, { fuzzy: term.length >= 5 ? 1 : false }),
-    passagesWith: (term, limit) => index.lexicalIndex.passagesWith(term, limit, { fuzzy: term.length >= 5 ? 1 : false }),
+    knows: (term) => index.lexicalIndex.has(term, typos(term)),
+    passagesWith: (term, limit) => index.lexicalIndex.passagesWith(term, limit, typos(term)),
     passageCount: () => index.passagesByLabel.size,
     pages: (query, k) =>
       index.pageIndex.search(query, k).flatMap(({ label, score }) => {

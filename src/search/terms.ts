@@ -68,7 +68,7 @@ const UNKNOWN_SHARE = 0.2;
  * The question's terms (`terms`, from `contentTerms`) that the library never mentions, when they are
  * a fifth of them or more: then they are what the question is about ("undo the last git commit").
  * One ordinary unknown word among many known ones is the asker's context ("our bot takes commands
- * like…"). Names are judged apart, passage by passage (see `rank`).
+ * like…"). Names are judged apart, passage by passage (see `specificNames` in names.ts).
  */
 export function unknownSubjects(terms: string[], knows: (term: string) => boolean): string[] {
   const neverSeen = terms.filter((term) => !knows(term));
