@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, DEFAULT_RELEVANCE, type Ranked } from '../src/search/search.js';
 
 // The answer/decline rule on its own: which ranked hits are worth quoting.
-function ranked(hits: Array<{ similarity: number | null; coverage: number; missing?: string[] }>, unknown: string[] = []): Ranked {
+function ranked(hits: Array<{ similarity: number | null; coverage: number; missing?: string[] }>, unknown: string[] = [], names = 0): Ranked {
   const top = hits.map(({ missing = [], ...hit }, i) => ({ label: i, score: 1 - i / 10, missingNames: missing.map((name) => ({ name, inLibrary: true })), ...hit }));
   return {
     top,
@@ -11,6 +11,7 @@ function ranked(hits: Array<{ similarity: number | null; coverage: number; missi
       dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
       coverage: Math.max(0, ...top.map((t) => t.coverage)),
       unknown,
+      names,
     },
   };
 }
@@ -31,6 +32,12 @@ describe('decide', () => {
     expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
     expect(decide(ranked([{ similarity: null, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
     expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['java'] }, { similarity: 0.5, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
+  });
+
+  it('answers from a passage holding every word of the question and the rare name it gives, whatever its cosine', () => {
+    expect(decide(ranked([{ similarity: 0.2, coverage: 1 }], [], 1), DEFAULT_RELEVANCE)).toBe(true);
+    expect(decide(ranked([{ similarity: 0.2, coverage: 1 }], [], 0), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: 0.2, coverage: 0.9 }], [], 1), DEFAULT_RELEVANCE)).toBe(false);
   });
 
   it('declines a question whose unknown words are its subject unless a hit covers half of it', () => {

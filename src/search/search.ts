@@ -133,6 +133,8 @@ export interface Signals {
   coverage: number;
   /** Question terms the library never mentions, when they are a fifth of the question or more (see `unknownSubjects`). */
   unknown: string[];
+  /** How many rare names the question gives (see `specificNames`). */
+  names: number;
 }
 
 export function isRelevant(signals: Signals, relevance: Relevance): boolean {
@@ -213,6 +215,7 @@ export async function rank(
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown: unknownSubjects(terms, (term) => index.knows(term)),
+    names: names.length,
   };
   return { top, signals, terms };
 }
@@ -286,6 +289,9 @@ function repeats(a: string, b: string): boolean {
 /** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */
 function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
   if (hit.missingNames.length > 0) return false;
+  // Every word of the question, a rare name among them, in one passage: relevant whatever the
+  // encoder makes of a short question ("What is SIGTERM?" scores its passages 0.19–0.25).
+  if (signals.names > 0 && hit.coverage === 1) return true;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
   if (hit.similarity === null) return hit.coverage >= relevance.coverage;
   return isRelevant({ ...signals, dense: hit.similarity, coverage: hit.coverage }, relevance);
