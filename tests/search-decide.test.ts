@@ -28,10 +28,13 @@ describe('decide', () => {
     expect(decide(ranked([]), DEFAULT_RELEVANCE)).toBe(false);
   });
 
-  it('does not quote a hit that leaves out a name the question gives, however strong', () => {
-    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
-    expect(decide(ranked([{ similarity: null, coverage: 0.9, missing: ['schemacheck'] }]), DEFAULT_RELEVANCE)).toBe(false);
-    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['java'] }, { similarity: 0.5, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
+  it('does not quote a hit that mentions none of the rare names the question gives, however strong', () => {
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['schemacheck'] }], [], 1), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: null, coverage: 0.9, missing: ['schemacheck'] }], [], 1), DEFAULT_RELEVANCE)).toBe(false);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['java'] }, { similarity: 0.5, coverage: 0.5 }], [], 1), DEFAULT_RELEVANCE)).toBe(true);
+    // Of two names, one is enough; neither is not.
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['english'] }], [], 2), DEFAULT_RELEVANCE)).toBe(true);
+    expect(decide(ranked([{ similarity: 0.9, coverage: 0.9, missing: ['english', 'german'] }], [], 2), DEFAULT_RELEVANCE)).toBe(false);
   });
 
   it('answers from a passage holding every word of the question and the rare name it gives, whatever its cosine', () => {

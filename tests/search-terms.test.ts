@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTerms, nameLikeTerms, unknownSubjects } from '../src/search/terms.js';
+import { contentTerms, nameLikeTerms, unknownSubjects, writtenNames } from '../src/search/terms.js';
 
 // Which words of a question the library never mentions are its subject (and so decline it), and
 // which are only the asker's context.
@@ -14,6 +14,21 @@ describe('nameLikeTerms', () => {
     expect(nameLikeTerms('Where were the troops sent? Which partners attended?')).toEqual([]);
     expect(nameLikeTerms('Tests fail: Timeouts everywhere')).toEqual([]);
     expect(nameLikeTerms('the build broke overnight\nLogs show a timeout')).toEqual([]);
+  });
+});
+
+describe('writtenNames', () => {
+  it('makes one name of adjacent name words, and keeps names apart otherwise', () => {
+    expect(writtenNames('In Docker Compose, how do I make the api service wait?')).toEqual([{ text: 'Docker Compose', terms: ['docker', 'compose'] }]);
+    expect(writtenNames('how do I sort strings in English and German?')).toEqual([
+      { text: 'English', terms: ['english'] },
+      { text: 'German', terms: ['german'] },
+    ]);
+    expect(writtenNames('move AWS S3 objects to Glacier when I press Ctrl-C')).toEqual([
+      { text: 'AWS S3', terms: ['aws', 's3'] },
+      { text: 'Glacier', terms: ['glacier'] },
+      { text: 'Ctrl', terms: ['ctrl'] },
+    ]);
   });
 });
 

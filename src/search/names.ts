@@ -2,7 +2,7 @@
 // the question asks about is about something else (see README, "Calibrating the no-answer threshold").
 import type { MissingName } from '../types.js';
 import type { Ranked, SearchableIndex } from './search.js';
-import { nameLikeTerms, namedTerms, wordFor } from './terms.js';
+import { namedTerms, wordFor, writtenNames } from './terms.js';
 
 /**
  * A name in at most this share of the passages is specific: "Java", "PostgreSQL" or "SIGTERM" in the
@@ -12,23 +12,33 @@ import { nameLikeTerms, namedTerms, wordFor } from './terms.js';
 const SPECIFIC_NAME_SHARE = 0.002;
 
 /**
- * The names a question gives ("in Java", "the schemacheck module", "SIGTERM") that the library
- * mentions rarely or never, with the passages that mention them. A passage that does not mention
- * such a name is about something else, however well the rest of the question matches it: "what's
- * the syntax for a lambda in Java" is not answered by the Python docs' lambda passages. Names many
- * passages mention ("Python", "TypeError") are the question's setting, not its subject.
+ * The names a question gives ("in Java", "the schemacheck module", "in Docker Compose") that the
+ * library mentions rarely or never, with the passages that mention them (all of a name's rare
+ * words). A passage that mentions none of them is about something else, however well the rest of
+ * the question matches it: "what's the syntax for a lambda in Java" is not answered by the Python
+ * docs' lambda passages. Words many passages use ("Python", "TypeError") are the question's
+ * setting, not its subject, and do not count.
  */
 export function specificNames(index: SearchableIndex, question: string): Array<{ name: string; passages: Set<number> }> {
   const limit = Math.max(1, Math.floor(SPECIFIC_NAME_SHARE * index.passageCount()));
-  const written = new Set(nameLikeTerms(question));
-  // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
-  return [...new Set([...written, ...namedTerms(question)])].filter((term) => term.length > 2).flatMap((term) => {
-    const passages = index.passagesWith(term, limit);
-    // The word before "function" or "module" is a name only if the library never uses it: in "an
-    // indented function" it is an adjective. Only names written as names are checked when known.
-    if (!passages || (passages.size > 0 && !written.has(term))) return [];
-    return [{ name: wordFor(question, term), passages }];
-  });
+  const written = writtenNames(question);
+  const seen = new Set(written.flatMap((name) => name.terms));
+  // The word before "function" or "module" is a name only if the library never uses it: in "an
+  // indented function" it is an adjective.
+  const named = namedTerms(question)
+    .filter((term) => !seen.has(term))
+    .map((term) => ({ text: wordFor(question, term), terms: [term], whenKnown: false }));
+  const out: Array<{ name: string; passages: Set<number> }> = [];
+  for (const { text, terms, whenKnown } of [...written.map((name) => ({ ...name, whenKnown: true })), ...named]) {
+    // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
+    const rare = terms.filter((term) => term.length > 2).flatMap((term) => {
+      const where = index.passagesWith(term, limit);
+      return where && (where.size === 0 || whenKnown) ? [where] : [];
+    });
+    const [first, ...others] = rare;
+    if (first) out.push({ name: text, passages: new Set([...first].filter((label) => others.every((where) => where.has(label)))) });
+  }
+  return out;
 }
 
 /** The names that every ranked hit leaves out: why a question with hits was still declined. */
@@ -36,6 +46,6 @@ export function missingEverywhere(top: Ranked['top']): MissingName[] {
   const [first, ...rest] = top;
   if (!first) return [];
   const everywhere = first.missingNames.filter(({ name }) => rest.every((hit) => hit.missingNames.some((missing) => missing.name === name)));
-  // One written word can give several terms ("AWS_S3_bucket": "aws", "s3", "bucket"): name it once.
+  // A name the question writes twice is named once.
   return everywhere.filter((missing, i) => everywhere.findIndex(({ name }) => name === missing.name) === i);
 }

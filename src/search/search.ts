@@ -150,7 +150,7 @@ export interface Ranked {
     score: number;
     similarity: number | null;
     coverage: number;
-    /** Names in the question that few passages or none mention and this passage does not (see `specificNames`). */
+    /** Rare names the question gives that this passage does not mention (see `specificNames`). */
     missingNames: MissingName[];
   }>;
   signals: Signals;
@@ -288,7 +288,9 @@ function repeats(a: string, b: string): boolean {
 
 /** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */
 function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
-  if (hit.missingNames.length > 0) return false;
+  // A passage about none of the rare names the question gives is about something else; one of
+  // several will do ("sort strings in English and German": the casefold passage names German).
+  if (signals.names > 0 && hit.missingNames.length === signals.names) return false;
   // Every word of the question, a rare name among them, in one passage: relevant whatever the
   // encoder makes of a short question ("What is SIGTERM?" scores its passages 0.19–0.25).
   if (signals.names > 0 && hit.coverage === 1) return true;

@@ -47,18 +47,38 @@ export function wordFor(question: string, term: string): string {
   return term;
 }
 
-/** Terms of the words the question writes as names (the forms `contentTerms` gives). */
-export function nameLikeTerms(question: string): string[] {
-  const names = new Set<string>();
+/** A name as the question writes it: one word, or adjacent ones ("Docker Compose"), with their terms. */
+export interface WrittenName {
+  text: string;
+  terms: string[];
+}
+
+/** The names the question writes as names; adjacent name words make one name ("in Docker Compose"). */
+export function writtenNames(question: string): WrittenName[] {
+  const names: Array<{ start: number; end: number; terms: string[] }> = [];
   for (const match of question.matchAll(WORD)) {
     const word = match[0];
     let at = match.index - 1;
     while (at >= 0 && ' \t\r'.includes(question[at]!)) at--;
     const startsSentence = at < 0 || '.!?:\n'.includes(question[at]!);
     const nameLike = ACRONYM.test(word) || LETTERS_AND_DIGITS.test(word) || (CAPITALISED.test(word) && !startsSentence);
-    if (nameLike) for (const term of contentTerms(word)) names.add(term);
+    const terms = nameLike ? contentTerms(word) : [];
+    if (terms.length === 0) continue;
+    const previous = names.at(-1);
+    // Only spaces between this name word and the last one: the same name.
+    if (previous && /^[ \t]+$/.test(question.slice(previous.end, match.index))) {
+      previous.end = match.index + word.length;
+      previous.terms.push(...terms);
+    } else {
+      names.push({ start: match.index, end: match.index + word.length, terms });
+    }
   }
-  return [...names];
+  return names.map(({ start, end, terms }) => ({ text: question.slice(start, end), terms: [...new Set(terms)] }));
+}
+
+/** Terms of the words the question writes as names (the forms `contentTerms` gives). */
+export function nameLikeTerms(question: string): string[] {
+  return [...new Set(writtenNames(question).flatMap((name) => name.terms))];
 }
 
 /** Share of a question's terms the library never mentions from which they are its subject. */
