@@ -1,5 +1,6 @@
-// The names a question gives and the passages that mention them: a hit that leaves out a rare name
-// the question asks about is about something else (see README, "Calibrating the no-answer threshold").
+// The names a question gives and the passages that mention them: a hit that mentions none of the
+// rare names the question asks about is about something else (see README, "Calibrating the
+// no-answer threshold").
 import type { MissingName } from '../types.js';
 import type { Ranked, SearchableIndex } from './search.js';
 import { namedTerms, wordFor, writtenNames } from './terms.js';
