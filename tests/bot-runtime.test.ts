@@ -204,3 +204,36 @@ describe('bot runtime while the library is loading', () => {
     }
   });
 });
+
+describe('bot runtime shutdown while the gateway is between IDENTIFY and READY', () => {
+  it('stops within its gateway deadline though discord.js never finishes closing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-stop-'));
+    // The first session is normal; the resume is refused and the second IDENTIFY gets no READY.
+    const double = await startDiscordDouble({ rejectResume: true, withholdReadyFrom: 2 });
+    const lines: string[] = [];
+    const bot = await runBot({
+      config: loadConfig({ DOCS_DIR: dir, INDEX_DIR: dir, DATA_DIR: dir }, dir),
+      token: double.token,
+      log: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+      library: new FakeLibrary(),
+      questionLog: new MemoryQuestionLog(),
+      env: { DISCORD_API_URL: double.apiUrl },
+      processHandlers: false,
+    });
+    try {
+      await bot.serving;
+      double.dropConnection();
+      await double.waitFor(() => double.identifies === 2, 15_000, 'the second IDENTIFY');
+      const started = Date.now();
+      await bot.stop('test');
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(lines.some((line) => line.includes('the gateway did not close in time'))).toBe(true);
+      expect(lines.some((line) => line.includes('stopped'))).toBe(true);
+    } finally {
+      // The client may still be reconnecting; its destroy() is not waited for (see run.ts).
+      await Promise.race([bot.client.destroy().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await double.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

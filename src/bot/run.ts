@@ -46,6 +46,9 @@ export interface BotHandle {
  * (building it when missing) while connecting, serves slash commands and mentions, and shuts down
  * gracefully on SIGINT/SIGTERM.
  */
+/** How long shutdown waits for discord.js to close the gateway connection. */
+const GATEWAY_CLOSE_MS = 5000;
+
 export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   const { config, token, log } = options;
   redact(token);
@@ -110,7 +113,19 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
       log.info('shutting down', { reason, inFlight: inFlight.size });
       const drained = await inFlight.drain(bot.shutdownGraceMs);
       if (!drained) log.warn('some replies did not finish before the shutdown deadline', { left: inFlight.size });
-      await client.destroy().catch((error: unknown) => log.warn('closing the gateway failed', describeError(error)));
+      // discord.js's destroy() never resolves when it lands between an IDENTIFY and its READY (the
+      // shard reconnects instead of stopping): the gateway gets a few seconds, then shutdown goes on.
+      const closed = await Promise.race([
+        client.destroy().then(
+          () => true,
+          (error: unknown) => {
+            log.warn('closing the gateway failed', describeError(error));
+            return true;
+          },
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), GATEWAY_CLOSE_MS).unref()),
+      ]);
+      if (!closed) log.warn('the gateway did not close in time; stopping without it', { waitedMs: GATEWAY_CLOSE_MS });
       // A library still being built is not waited for long: it is closed when it finishes.
       await Promise.race([loading.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await library?.close().catch((error: unknown) => log.warn('closing the library failed', describeError(error)));

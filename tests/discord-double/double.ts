@@ -42,6 +42,8 @@ export interface DoubleOptions {
   ackDeadlineMs?: number;
   /** Answer RESUME with INVALID_SESSION, forcing a new IDENTIFY. */
   rejectResume?: boolean;
+  /** From this IDENTIFY on (1-based), send no READY: a client stuck between IDENTIFY and READY. */
+  withholdReadyFrom?: number;
 }
 
 export interface RecordedRequest {
@@ -155,6 +157,7 @@ export class DiscordDouble extends EventEmitter {
       privilegedIntents: options.privilegedIntents ?? false,
       ackDeadlineMs: options.ackDeadlineMs ?? 3000,
       rejectResume: options.rejectResume ?? false,
+      withholdReadyFrom: options.withholdReadyFrom ?? Infinity,
     };
     const botId = snowflake();
     this.token = botToken(botId);
@@ -635,6 +638,7 @@ export class DiscordDouble extends EventEmitter {
       return;
     }
     this.identifies += 1;
+    if (this.identifies >= this.options.withholdReadyFrom) return;
     const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, events: [], socket: connection.socket };
     this.sessions.set(session.id, session);
     connection.session = session;
