@@ -62,7 +62,7 @@ function configFrom(values: { docs?: string; index?: string }): Config {
 }
 
 async function withLibrary<T>(config: Config, run: (library: Library) => Promise<T>): Promise<T> {
-  const library = await openLibrary({ config, log: createLogger() });
+  const library = await openWaitingForWriters(config, createLogger(), false);
   try {
     return await run(library);
   } finally {
@@ -143,35 +143,31 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
   });
 }
 
-/** How often `archivist index` looks again at a write lock another build holds. */
+/** How often a command waiting for another build looks again at the write lock. */
 const LOCK_POLL_MS = 1000;
 
 /**
- * Opens the library for `index` once no other build is writing the folder (the bot's own re-index,
- * another `archivist index`): waiting beats failing, since what that build missed is done after it.
+ * Opens the library (building or, with `refresh`, updating the index), and when another build is
+ * writing the folder (the bot's own re-index, another `archivist index`) waits for it to finish
+ * rather than failing: what that build missed is done after it. The wait is said on stderr, so
+ * `ask --json` output stays clean.
  */
-async function openForIndexing(config: Config, log: Logger): Promise<Library> {
-  let told = false;
-  for (;;) {
-    const holder = await lockHolder(config.indexDir);
-    if (holder === null) {
-      try {
-        return await openLibrary({ config, log, refresh: true });
-      } catch (error) {
-        // Another build took the lock between the look and the open: wait for that one too.
-        if (!(error instanceof IndexLockedError)) throw error;
-      }
-    } else if (!told) {
-      print(`another index build (pid ${holder}) is writing ${config.indexDir}; waiting for it to finish (Ctrl-C to stop)`);
+async function openWaitingForWriters(config: Config, log: Logger, refresh: boolean): Promise<Library> {
+  for (let told = false; ; ) {
+    try {
+      return await openLibrary({ config, log, refresh });
+    } catch (error) {
+      if (!(error instanceof IndexLockedError)) throw error;
+      if (!told) process.stderr.write(`another index build (pid ${error.pid}) is writing ${config.indexDir}; waiting for it to finish (Ctrl-C to stop)\n`);
       told = true;
+      while ((await lockHolder(config.indexDir)) !== null) await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
-    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }
 
 async function indexCommand(values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   const log = createLogger();
-  const library = await openForIndexing(config, log);
+  const library = await openWaitingForWriters(config, log, true);
   try {
     const status = library.status();
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);

@@ -130,8 +130,9 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
   });
 });
 
-describe('archivist index while another build writes the index', () => {
-  it('waits for that build to finish, then indexes', async () => {
+describe('commands while another build writes the index', () => {
+  /** Runs the CLI while a live process holds the write lock of a fresh index folder for 2.5 s. */
+  async function whileLocked(args: string[]) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'archivist-cli-lock-'));
     // A live process holds the write lock (as the bot's re-index would) for a couple of seconds.
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2500)']);
@@ -139,19 +140,31 @@ describe('archivist index while another build writes the index', () => {
     writeFileSync(path.join(dir, 'write.lock'), `${holder.pid}\n`);
     try {
       const env = { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: dir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' };
-      const run = await new Promise<{ code: number; stdout: string; holderDone: boolean }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'index'], { cwd: root, env, timeout: 120_000 }, (error, stdout) => {
-          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, holderDone: holder.exitCode !== null });
+      const run = await new Promise<{ code: number; stdout: string; stderr: string; holderDone: boolean }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env, timeout: 120_000 }, (error, stdout, stderr) => {
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, holderDone: holder.exitCode !== null });
         });
       });
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`another index build \\(pid ${holder.pid}\\) is writing .*; waiting for it to finish`));
-      expect(run.stdout).toContain('index ready: 3 documents');
+      expect(run.stderr).toMatch(new RegExp(`another index build \\(pid ${holder.pid}\\) is writing .*; waiting for it to finish`));
+      // Nothing could finish while the lock was held.
       expect(run.holderDone).toBe(true);
+      return run;
     } finally {
       holder.kill();
       await exited;
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('index waits for that build to finish, then indexes', async () => {
+    const run = await whileLocked(['index']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('index ready: 3 documents');
+  }, 130_000);
+
+  it('ask with no index yet waits too, and its JSON output stays clean', async () => {
+    const run = await whileLocked(['ask', '--json', 'Which Indo-Pacific partners attended the NAC briefing?']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).answered).toBe(true);
   }, 130_000);
 });
