@@ -3,10 +3,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { evaluate, formatReports, readQuestions } from './eval/evaluate.js';
-import { renderAnswer, renderDocumentList, renderSource } from './format/terminal.js';
-import { IndexLockedError, lockHolder } from './index/lock.js';
+import { renderAnswer, renderDocumentList, renderSource, sayWaitingForWriter } from './format/terminal.js';
 import { openLibrary, type Library } from './library.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger } from './log.js';
 import type { SearchMode } from './search/search.js';
 import { validateQuestion } from './search/validate-question.js';
 
@@ -62,7 +61,7 @@ function configFrom(values: { docs?: string; index?: string }): Config {
 }
 
 async function withLibrary<T>(config: Config, run: (library: Library) => Promise<T>): Promise<T> {
-  const library = await openWaitingForWriters(config, createLogger(), false);
+  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir) });
   try {
     return await run(library);
   } finally {
@@ -143,31 +142,9 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
   });
 }
 
-/** How often a command waiting for another build looks again at the write lock. */
-const LOCK_POLL_MS = 1000;
-
-/**
- * Opens the library (building or, with `refresh`, updating the index), and when another build is
- * writing the folder (the bot's own re-index, another `archivist index`) waits for it to finish
- * rather than failing: what that build missed is done after it. The wait is said on stderr, so
- * `ask --json` output stays clean.
- */
-async function openWaitingForWriters(config: Config, log: Logger, refresh: boolean): Promise<Library> {
-  for (let told = false; ; ) {
-    try {
-      return await openLibrary({ config, log, refresh });
-    } catch (error) {
-      if (!(error instanceof IndexLockedError)) throw error;
-      if (!told) process.stderr.write(`another index build (pid ${error.pid}) is writing ${config.indexDir}; waiting for it to finish (Ctrl-C to stop)\n`);
-      told = true;
-      while ((await lockHolder(config.indexDir)) !== null) await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
-  }
-}
-
 async function indexCommand(values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   const log = createLogger();
-  const library = await openWaitingForWriters(config, log, true);
+  const library = await openLibrary({ config, log, refresh: true, onWaitForWriter: sayWaitingForWriter(config.indexDir) });
   try {
     const status = library.status();
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);

@@ -5,6 +5,7 @@ import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex } from './index/indexer.js';
+import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
@@ -18,7 +19,15 @@ export interface OpenLibraryOptions {
   refresh?: boolean;
   /** Serve the generations other processes write too (see `Library.follow`): the bot and the console. */
   follow?: boolean;
+  /**
+   * When another process is writing the index (the bot's re-index, an `archivist index`), wait for
+   * it to finish instead of failing with IndexLockedError; called once, with its pid, when waiting starts.
+   */
+  onWaitForWriter?: (pid: number) => void;
 }
+
+/** How often a library waiting for another build looks again at the write lock. */
+const LOCK_POLL_MS = 1000;
 
 /** How often a following library looks at the index's CURRENT pointer. */
 const FOLLOW_INTERVAL_MS = 1000;
@@ -65,9 +74,23 @@ export class Library implements LibraryApi {
   }
 
   static async open(options: OpenLibraryOptions): Promise<Library> {
-    const library = await Library.load(options);
+    const library = await Library.loadWhenUnlocked(options);
     if (options.follow) library.follow();
     return library;
+  }
+
+  /** `load`, waiting out another writer if the options ask to (what that build missed is done after it). */
+  private static async loadWhenUnlocked(options: OpenLibraryOptions): Promise<Library> {
+    for (let told = false; ; ) {
+      try {
+        return await Library.load(options);
+      } catch (error) {
+        if (!(error instanceof IndexLockedError) || !options.onWaitForWriter) throw error;
+        if (!told) options.onWaitForWriter(error.pid);
+        told = true;
+        while ((await lockHolder(options.config.indexDir)) !== null) await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      }
+    }
   }
 
   private static async load({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {

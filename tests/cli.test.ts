@@ -139,7 +139,7 @@ describe('commands while another build writes the index', () => {
     const exited = new Promise((resolve) => holder.once('exit', resolve));
     writeFileSync(path.join(dir, 'write.lock'), `${holder.pid}\n`);
     try {
-      const env = { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: dir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' };
+      const env = { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: dir, DATA_DIR: dir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' };
       const run = await new Promise<{ code: number; stdout: string; stderr: string; holderDone: boolean }>((resolve) => {
         execFile(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env, timeout: 120_000 }, (error, stdout, stderr) => {
           resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, holderDone: holder.exitCode !== null });
@@ -166,5 +166,11 @@ describe('commands while another build writes the index', () => {
     const run = await whileLocked(['ask', '--json', 'Which Indo-Pacific partners attended the NAC briefing?']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).answered).toBe(true);
+  }, 130_000);
+
+  it('digest with no index yet waits too', async () => {
+    const run = await whileLocked(['digest', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty('period');
   }, 130_000);
 });

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { sayWaitingForWriter } from '../format/terminal.js';
 import { openLibrary } from '../library.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/store.js';
@@ -12,7 +13,7 @@ export async function runDigestFromCli(options: { since?: string; json: boolean;
   const settings = digestSettings();
   const store = openStore({ dataDir: config.dataDir, log });
   try {
-    const library = await openLibrary({ config, log });
+    const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir) });
     try {
       return await runDigestCli({ since: options.since, json: options.json }, { store, sources: librarySources(() => library), timezone: settings.timezone });
     } finally {

@@ -44,3 +44,11 @@ export function renderSource(view: SourceView): string {
 export function renderDocumentList(docs: DocumentSummary[]): string {
   return docs.map((d) => `${d.firstRef.padEnd(48)} ${d.title}${d.date ? ` (${d.date})` : ''}`).join('\n');
 }
+
+/**
+ * Another build writing the index (the bot's own re-index, another `archivist index`) is waited
+ * for rather than failed on; said once on stderr, so `ask --json` output stays clean.
+ */
+export function sayWaitingForWriter(indexDir: string): (pid: number) => void {
+  return (pid) => process.stderr.write(`another index build (pid ${pid}) is writing ${indexDir}; waiting for it to finish (Ctrl-C to stop)\n`);
+}
