@@ -41,14 +41,26 @@ export interface BotHandle {
   stop(reason?: string): Promise<void>;
 }
 
+/** How long shutdown waits for discord.js to close the gateway, and for a library still loading. */
+const GATEWAY_CLOSE_MS = 5000;
+const LOADING_WAIT_MS = 5000;
+
+/** Whether `promise` settles within `ms`; it is not cancelled either way. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+}
+
 /**
  * The Discord bot: connects (Guilds + GuildMessages intents, nothing privileged), loads the index
  * (building it when missing) while connecting, serves slash commands and mentions, and shuts down
  * gracefully on SIGINT/SIGTERM.
  */
-/** How long shutdown waits for discord.js to close the gateway connection. */
-const GATEWAY_CLOSE_MS = 5000;
-
 export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   const { config, token, log } = options;
   redact(token);
@@ -115,19 +127,10 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
       if (!drained) log.warn('some replies did not finish before the shutdown deadline', { left: inFlight.size });
       // discord.js's destroy() never resolves when it lands between an IDENTIFY and its READY (the
       // shard reconnects instead of stopping): the gateway gets a few seconds, then shutdown goes on.
-      const closed = await Promise.race([
-        client.destroy().then(
-          () => true,
-          (error: unknown) => {
-            log.warn('closing the gateway failed', describeError(error));
-            return true;
-          },
-        ),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), GATEWAY_CLOSE_MS).unref()),
-      ]);
-      if (!closed) log.warn('the gateway did not close in time; stopping without it', { waitedMs: GATEWAY_CLOSE_MS });
+      const closing = client.destroy().catch((error: unknown) => log.warn('closing the gateway failed', describeError(error)));
+      if (!(await settlesWithin(closing, GATEWAY_CLOSE_MS))) log.warn('the gateway did not close in time; stopping without it', { waitedMs: GATEWAY_CLOSE_MS });
       // A library still being built is not waited for long: it is closed when it finishes.
-      await Promise.race([loading.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await settlesWithin(loading, LOADING_WAIT_MS);
       await library?.close().catch((error: unknown) => log.warn('closing the library failed', describeError(error)));
       const closable = questionLog as QuestionLog & { close?: () => unknown };
       if (typeof closable.close === 'function') {
