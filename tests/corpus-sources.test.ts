@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
 import { passageUrl } from '../src/sources/url.js';
 import type { Document, LoadIssue } from '../src/types.js';
 
@@ -60,7 +60,7 @@ describe('archivist.sources.json', () => {
 
   it('puts the applied entry into the hash, so that a new base URL reaches the index', async () => {
     const raw = await readFile(path.join(FIXTURE, 'python/library/queue.html'));
-    const plain = createHash('sha256').update(raw).update(LOADER_VERSION).digest('hex');
+    const plain = createHash('sha256').update(raw).update(LOADER_VERSION).update(HTML_PARSER_VERSION).digest('hex');
     expect(byPath(documents, 'python/library/queue.html').hash).not.toBe(plain);
     const { documents: again } = await loadCorpus(FIXTURE, { env: {} });
     expect(byPath(again, 'python/library/queue.html').hash).toBe(byPath(documents, 'python/library/queue.html').hash);

@@ -3,7 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { parseHtml } from '../src/corpus/html.js';
+import { issueLines } from '../src/corpus/issue-lines.js';
 import { parseMarkdown } from '../src/corpus/markdown.js';
 import { isoDate } from '../src/corpus/meta.js';
 import type { Document, LoadIssue } from '../src/types.js';
@@ -147,14 +149,13 @@ describe('mixed fixture folder', () => {
   let dir: string;
   let documents: Document[];
   let issues: LoadIssue[];
-  const reported: LoadIssue[] = [];
   beforeAll(async () => {
     // node_modules is git-ignored, so the folders that must be skipped are added to a copy here.
     dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-corpus-'));
     await cp(path.join(FIXTURES, 'mixed'), dir, { recursive: true });
     await mkdir(path.join(dir, 'node_modules/pkg'), { recursive: true });
     await writeFile(path.join(dir, 'node_modules/pkg/readme.md'), '# Not docs\n\nSkipped.\n');
-    ({ documents, issues } = await loadCorpus(dir, { env: {}, onIssue: (issue) => reported.push(issue) }));
+    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -180,7 +181,6 @@ describe('mixed fixture folder', () => {
       ['guides/latin1.txt', 'error'],
       ['guides/undated.md', 'warning'],
     ]);
-    expect(reported).toEqual(issues);
     const message = (p: string) => issues.find((i) => i.path === p)!.message;
     expect(message('diagram.png')).toContain('".png"');
     expect(message('guides/broken.md')).toMatch(/^not loaded: bad front matter: .*line \d+/);
@@ -259,6 +259,11 @@ describe('mixed fixture folder', () => {
       doc = byId(documents, 'guides/html/page');
     });
 
+    it('hashes the raw bytes with the loader and HTML parser versions, so an HTML parser change re-embeds HTML only', async () => {
+      const raw = await readFile(path.join(FIXTURES, 'mixed/guides/html/page.html'));
+      expect(doc.hash).toBe(createHash('sha256').update(raw).update(LOADER_VERSION).update(HTML_PARSER_VERSION).digest('hex'));
+    });
+
     it('reads title without site suffix, site name, meta date and canonical URL', () => {
       expect(doc).toMatchObject({
         title: 'widgets — Widget toolkit',
@@ -293,6 +298,99 @@ describe('mixed fixture folder', () => {
         ['text', 'After the sections.', 'A loose heading', 'loose-heading'],
       ]);
     });
+  });
+});
+
+describe('html from other generators', () => {
+  const blocksOf = (html: string) => {
+    const parsed = parseHtml(html);
+    return parsed.blocks.map((b) => [b.kind, parsed.text.slice(b.start, b.end), b.headingPath.join(' > '), b.anchor]);
+  };
+
+  it('Node.js: anchors from the permalink marker inside the heading, without the marker; each code flavour on its own lines', () => {
+    const html = `<html><head><title>File system | Node.js v20.20.2 Documentation</title></head><body>
+      <div role="navigation"><a href="fs.html">File system</a></div><div role="main" id="apicontent">
+      <h2>File system<span><a class="mark" href="#file-system" id="file-system">#</a></span><a aria-hidden="true" class="legacy" id="fs_file_system"></a></h2>
+      <p>The <code>node:fs</code> module enables interacting with the file system.</p>
+      <pre class="with-30-chars"><input class="js-flavor-toggle" type="checkbox" checked aria-label="Show modern ES modules syntax"><code class="language-js mjs">import * as fs from 'node:fs';</code><code class="language-js cjs">const fs = require('node:fs');</code></pre>
+      <h3>fs.access(path)<span><a class="mark" href="#fsaccesspath" id="fsaccesspath">#</a></span></h3>
+      <p>Tests a user's permissions for the file.</p>
+    </div></body></html>`;
+    expect(blocksOf(html)).toEqual([
+      // The h2 is the page's title (the h1 is the site's name): no heading path, the page's top.
+      ['text', 'The node:fs module enables interacting with the file system.', '', undefined],
+      ['code', "import * as fs from 'node:fs';\n\nconst fs = require('node:fs');", '', undefined],
+      ['text', "Tests a user's permissions for the file.", 'fs.access(path)', 'fsaccesspath'],
+    ]);
+  });
+
+  it('DocBook: no navigation bars or table of contents; anchors from <a name> in the heading', () => {
+    const html = `<html><head><title>2. Using the core</title></head><body>
+      <div><table class="nav" summary="Navigation header"><tr><td><a href="intro.html">Prev</a></td><th>User Manual</th><td><a href="adv.html">Next</a></td></tr></table></div>
+      <div class="chapter"><div class="titlepage"><div><div><h1 class="title"><a name="manual-core"></a>2. Using the core</h1></div></div></div>
+      <div class="toc"><p><b>Table of Contents</b></p><dl class="toc"><dt><span class="sect1"><a href="#manual-core.whatdoes">2.1. What it does</a></span></dt></dl></div>
+      <p>This chapter describes the core services.</p>
+      <div class="sect1"><div class="titlepage"><div><div><h2 class="title"><a name="manual-core.whatdoes"></a>2.1. What it does</h2></div></div></div>
+      <p>It works directly with existing executables.</p></div></div>
+      <div class="navfooter"><table class="nav"><tr><td><a href="adv.html">Next</a></td></tr></table></div>
+    </body></html>`;
+    expect(blocksOf(html)).toEqual([
+      // The h1 is the page's title: it starts no heading path, and its anchor is the top of the page.
+      ['text', 'This chapter describes the core services.', '', undefined],
+      ['text', 'It works directly with existing executables.', '2.1. What it does', 'manual-core.whatdoes'],
+    ]);
+  });
+
+  it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {
+    const html = `<html><body><main>
+      <h2 class="anchor" id="install">Install<a href="#install" class="hash-link" aria-label="Direct link to Install">\u200b</a></h2>
+      <p>Run the installer.</p>
+      <h2><a id="user-content-usage" class="anchor" href="#usage"></a>Usage</h2>
+      <p>Call it <a href="#install">after installing</a>.</p>
+    </main></body></html>`;
+    expect(blocksOf(html)).toEqual([
+      ['text', 'Run the installer.', 'Install', 'install'],
+      ['text', 'Call it after installing.', 'Usage', 'user-content-usage'],
+    ]);
+  });
+});
+
+describe('single-page editions', () => {
+  let dir: string;
+  let documents: Document[];
+  let issues: LoadIssue[];
+  const pages = [1, 2, 3, 4].map((n) => `Chapter ${n} explains its own subject at enough length to count as a repeated block.`);
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-editions-'));
+    for (const [i, text] of pages.entries()) await writeFile(path.join(dir, `ch${i + 1}.md`), `# Chapter ${i + 1}\n\n${text}\n`);
+    await writeFile(path.join(dir, 'print.html'), `<html><body><main>${pages.map((t) => `<p>${t}</p>`).join('')}</main></body></html>`);
+    // Two copies of one page, and a notice that three pages repeat: neither is an edition.
+    const notice = 'This notice is repeated on every page of the section, word for word.';
+    await writeFile(path.join(dir, 'copy-a.md'), `${pages[0]}\n`);
+    await writeFile(path.join(dir, 'copy-b.md'), `${pages[0]}\n`);
+    await writeFile(path.join(dir, 'notice.md'), `${notice}\n`);
+    for (const n of [1, 2, 3]) await writeFile(path.join(dir, `uses-notice-${n}.md`), `${notice}\n\nPage ${n} goes on with its own text, long enough to count.\n`);
+    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves out a page that repeats several others whole, with a warning, and keeps the pages', () => {
+    expect(issues).toEqual([{ path: 'print.html', level: 'warning', message: 'skipped: a single-page edition of 6 other documents, which are indexed instead' }]);
+    expect(documents.map((d) => d.id)).toEqual(['ch1', 'ch2', 'ch3', 'ch4', 'copy-a', 'copy-b', 'notice', 'uses-notice-1', 'uses-notice-2', 'uses-notice-3']);
+  });
+});
+
+describe('issue lines', () => {
+  it('logs a message shared by more than three files as one line, and the others file by file, in order', () => {
+    const skipped = (p: string): LoadIssue => ({ path: p, level: 'warning', message: 'skipped: unsupported file type ".png"' });
+    const lines = issueLines([skipped('a.png'), { path: 'b.md', level: 'error', message: 'not loaded: bad front matter' }, skipped('c.png'), skipped('d.png'), skipped('e.png'), skipped('f.png')]);
+    expect(lines).toEqual([
+      'warning: 5 files: skipped: unsupported file type ".png" (a.png, c.png, d.png and 2 more)',
+      'error: b.md: not loaded: bad front matter',
+    ]);
+    expect(issueLines([skipped('a.png'), skipped('c.png')])).toEqual(['warning: a.png: skipped: unsupported file type ".png"', 'warning: c.png: skipped: unsupported file type ".png"']);
   });
 });
 

@@ -70,7 +70,9 @@ export class TextBuilder {
     this.append(title);
     this.inKeyTakeaways = KEY_TAKEAWAYS.test(title);
     // The title is already the document's name; repeating it in every heading path adds nothing.
-    if (level === 1 && (this.title === undefined || sameText(this.title, title))) {
+    // Some generators title the content with an h2 (Node.js: the h1 is the site's name).
+    const titled = this.title !== undefined && sameText(this.title, title);
+    if ((level === 1 && (this.title === undefined || titled)) || (titled && this.headings.length === 0)) {
       this.title ??= title;
       return;
     }

@@ -18,10 +18,19 @@ const SKIP_TAGS = new Set([
   'script', 'style', 'nav', 'header', 'footer', 'aside', 'noscript', 'template', 'form', 'button',
   'svg', 'iframe', 'select', 'textarea', 'head',
 ]);
-/** Navigation inside the page, including Sphinx's `toctree-wrapper` (a list of other pages' titles) and footnote back-links. */
+/**
+ * Navigation inside the page: Sphinx's `toctree-wrapper` (a list of other pages' titles), footnote
+ * back-links, and DocBook's table of contents and Prev/Up/Next bars (`div.toc`, `table.nav`).
+ */
 const SKIP_CLASSES = new Set([
   'sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs', 'toctree-wrapper', 'backrefs',
+  'toc', 'nav', 'navheader', 'navfooter',
 ]);
+/**
+ * The text of a permalink marker: nothing, or a symbol or two ("#", "¶", "§", "🔗"; zero-width
+ * spaces in Docusaurus). Any generator's `<a href="#id">#</a>` is chrome, whatever its class.
+ */
+const MARKER_TEXT = /^[^\p{L}\p{N}]{0,3}$/u;
 // Not role="doc-backlink": docutils also gives it to section titles linking back to a local table
 // of contents, and to a footnote label that has a single reference.
 const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
@@ -81,11 +90,11 @@ export function parseHtml(content: string): Parsed {
     else if (/^h[1-6]$/.test(tag)) {
       flush(scope);
       b.separate();
-      b.heading(Number(tag[1]), inlineText(node), { anchor: node.attribs.id, scope: scope.depth });
+      b.heading(Number(tag[1]), inlineText(node), { anchor: headingAnchor(node), scope: scope.depth });
     } else if (tag === 'pre') {
       flush(scope);
       b.separate();
-      b.block(textContent(node).replace(/\n+$/, ''), { kind: 'code', anchor: anchorFor(scope) });
+      b.block(codeText(node), { kind: 'code', anchor: anchorFor(scope) });
     } else if (tag === 'tr') {
       flush(scope);
       const cells = node.children.filter(isElement).map(inlineText).filter((t) => t !== '');
@@ -197,11 +206,46 @@ function hasClass(el: Element, name: string): boolean {
 }
 
 function skipped(el: Element): boolean {
+  if (el.name === 'a' && el.attribs.href?.startsWith('#') && MARKER_TEXT.test(rawText(el).trim())) return true;
   const role = el.attribs.role;
   if (role !== undefined && SKIP_ROLES.has(role)) return true;
   const classes = el.attribs.class?.split(/\s+/);
   if (SKIP_TAGS.has(el.name)) return !(el.name === 'aside' && classes?.some((c) => CONTENT_ASIDES.has(c)));
   return classes !== undefined && classes.some((c) => SKIP_CLASSES.has(c));
+}
+
+/**
+ * A heading's section anchor: its own id, else the id or name of an element inside it. Node.js puts
+ * the id on the permalink marker (`<h2>File system<a class="mark" id="file-system" …>#</a></h2>`),
+ * DocBook on an empty `<a name="…">` before the title.
+ */
+function headingAnchor(heading: Element): string | undefined {
+  if (heading.attribs.id) return heading.attribs.id;
+  const stack: AnyNode[] = [...heading.children];
+  while (stack.length > 0) {
+    const node = stack.shift()!;
+    if (!isElement(node)) continue;
+    const id = node.attribs.id || (node.name === 'a' ? node.attribs.name : undefined);
+    if (id) return id;
+    stack.unshift(...node.children);
+  }
+  return undefined;
+}
+
+/**
+ * A `<pre>` as code lines. Node.js puts the ES-module and CommonJS versions of an example in one
+ * `<pre>` as two `<code>` elements (a toggle shows one); each starts on a line of its own.
+ */
+function codeText(pre: Element): string {
+  const codes = pre.children.filter((child): child is Element => isElement(child) && child.name === 'code');
+  const text = codes.length > 1 ? codes.map((code) => textContent(code).replace(/\n+$/, '')).join('\n\n') : textContent(pre);
+  return text.replace(/\n+$/, '');
+}
+
+/** Every text node under an element, chrome included: what a marker shows. */
+function rawText(node: AnyNode): string {
+  if (node.type === 'text') return node.data;
+  return isElement(node) ? node.children.map(rawText).join('') : '';
 }
 
 /** Visible text of an element on one line: headings, signatures, table cells. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
+import { findAggregates } from './aggregates.js';
 import type { Parsed } from './builder.js';
 import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
@@ -11,47 +12,57 @@ import { parseMarkdown } from './markdown.js';
 import { parseText } from './text.js';
 
 /**
- * Part of every document hash: bump it when parsing changes, since an unchanged hash keeps a
- * document's stored passages and vectors. (Splitting has its own version, SPLITTER_VERSION.)
+ * Part of every document hash: bump it when loading changes for every format, since an unchanged
+ * hash keeps a document's stored passages and vectors. (Splitting has its own version,
+ * SPLITTER_VERSION.) A change to one parser bumps that parser's own version instead, so that the
+ * other formats' documents are not embedded again.
  */
 export const LOADER_VERSION = 'archivist-loader/2';
 
-const PARSERS: Record<string, (content: string) => Parsed> = {
-  '.md': parseMarkdown,
-  '.markdown': parseMarkdown,
-  '.txt': parseText,
-  '.html': parseHtml,
-  '.htm': parseHtml,
+interface Parser {
+  parse: (content: string) => Parsed;
+  /** Added to the hash of the documents it parses; none for a parser unchanged since LOADER_VERSION. */
+  version?: string;
+}
+
+/** html/2: section anchors from inside headings (Node.js, DocBook), any generator's permalink markers, DocBook navigation. */
+export const HTML_PARSER_VERSION = 'html/2';
+
+const MARKDOWN: Parser = { parse: parseMarkdown };
+const HTML: Parser = { parse: parseHtml, version: HTML_PARSER_VERSION };
+const PARSERS: Record<string, Parser> = {
+  '.md': MARKDOWN,
+  '.markdown': MARKDOWN,
+  '.txt': { parse: parseText },
+  '.html': HTML,
+  '.htm': HTML,
 };
 
 /**
  * Loads every supported file under `dir` that is not ignored (see ignore.ts), in path order, with
  * source names and URLs from archivist.sources.json or `env` (see sources/config.ts). A file that
  * cannot be read or parsed becomes an `error` issue and the others still load; a file a user would
- * expect to be indexed but is not becomes a `warning` issue.
+ * expect to be indexed but is not becomes a `warning` issue, as does a single-page edition of other
+ * documents (see aggregates.ts), which is left out.
  */
 export async function loadCorpus(
   dir: string,
   opts: {
-    onIssue?: (issue: LoadIssue) => void;
     env?: NodeJS.ProcessEnv;
     /** A document already loaded from the same bytes (same id and hash), to use instead of parsing again. */
     reuse?: (id: string, hash: string) => Document | undefined;
   } = {},
 ): Promise<{ documents: Document[]; issues: LoadIssue[] }> {
   const issues: LoadIssue[] = [];
-  const report = (issue: LoadIssue): void => {
-    issues.push(issue);
-    opts.onIssue?.(issue);
-  };
+  const report = (issue: LoadIssue): void => void issues.push(issue);
   const documents: Document[] = [];
   const idOwners = new Map<string, string>();
   const sources = await readSourceRules(dir, opts.env ?? process.env, report);
 
   for (const rel of await listFiles(dir, report)) {
     const ext = path.posix.extname(rel);
-    const parse = PARSERS[ext.toLowerCase()];
-    if (parse === undefined) {
+    const parser = PARSERS[ext.toLowerCase()];
+    if (parser === undefined) {
       report({ path: rel, level: 'warning', message: `skipped: unsupported file type "${ext || '(no extension)'}"` });
       continue;
     }
@@ -67,13 +78,13 @@ export async function loadCorpus(
     let parsed: Parsed;
     try {
       raw = await readFile(path.join(dir, rel));
-      const known = opts.reuse?.(id, documentHash(raw, rule));
+      const known = opts.reuse?.(id, documentHash(raw, rule, parser));
       if (known) {
         idOwners.set(id, rel);
         documents.push(known);
         continue;
       }
-      parsed = parse(decodeUtf8(raw));
+      parsed = parser.parse(decodeUtf8(raw));
     } catch (err) {
       report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
       continue;
@@ -84,27 +95,34 @@ export async function loadCorpus(
       continue;
     }
     idOwners.set(id, rel);
-    documents.push(toDocument(id, rel, raw, parsed, rule));
+    documents.push(toDocument(id, rel, raw, parsed, rule, parser));
   }
-  return { documents, issues };
+  const aggregates = findAggregates(documents);
+  for (const { id, includes } of aggregates) {
+    const doc = documents.find((d) => d.id === id)!;
+    report({ path: doc.path, level: 'warning', message: `skipped: a single-page edition of ${includes.length} other documents, which are indexed instead` });
+  }
+  const editions = new Set(aggregates.map((a) => a.id));
+  return { documents: documents.filter((d) => !editions.has(d.id)), issues };
 }
 
 /** Decides re-embedding: the file's bytes, the loader version and the source rule applied to it. */
-function documentHash(raw: Buffer, rule: SourceRule | undefined): string {
+function documentHash(raw: Buffer, rule: SourceRule | undefined, parser: Parser): string {
   const hash = createHash('sha256').update(raw).update(LOADER_VERSION);
+  if (parser.version !== undefined) hash.update(parser.version);
   // The rule shapes the stored document too: a changed base URL must reach the index.
   if (rule !== undefined) hash.update(JSON.stringify(rule));
   return hash.digest('hex');
 }
 
-function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: SourceRule | undefined): Document {
+function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: SourceRule | undefined, parser: Parser): Document {
   const doc: Document = {
     id,
     path: rel,
     title: parsed.title ?? path.posix.basename(id),
     text: parsed.text,
     blocks: parsed.blocks,
-    hash: documentHash(raw, rule),
+    hash: documentHash(raw, rule, parser),
   };
   // Declared by the file, then configured for its folder, then guessed from the page's markup.
   const source = parsed.source ?? rule?.source ?? parsed.site?.source;

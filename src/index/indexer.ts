@@ -1,3 +1,4 @@
+import { issueLines } from '../corpus/issue-lines.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Embedder } from '../embed/embedder.js';
 import { SPLITTER_VERSION, splitDocument } from '../passages/split.js';
@@ -29,13 +30,13 @@ export async function buildIndex(opts: {
   const load = async (previous: LoadedIndex | null) => {
     const loadStarted = performance.now();
     const loaded = await loadCorpus(opts.docsDir, {
-      onIssue: (issue) => log(`${issue.level}: ${issue.path}: ${issue.message}`),
       reuse: (id, hash) => {
         const known = previous?.documents.get(id);
         return known?.hash === hash ? known : undefined;
       },
     });
     issues.push(...loaded.issues);
+    for (const line of issueLines(loaded.issues)) log(line);
     corpusMs = Math.round(performance.now() - loadStarted);
     return loaded.documents;
   };
