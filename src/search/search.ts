@@ -316,11 +316,17 @@ export async function search(
   const results: SearchHit[] = [];
   // Only hits relevant on their own are quoted, in rank order: a weak answer is not padded with
   // whatever came next, and a good second hit is not hidden behind a poor first one.
+  const quoted = new Set<string>();
   for (const candidate of ranked.top) {
     if (!hitIsRelevant(candidate, ranked.signals, relevance)) continue;
     const passage = index.passage(candidate.label);
     const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked.terms);
-    if (hit) results.push(hit);
+    // Two passages can differ and still give the same quote (an example in two module syntaxes,
+    // a paragraph copied between pages): the reader is shown it once, from the better-ranked hit.
+    const quote = hit && normalisedText(hit.quote);
+    if (!hit || quoted.has(quote!)) continue;
+    quoted.add(quote!);
+    results.push(hit);
   }
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (results.length > 0) return { question, answered: true, results, ms };
