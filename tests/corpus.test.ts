@@ -341,6 +341,20 @@ describe('html from other generators', () => {
     ]);
   });
 
+  it("mdBook: the title's suffix is the site's name when the menu bar shows it; a heading differing from the title in case is the title", () => {
+    const html = `<html><head><title>What is Ownership? - The Rust Programming Language</title></head><body>
+      <div id="mdbook-menu-bar"><h1 class="menu-title">The Rust Programming Language</h1></div>
+      <nav id="mdbook-sidebar" aria-label="Table of contents"><a href="ch04-01.html">What is Ownership?</a></nav>
+      <main><h2 id="what-is-ownership"><a class="header" href="#what-is-ownership">What Is Ownership?</a></h2>
+      <p>Ownership is a set of rules that govern how a Rust program manages memory.</p></main></body></html>`;
+    const parsed = parseHtml(html);
+    expect([parsed.title, parsed.site?.source]).toEqual(['What is Ownership?', 'The Rust Programming Language']);
+    expect(blocksOf(html)).toEqual([['text', 'Ownership is a set of rules that govern how a Rust program manages memory.', '', undefined]]);
+    // A suffix shown nowhere else on the page is part of the title.
+    const plain = parseHtml('<html><head><title>Install - Setup</title></head><body><main><p>Run it.</p></main></body></html>');
+    expect([plain.title, plain.site?.source]).toEqual(['Install - Setup', undefined]);
+  });
+
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {
     const html = `<html><body><main>
       <h2 class="anchor" id="install">Install<a href="#install" class="hash-link" aria-label="Direct link to Install">\u200b</a></h2>

@@ -131,6 +131,8 @@ export class TextBuilder {
   }
 }
 
+/** Equal but for spacing and case: mdBook titles a page "What is Ownership?" and heads it "What Is Ownership?". */
 function sameText(a: string, b: string): boolean {
-  return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+  const plain = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+  return plain(a) === plain(b);
 }

@@ -43,6 +43,8 @@ const BLOCK_TAGS = new Set([
 ]);
 /** " — Python 3.11.2 documentation": a site name after a dash or bar at the end of `<title>`. */
 const TITLE_SUFFIX = /^(.*\S)\s+[—–|·-]\s+([^—–|·]*\b(?:documentation|docs|manual|handbook|guide|wiki)\b[^—–|·]*)$/i;
+/** Any title's last part after a dash or bar: the site's name when the page shows it elsewhere too. */
+const TITLE_PARTS = /^(.*\S)\s+[—–|·-]\s+([^—–|·]+)$/;
 const HTML_SPACE = /[ \t\n\r\f]+/g;
 /** Stands in for `<br>` while HTML whitespace is collapsed. */
 const BR = '\u0000';
@@ -60,8 +62,9 @@ interface Scope {
  * by the `dd` paragraphs, all anchored at the `dt` id.
  */
 export function parseHtml(content: string): Parsed {
-  const page = scan(load(content).root()[0]!);
-  const site = siteTitle(page.title);
+  const root = load(content).root()[0]!;
+  const page = scan(root);
+  const site = siteTitle(page.title, () => namesOutside(root, page.main));
   const b = new TextBuilder(site.title);
   let inline = '';
 
@@ -191,10 +194,34 @@ function scan(root: DomDocument): Page {
   return page;
 }
 
-function siteTitle(raw: string): { title?: string; name?: string } {
+/**
+ * The page's own title and the site's name, from `<title>`: a suffix that says it is documentation,
+ * or one the page shows outside its content, as mdBook's menu bar does for "What is Ownership? -
+ * The Rust Programming Language".
+ */
+function siteTitle(raw: string, shownOutside: () => Set<string>): { title?: string; name?: string } {
   if (raw === '') return {};
-  const m = TITLE_SUFFIX.exec(raw);
-  return m ? { title: m[1], name: m[2] } : { title: raw };
+  const documentation = TITLE_SUFFIX.exec(raw);
+  if (documentation) return { title: documentation[1], name: documentation[2] };
+  const parts = TITLE_PARTS.exec(raw);
+  if (parts && shownOutside().has(parts[2]!)) return { title: parts[1], name: parts[2] };
+  return { title: raw };
+}
+
+/** Headings and title, logo or brand elements outside the main content: where a site shows its name. */
+function namesOutside(root: AnyNode, main: Element | undefined): Set<string> {
+  const names = new Set<string>();
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === main) continue;
+    if (isElement(node) && (/^h[1-6]$/.test(node.name) || /title|logo|brand/i.test(node.attribs.class ?? ''))) {
+      names.add(inlineText(node));
+      continue;
+    }
+    if ('children' in node) stack.push(...node.children);
+  }
+  return names;
 }
 
 function isElement(node: AnyNode): node is Element {

@@ -25,8 +25,11 @@ interface Parser {
   version?: string;
 }
 
-/** html/2: section anchors from inside headings (Node.js, DocBook), any generator's permalink markers, DocBook navigation. */
-export const HTML_PARSER_VERSION = 'html/2';
+/**
+ * html/2: anchors from inside headings (Node.js, DocBook), any generator's permalink markers,
+ * DocBook navigation. html/3: site names in titles (mdBook), title headings matched without case.
+ */
+export const HTML_PARSER_VERSION = 'html/3';
 
 const MARKDOWN: Parser = { parse: parseMarkdown };
 const HTML: Parser = { parse: parseHtml, version: HTML_PARSER_VERSION };
