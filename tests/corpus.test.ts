@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus, MARKDOWN_PARSER_VERSION } from '../src/corpus/load.js';
 import { parseHtml } from '../src/corpus/html.js';
 import { issueLines } from '../src/corpus/issue-lines.js';
 import { parseMarkdown } from '../src/corpus/markdown.js';
@@ -138,9 +138,9 @@ describe('seeds', () => {
     }
   });
 
-  it('hashes the raw bytes together with the loader version', async () => {
+  it('hashes the raw bytes together with the loader and Markdown parser versions', async () => {
     const raw = await readFile(path.join(SEEDS, `${WILSON}.md`));
-    const expected = createHash('sha256').update(raw).update(LOADER_VERSION).digest('hex');
+    const expected = createHash('sha256').update(raw).update(LOADER_VERSION).update(MARKDOWN_PARSER_VERSION).digest('hex');
     expect(byId(documents, WILSON).hash).toBe(expected);
   });
 });
@@ -405,6 +405,19 @@ describe('issue lines', () => {
       'error: b.md: not loaded: bad front matter',
     ]);
     expect(issueLines([skipped('a.png'), skipped('c.png')])).toEqual(['warning: a.png: skipped: unsupported file type ".png"', 'warning: c.png: skipped: unsupported file type ".png"']);
+  });
+});
+
+describe('markdown comments', () => {
+  it('leaves out HTML comments on lines of their own, however many lines they span', () => {
+    const parsed = parseMarkdown(
+      '# File system\n\n<!--introduced_in=v0.10.0-->\n\nThe fs module reads files.\n<!-- YAML\nadded: v0.1.29\nchanges:\n  - version: v7.0.0\n    description: Deprecated.\n-->\n\n- A list item <!-- kept: not on a line of its own -->\n',
+    );
+    expect(parsed.blocks.map((b) => parsed.text.slice(b.start, b.end))).toEqual(['The fs module reads files.', 'A list item <!-- kept: not on a line of its own -->']);
+    expect(parsed.text).not.toContain('version: v7.0.0');
+    // The blank lines around a left-out comment are one paragraph break, as are runs of blank lines.
+    expect(parsed.text).not.toContain('\n\n\n');
+    expect(parseMarkdown('One.\n\n\n\nTwo.\n').text).toBe('One.\n\nTwo.');
   });
 });
 

@@ -51,6 +51,11 @@ export class TextBuilder {
     return this.length === 0;
   }
 
+  /** Whether the text ends in a blank line (or is empty): one more would only add space. */
+  get atBlankLine(): boolean {
+    return this.length === 0 || this.tail === '\n\n';
+  }
+
   append(raw: string): void {
     if (raw === '') return;
     this.parts.push(raw);

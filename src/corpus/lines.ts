@@ -7,10 +7,13 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const COMMENT_START = /^ {0,3}<!--/;
 
 /**
  * Writes plain-text or Markdown lines into the builder, keeping every body line as it is. Markdown
- * loses only block markup: `#` heading markers, setext underlines, code fences and thematic breaks.
+ * loses only block markup: `#` heading markers, setext underlines, code fences, thematic breaks,
+ * and HTML comments on lines of their own (invisible when rendered; Node.js's docs keep their
+ * version history in them, with lines that would read as list items).
  * Inline markup (emphasis, links) stays: Discord renders it, and quotes must match the source.
  */
 export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: boolean }): void {
@@ -35,7 +38,8 @@ export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: bo
     const line = lines[i]!;
     if (BLANK.test(line)) {
       close();
-      if (!b.empty) b.append('\n');
+      // Runs of blank lines (and those around a left-out comment) are one paragraph break.
+      if (!b.atBlankLine) b.append('\n');
       continue;
     }
     if (opts.markdown) {
@@ -60,6 +64,11 @@ export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: bo
       }
       if (THEMATIC_BREAK.test(line)) {
         close();
+        continue;
+      }
+      if (COMMENT_START.test(line)) {
+        close();
+        while (i < lines.length - 1 && !lines[i]!.includes('-->')) i++;
         continue;
       }
     }

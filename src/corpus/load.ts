@@ -31,12 +31,17 @@ interface Parser {
  */
 export const HTML_PARSER_VERSION = 'html/3';
 
-const MARKDOWN: Parser = { parse: parseMarkdown };
+/** markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one. */
+export const MARKDOWN_PARSER_VERSION = 'markdown/2';
+
+const MARKDOWN: Parser = { parse: parseMarkdown, version: MARKDOWN_PARSER_VERSION };
+/** text/2: runs of blank lines are one. */
+const TEXT: Parser = { parse: parseText, version: 'text/2' };
 const HTML: Parser = { parse: parseHtml, version: HTML_PARSER_VERSION };
 const PARSERS: Record<string, Parser> = {
   '.md': MARKDOWN,
   '.markdown': MARKDOWN,
-  '.txt': { parse: parseText },
+  '.txt': TEXT,
   '.html': HTML,
   '.htm': HTML,
 };
