@@ -350,6 +350,11 @@ describe('html from other generators', () => {
     const parsed = parseHtml(html);
     expect([parsed.title, parsed.site?.source]).toEqual(['What is Ownership?', 'The Rust Programming Language']);
     expect(blocksOf(html)).toEqual([['text', 'Ownership is a set of rules that govern how a Rust program manages memory.', '', undefined]]);
+    // MkDocs Material: the site's name is one element inside the header's title.
+    const material = parseHtml(`<html><head><title>Setup - Team Handbook</title></head><body><header class="md-header"><div class="md-header__title">
+      <div class="md-header__topic"><span class="md-ellipsis">Team Handbook</span></div><div class="md-header__topic"><span class="md-ellipsis">Setup</span></div>
+      </div></header><main><article><h1 id="setup">Setup</h1><p>Install the tools.</p></article></main></body></html>`);
+    expect([material.title, material.site?.source]).toEqual(['Setup', 'Team Handbook']);
     // A suffix shown nowhere else on the page is part of the title.
     const plain = parseHtml('<html><head><title>Install - Setup</title></head><body><main><p>Run it.</p></main></body></html>');
     expect([plain.title, plain.site?.source]).toEqual(['Install - Setup', undefined]);

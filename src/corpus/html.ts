@@ -211,15 +211,15 @@ function siteTitle(raw: string, shownOutside: () => Set<string>): { title?: stri
 /** Headings and title, logo or brand elements outside the main content: where a site shows its name. */
 function namesOutside(root: AnyNode, main: Element | undefined): Set<string> {
   const names = new Set<string>();
-  const stack: AnyNode[] = [root];
+  const stack: Array<{ node: AnyNode; inName: boolean }> = [{ node: root, inName: false }];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node === main) continue;
-    if (isElement(node) && (/^h[1-6]$/.test(node.name) || /title|logo|brand/i.test(node.attribs.class ?? ''))) {
-      names.add(inlineText(node));
-      continue;
-    }
-    if ('children' in node) stack.push(...node.children);
+    const { node, inName } = stack.pop()!;
+    if (node === main || !('children' in node)) continue;
+    const isName = isElement(node) && (/^h[1-6]$/.test(node.name) || /title|logo|brand/i.test(node.attribs.class ?? ''));
+    // And every element inside one: a header's title holds the site's name and the page's title in
+    // elements of their own (MkDocs Material).
+    if (isElement(node) && (isName || inName)) names.add(inlineText(node));
+    for (const child of node.children) stack.push({ node: child, inName: inName || isName });
   }
   return names;
 }

@@ -28,8 +28,9 @@ interface Parser {
 /**
  * html/2: anchors from inside headings (Node.js, DocBook), any generator's permalink markers,
  * DocBook navigation. html/3: site names in titles (mdBook), title headings matched without case.
+ * html/4: site names inside a header's title (MkDocs Material).
  */
-export const HTML_PARSER_VERSION = 'html/3';
+export const HTML_PARSER_VERSION = 'html/4';
 
 /** markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one. */
 export const MARKDOWN_PARSER_VERSION = 'markdown/2';
