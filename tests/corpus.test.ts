@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus, MARKDOWN_PARSER_VERSION } from '../src/corpus/load.js';
+import { decodeDocument } from '../src/corpus/decode.js';
 import { parseHtml } from '../src/corpus/html.js';
 import { issueLines } from '../src/corpus/issue-lines.js';
 import { parseMarkdown } from '../src/corpus/markdown.js';
@@ -410,6 +411,34 @@ describe('issue lines', () => {
       'error: b.md: not loaded: bad front matter',
     ]);
     expect(issueLines([skipped('a.png'), skipped('c.png')])).toEqual(['warning: a.png: skipped: unsupported file type ".png"', 'warning: c.png: skipped: unsupported file type ".png"']);
+  });
+});
+
+describe('decoding', () => {
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+
+  it('reads HTML in the charset it declares, by meta tag or XML declaration, as a browser does', () => {
+    const meta = latin1('<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body><p>Caf\u00e9 cr\u00e8me</p></body></html>');
+    expect(decodeDocument(meta, 'html')).toContain('<p>Café crème</p>');
+    const xhtml = latin1('<?xml version="1.0" encoding="ISO-8859-1"?>\r\n<html><body><p>Gr\u00fc\u00dfe</p></body></html>');
+    expect(decodeDocument(xhtml, 'html')).toBe('<?xml version="1.0" encoding="ISO-8859-1"?>\n<html><body><p>Grüße</p></body></html>');
+  });
+
+  it('reads UTF-16 with a byte order mark, and drops a UTF-8 one', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Notes\r\nSaved by Notepad.', 'utf16le')]);
+    expect(decodeDocument(utf16, 'plain')).toBe('Notes\nSaved by Notepad.');
+    expect(decodeDocument(Buffer.from('\ufeffTitle', 'utf8'), 'plain')).toBe('Title');
+  });
+
+  it("reads HTML that declares nothing and is not UTF-8 as windows-1252, a browser's default", () => {
+    expect(decodeDocument(latin1('<p>Fix typos (Jan Pokorn\u00fd), \u0093quoted\u0094</p>'), 'html')).toBe('<p>Fix typos (Jan Pokorný), “quoted”</p>');
+    expect(decodeDocument(Buffer.from('<p>Pokorný</p>', 'utf8'), 'html')).toBe('<p>Pokorný</p>');
+  });
+
+  it('guesses nothing else: undeclared text must be UTF-8, declared HTML must be what it says, and an unknown charset is named', () => {
+    expect(() => decodeDocument(latin1('Caf\u00e9'), 'plain')).toThrow('the file is not valid UTF-8');
+    expect(() => decodeDocument(latin1('<meta charset="utf-8"><p>Caf\u00e9</p>'), 'html')).toThrow('the file is not valid UTF-8');
+    expect(() => decodeDocument(latin1('<meta charset="x-klingon"><p>Qapla</p>'), 'html')).toThrow('the file declares the charset "x-klingon", which is not supported');
   });
 });
 

@@ -5,6 +5,7 @@ import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/conf
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
 import { findAggregates } from './aggregates.js';
+import { decodeDocument } from './decode.js';
 import type { Parsed } from './builder.js';
 import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
@@ -93,7 +94,7 @@ export async function loadCorpus(
         documents.push(known);
         continue;
       }
-      parsed = parser.parse(decodeUtf8(raw));
+      parsed = parser.parse(decodeDocument(raw, parser === HTML ? 'html' : 'plain'));
     } catch (err) {
       report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
       continue;
@@ -141,15 +142,4 @@ function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: 
   if (url !== undefined) doc.url = url;
   if (parsed.keyPoints.length > 0) doc.keyPoints = parsed.keyPoints;
   return doc;
-}
-
-/** Strict UTF-8 (a mis-decoded file would be quoted as mojibake), without BOM, with `\n` line ends. */
-function decodeUtf8(raw: Buffer): string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw new Error('the file is not valid UTF-8');
-  }
-  return text.replace(/\r\n?/g, '\n');
 }
