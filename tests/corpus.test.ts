@@ -375,6 +375,13 @@ describe('html from other generators', () => {
   });
 });
 
+describe('html tables', () => {
+  it('keeps the paragraphs and list items of a cell words apart', () => {
+    const parsed = parseHtml('<html><body><main><table><tr><td><p>Blocking.</p><p>Since 3.2.</p></td><td><ul><li>Home</li><li>News</li></ul></td></tr></table></main></body></html>');
+    expect(parsed.text).toBe('Blocking. Since 3.2. | Home News');
+  });
+});
+
 describe('single-page editions', () => {
   let dir: string;
   let documents: Document[];

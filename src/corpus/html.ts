@@ -287,7 +287,8 @@ function textContent(node: AnyNode): string {
   if (node.name === 'br') return '\n'; // Kept in code; collapsed to a space everywhere else.
   let out = '';
   for (const child of node.children) out += textContent(child);
-  return out;
+  // Paragraphs or list items inside a table cell or heading are words apart, not glued together.
+  return BLOCK_TAGS.has(node.name) ? ` ${out} ` : out;
 }
 
 /** HTML whitespace rules: runs of spaces and newlines are one space; `<br>` is a real line break. */
