@@ -98,4 +98,6 @@ export interface LoadIssue {
   path: string;
   level: 'warning' | 'error';
   message: string;
+  /** What a log line reporting many such files at once says, when `message` names more than this file. */
+  group?: string;
 }

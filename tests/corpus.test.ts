@@ -418,6 +418,10 @@ describe('issue lines', () => {
       'error: b.md: not loaded: bad front matter',
     ]);
     expect(issueLines([skipped('a.png'), skipped('c.png')])).toEqual(['warning: a.png: skipped: unsupported file type ".png"', 'warning: c.png: skipped: unsupported file type ".png"']);
+    // Messages that name more than the file group by what they have in common.
+    const twin = (name: string): LoadIssue => ({ path: `${name}.md`, level: 'warning', message: `skipped: its id "${name}" is already used by ${name}.html`, group: 'skipped: same name' });
+    expect(issueLines(['fs', 'os', 'url', 'vm'].map(twin))).toEqual(['warning: 4 files: skipped: same name (fs.md, os.md, url.md and 1 more)']);
+    expect(issueLines(['fs'].map(twin))).toEqual(['warning: fs.md: skipped: its id "fs" is already used by fs.html']);
   });
 });
 

@@ -4,20 +4,20 @@ import type { LoadIssue } from '../types.js';
 const LISTED = 3;
 
 /**
- * Log lines for a load's issues, in order: one per issue, except that a message shared by more
- * than three files is one line naming the first three. A folder of exported docs can hold hundreds
- * of files of one unsupported kind, and the bot logs every re-index.
+ * Log lines for a load's issues, in order: one per issue, except that a message (or an issue's
+ * `group`) shared by more than three files is one line naming the first three. A folder of exported
+ * docs can hold hundreds of files of one unsupported kind, and the bot logs every re-index.
  */
 export function issueLines(issues: readonly LoadIssue[]): string[] {
   const byMessage = new Map<string, LoadIssue[]>();
   for (const issue of issues) {
-    const key = `${issue.level}\u0000${issue.message}`;
+    const key = `${issue.level}\u0000${issue.group ?? issue.message}`;
     byMessage.set(key, [...(byMessage.get(key) ?? []), issue]);
   }
   return [...byMessage.values()].flatMap((group) => {
-    const [{ level, message }] = group as [LoadIssue];
-    if (group.length <= LISTED) return group.map((issue) => `${level}: ${issue.path}: ${message}`);
+    const [{ level, message, group: summary }] = group as [LoadIssue];
+    if (group.length <= LISTED) return group.map((issue) => `${level}: ${issue.path}: ${issue.message}`);
     const named = group.slice(0, LISTED).map((issue) => issue.path).join(', ');
-    return [`${level}: ${group.length} files: ${message} (${named} and ${group.length - LISTED} more)`];
+    return [`${level}: ${group.length} files: ${summary ?? message} (${named} and ${group.length - LISTED} more)`];
   });
 }

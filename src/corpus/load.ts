@@ -81,7 +81,12 @@ export async function loadCorpus(
     const owner = idOwners.get(id);
     if (owner !== undefined) {
       // Citations are `${id}:${n}`: two documents with one id would make refs ambiguous.
-      report({ path: rel, level: 'warning', message: `skipped: its id "${id}" is already used by ${owner}` });
+      report({
+        path: rel,
+        level: 'warning',
+        message: `skipped: its id "${id}" is already used by ${owner}`,
+        group: 'skipped: a file of the same name with another extension is indexed',
+      });
       continue;
     }
     const rule = sourceRuleFor(sources, rel);
