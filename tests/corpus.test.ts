@@ -382,19 +382,21 @@ describe('html tables', () => {
   });
 });
 
-describe('single-page editions', () => {
+describe('documents that repeat others', () => {
   let dir: string;
   let documents: Document[];
   let issues: LoadIssue[];
   const pages = [1, 2, 3, 4].map((n) => `Chapter ${n} explains its own subject at enough length to count as a repeated block.`);
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-editions-'));
+    dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-repeats-'));
     for (const [i, text] of pages.entries()) await writeFile(path.join(dir, `ch${i + 1}.md`), `# Chapter ${i + 1}\n\n${text}\n`);
     await writeFile(path.join(dir, 'print.html'), `<html><body><main>${pages.map((t) => `<p>${t}</p>`).join('')}</main></body></html>`);
-    // Two copies of one page, and a notice that three pages repeat: neither is an edition.
+    // Two stubs for moved pages: one page under two names.
+    const moved = 'This page has moved to the second edition of the book; follow the link to read it there.';
+    await writeFile(path.join(dir, 'moved-a.md'), `# Ownership\n\n${moved}\n`);
+    await writeFile(path.join(dir, 'moved-b.md'), `# Lifetimes\n\n${moved}\n`);
+    // A notice that three pages repeat: it is not an edition, and they are not its copies.
     const notice = 'This notice is repeated on every page of the section, word for word.';
-    await writeFile(path.join(dir, 'copy-a.md'), `${pages[0]}\n`);
-    await writeFile(path.join(dir, 'copy-b.md'), `${pages[0]}\n`);
     await writeFile(path.join(dir, 'notice.md'), `${notice}\n`);
     for (const n of [1, 2, 3]) await writeFile(path.join(dir, `uses-notice-${n}.md`), `${notice}\n\nPage ${n} goes on with its own text, long enough to count.\n`);
     ({ documents, issues } = await loadCorpus(dir, { env: {} }));
@@ -403,9 +405,17 @@ describe('single-page editions', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('leaves out a page that repeats several others whole, with a warning, and keeps the pages', () => {
-    expect(issues).toEqual([{ path: 'print.html', level: 'warning', message: 'skipped: a single-page edition of 6 other documents, which are indexed instead' }]);
-    expect(documents.map((d) => d.id)).toEqual(['ch1', 'ch2', 'ch3', 'ch4', 'copy-a', 'copy-b', 'notice', 'uses-notice-1', 'uses-notice-2', 'uses-notice-3']);
+  it('leaves out single-page editions and later copies of a page, with a warning each, and keeps the pages', () => {
+    expect(issues).toEqual([
+      { path: 'print.html', level: 'warning', message: 'skipped: a single-page edition of 4 other documents, which are indexed instead' },
+      {
+        path: 'moved-b.md',
+        level: 'warning',
+        message: 'skipped: a copy of moved-a.md, which is indexed instead',
+        group: 'skipped: a copy of another document, which is indexed instead',
+      },
+    ]);
+    expect(documents.map((d) => d.id)).toEqual(['ch1', 'ch2', 'ch3', 'ch4', 'moved-a', 'notice', 'uses-notice-1', 'uses-notice-2', 'uses-notice-3']);
   });
 });
 

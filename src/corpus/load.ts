@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
-import { findAggregates } from './aggregates.js';
+import { findRepeats } from './repeats.js';
 import { decodeDocument } from './decode.js';
 import type { Parsed } from './builder.js';
 import { listFiles } from './files.js';
@@ -53,8 +53,8 @@ const PARSERS: Record<string, Parser> = {
  * Loads every supported file under `dir` that is not ignored (see ignore.ts), in path order, with
  * source names and URLs from archivist.sources.json or `env` (see sources/config.ts). A file that
  * cannot be read or parsed becomes an `error` issue and the others still load; a file a user would
- * expect to be indexed but is not becomes a `warning` issue, as does a single-page edition of other
- * documents (see aggregates.ts), which is left out.
+ * expect to be indexed but is not becomes a `warning` issue, as does a document that only repeats
+ * others (a single-page edition, a copy: see repeats.ts), which is left out.
  */
 export async function loadCorpus(
   dir: string,
@@ -113,13 +113,18 @@ export async function loadCorpus(
     idOwners.set(id, rel);
     documents.push(toDocument(id, rel, raw, parsed, rule, parser));
   }
-  const aggregates = findAggregates(documents);
-  for (const { id, includes } of aggregates) {
-    const doc = documents.find((d) => d.id === id)!;
-    report({ path: doc.path, level: 'warning', message: `skipped: a single-page edition of ${includes.length} other documents, which are indexed instead` });
+  const paths = new Map(documents.map((doc) => [doc.id, doc.path]));
+  const repeats = findRepeats(documents);
+  for (const repeat of repeats) {
+    const path = paths.get(repeat.id)!;
+    if (repeat.kind === 'edition') {
+      report({ path, level: 'warning', message: `skipped: a single-page edition of ${repeat.of.length} other documents, which are indexed instead` });
+    } else {
+      report({ path, level: 'warning', message: `skipped: a copy of ${paths.get(repeat.of[0])}, which is indexed instead`, group: 'skipped: a copy of another document, which is indexed instead' });
+    }
   }
-  const editions = new Set(aggregates.map((a) => a.id));
-  return { documents: documents.filter((d) => !editions.has(d.id)), issues };
+  const left = new Set(repeats.map((repeat) => repeat.id));
+  return { documents: documents.filter((d) => !left.has(d.id)), issues };
 }
 
 /** Decides re-embedding: the file's bytes, the loader version and the source rule applied to it. */
