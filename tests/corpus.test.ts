@@ -399,6 +399,17 @@ describe('documents that repeat others', () => {
     const notice = 'This notice is repeated on every page of the section, word for word.';
     await writeFile(path.join(dir, 'notice.md'), `${notice}\n`);
     for (const n of [1, 2, 3]) await writeFile(path.join(dir, `uses-notice-${n}.md`), `${notice}\n\nPage ${n} goes on with its own text, long enough to count.\n`);
+    // Reference pages as rustdoc writes them: a sentence of their own among shared trait listings.
+    const listing = (n: number) => `Listing ${n} of the blanket trait implementations that every type in the reference repeats.`;
+    const ownLine = (name: string) => `The ${name} type has a description that no other page of the reference has.`;
+    const reference = (name: string, listings: number[]) => [ownLine(name), ...listings.map(listing)].join('\n\n');
+    await mkdir(path.join(dir, 'ref'));
+    // Two pages that differ in one sentence are two pages, not copies.
+    await writeFile(path.join(dir, 'ref/escape-debug.md'), reference('EscapeDebug', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    await writeFile(path.join(dir, 'ref/escape-default.md'), reference('EscapeDefault', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    // A big page whose listings the small pages share is no edition of them: listings are boilerplate.
+    await writeFile(path.join(dir, 'ref/range.md'), reference('Range', [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]));
+    for (let i = 0; i < 10; i++) await writeFile(path.join(dir, `ref/step-${i}.md`), reference(`Step${i}`, [0, 1, 2, 3].map((k) => 11 + ((i + k) % 10))));
     ({ documents, issues } = await loadCorpus(dir, { env: {} }));
   });
   afterAll(async () => {
@@ -415,7 +426,8 @@ describe('documents that repeat others', () => {
         group: 'skipped: a copy of another document, which is indexed instead',
       },
     ]);
-    expect(documents.map((d) => d.id)).toEqual(['ch1', 'ch2', 'ch3', 'ch4', 'moved-a', 'notice', 'uses-notice-1', 'uses-notice-2', 'uses-notice-3']);
+    const references = ['ref/escape-debug', 'ref/escape-default', 'ref/range', ...Array.from({ length: 10 }, (_, i) => `ref/step-${i}`)];
+    expect(documents.map((d) => d.id)).toEqual(['ch1', 'ch2', 'ch3', 'ch4', 'moved-a', 'notice', ...references, 'uses-notice-1', 'uses-notice-2', 'uses-notice-3']);
   });
 });
 

@@ -7,13 +7,19 @@ import type { Document } from '../types.js';
 
 /** Blocks shorter than this never count as repeated: short lines ("Example:", "Note") recur by chance. */
 const MIN_BLOCK_CHARS = 40;
-/** A page counts as included in an edition when this share of its text is in it. */
+/**
+ * A block in more documents than this is boilerplate (rustdoc repeats "Returns the argument
+ * unchanged." on every type's page), which says nothing about what includes what. A page's own
+ * text is in it, an edition or two, and perhaps a copy.
+ */
+const MAX_HOLDERS = 4;
+/** A page counts as included in an edition when this share of its own text is in it. */
 const INCLUDED_SHARE = 0.8;
-/** An edition is this share or more pages it includes. */
+/** An edition is this share or more pages it includes (of its own text). */
 const COVERED_SHARE = 0.8;
 /** Fewer included pages is a page quoting another, not an edition of several. */
 const MIN_INCLUDED_PAGES = 3;
-/** Two documents sharing this share of their text, each way, are copies of one page. */
+/** A copy holds this share of the kept document's text (and all of its own is in that document). */
 const COPY_SHARE = 0.9;
 
 export type Repeat =
@@ -22,22 +28,27 @@ export type Repeat =
   /** The same page as an earlier document (in path order), which is kept. */
   | { id: string; kind: 'copy'; of: [string] };
 
-interface Text {
-  blocks: Array<{ key: string; length: number }>;
-  size: number;
+interface Block {
+  key: string;
+  length: number;
 }
 
 /**
- * The documents to leave out: editions, then copies among the rest. An edition is made of at least
- * three pages, each at most half its size and at least 80% in it, together 80% of it. A copy shares
- * 90% of its text with a kept document, and that document 90% of its text with it. A fragment
- * included in many pages is neither (those pages are not in it, and much larger).
+ * The documents to leave out: editions, then copies among the rest.
+ *
+ * An edition is made of at least three pages, each at most half its size and with 80% of its own
+ * text in it, which together make up 80% of its own text. "Own" text leaves out boilerplate, so
+ * that a rustdoc page is not taken for an edition of the pages that share its trait listings.
+ *
+ * A copy adds nothing to a document kept before it: every block of it is in that document, and it
+ * holds 90% of that document's text. Moved-page stubs are copies; two iterator pages that differ
+ * in one sentence are not.
  */
 export function findRepeats(documents: readonly Document[]): Repeat[] {
-  const texts = new Map<string, Text>();
+  const blocksOf = new Map<string, Block[]>();
   const holders = new Map<string, Set<string>>();
   for (const doc of documents) {
-    const blocks: Text['blocks'] = [];
+    const blocks: Block[] = [];
     for (const block of doc.blocks) {
       const key = doc.text.slice(block.start, block.end).replace(/\s+/g, ' ').trim();
       if (key.length < MIN_BLOCK_CHARS) continue;
@@ -46,28 +57,29 @@ export function findRepeats(documents: readonly Document[]): Repeat[] {
       if (!where) holders.set(key, (where = new Set()));
       where.add(doc.id);
     }
-    texts.set(doc.id, { blocks, size: blocks.reduce((sum, block) => sum + block.length, 0) });
+    blocksOf.set(doc.id, blocks);
   }
-  /** Chars of `id`'s text that each other document also holds. */
-  const sharedWith = (id: string): Map<string, number> => {
-    const shared = new Map<string, number>();
-    for (const { key, length } of texts.get(id)!.blocks) {
-      for (const other of holders.get(key)!) if (other !== id) shared.set(other, (shared.get(other) ?? 0) + length);
-    }
-    return shared;
-  };
+  const own = (id: string) => blocksOf.get(id)!.filter((block) => holders.get(block.key)!.size <= MAX_HOLDERS);
+  const chars = (blocks: Block[]) => blocks.reduce((sum, block) => sum + block.length, 0);
 
   const repeats: Repeat[] = [];
   const editions = new Set<string>();
   for (const doc of documents) {
-    const { blocks, size } = texts.get(doc.id)!;
-    const includes = [...sharedWith(doc.id)].flatMap(([other, chars]) => {
-      const otherSize = texts.get(other)!.size;
-      return otherSize > 0 && otherSize <= size / 2 && chars / otherSize >= INCLUDED_SHARE ? [other] : [];
+    const mine = own(doc.id);
+    const size = chars(mine);
+    if (size === 0) continue;
+    // Own text of each other document that is in this one.
+    const shared = new Map<string, number>();
+    for (const { key, length } of mine) {
+      for (const other of holders.get(key)!) if (other !== doc.id) shared.set(other, (shared.get(other) ?? 0) + length);
+    }
+    const includes = [...shared].flatMap(([other, inHere]) => {
+      const otherSize = chars(own(other));
+      return otherSize > 0 && chars(blocksOf.get(other)!) <= chars(blocksOf.get(doc.id)!) / 2 && inHere / otherSize >= INCLUDED_SHARE ? [other] : [];
     });
     if (includes.length < MIN_INCLUDED_PAGES) continue;
-    const included = new Set(includes.flatMap((id) => texts.get(id)!.blocks.map((block) => block.key)));
-    const covered = blocks.reduce((sum, block) => sum + (included.has(block.key) ? block.length : 0), 0);
+    const included = new Set(includes.flatMap((id) => own(id).map((block) => block.key)));
+    const covered = chars(mine.filter((block) => included.has(block.key)));
     if (covered / size < COVERED_SHARE) continue;
     repeats.push({ id: doc.id, kind: 'edition', of: includes.sort() });
     editions.add(doc.id);
@@ -76,14 +88,27 @@ export function findRepeats(documents: readonly Document[]): Repeat[] {
   const kept = new Set<string>();
   for (const doc of documents) {
     if (editions.has(doc.id)) continue;
-    const { size } = texts.get(doc.id)!;
-    const original = size === 0 ? undefined : [...sharedWith(doc.id)].find(([other, chars]) => {
-      if (!kept.has(other) || chars / size < COPY_SHARE) return false;
-      const back = sharedWith(other).get(doc.id) ?? 0;
-      return back / texts.get(other)!.size >= COPY_SHARE;
-    });
-    if (original) repeats.push({ id: doc.id, kind: 'copy', of: [original[0]] });
+    const original = copied(doc.id, blocksOf, holders, kept);
+    if (original) repeats.push({ id: doc.id, kind: 'copy', of: [original] });
     else kept.add(doc.id);
   }
   return repeats;
+}
+
+/** The kept document that `id` is a copy of, if any. */
+function copied(id: string, blocksOf: Map<string, Block[]>, holders: Map<string, Set<string>>, kept: Set<string>): string | undefined {
+  const blocks = blocksOf.get(id)!;
+  if (blocks.length === 0) return undefined;
+  // Only a document holding every block can be the original: start from the rarest block's holders.
+  const rarest = blocks.reduce((a, b) => (holders.get(b.key)!.size < holders.get(a.key)!.size ? b : a));
+  const keys = new Set(blocks.map((block) => block.key));
+  for (const other of holders.get(rarest.key)!) {
+    if (other === id || !kept.has(other)) continue;
+    if (!blocks.every((block) => holders.get(block.key)!.has(other))) continue;
+    const theirs = blocksOf.get(other)!;
+    const total = theirs.reduce((sum, block) => sum + block.length, 0);
+    const inMine = theirs.reduce((sum, block) => sum + (keys.has(block.key) ? block.length : 0), 0);
+    if (inMine / total >= COPY_SHARE) return other;
+  }
+  return undefined;
 }
