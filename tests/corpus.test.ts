@@ -361,6 +361,16 @@ describe('html from other generators', () => {
     expect([plain.title, plain.site?.source]).toEqual(['Install - Setup', undefined]);
   });
 
+  it('rustdoc: no "Source" links, version stamps or "Expand description" toggles', () => {
+    const html = `<html><body><main><section id="main-content" class="content"><div class="main-heading"><h1>Struct <span class="struct">HashMap</span></h1>
+      <span class="sub-heading"><span class="since" title="Stable since Rust version 1.0.0">1.0.0</span> · <a class="src" href="../src/map.rs.html#1">Source</a></span></div>
+      <details class="toggle top-doc" open><summary class="hideme"><span>Expand description</span></summary><div class="docblock"><p>A hash map implemented with quadratic probing.</p></div></details>
+      <details class="toggle implementors-toggle" open><summary><section id="impl-Debug-for-HashMap" class="impl"><a class="src rightside" href="../src/map.rs.html#9">Source</a><a href="#impl-Debug-for-HashMap" class="anchor">§</a><h3 class="code-header">impl Debug for HashMap</h3></section></summary></details>
+    </section></main></body></html>`;
+    expect(parseHtml(html).text).not.toMatch(/Source|Expand description|§/);
+    expect(blocksOf(html).map((b) => b[1])).toContain('A hash map implemented with quadratic probing.');
+  });
+
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {
     const html = `<html><body><main>
       <h2 class="anchor" id="install">Install<a href="#install" class="hash-link" aria-label="Direct link to Install">\u200b</a></h2>

@@ -20,11 +20,12 @@ const SKIP_TAGS = new Set([
 ]);
 /**
  * Navigation inside the page: Sphinx's `toctree-wrapper` (a list of other pages' titles), footnote
- * back-links, and DocBook's table of contents and Prev/Up/Next bars (`div.toc`, `table.nav`).
+ * back-links, DocBook's table of contents and Prev/Up/Next bars (`div.toc`, `table.nav`), and
+ * rustdoc's "1.0.0 · Source" stamps and "Expand description" toggles.
  */
 const SKIP_CLASSES = new Set([
   'sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs', 'toctree-wrapper', 'backrefs',
-  'toc', 'nav', 'navheader', 'navfooter',
+  'toc', 'nav', 'navheader', 'navfooter', 'rustdoc-breadcrumbs', 'rightside', 'since', 'src', 'hideme',
 ]);
 /**
  * The text of a permalink marker: nothing, or a symbol or two ("#", "¶", "§", "🔗"; zero-width
@@ -75,7 +76,9 @@ export function parseHtml(content: string): Parsed {
   const flush = (scope: Scope): void => {
     const text = collapse(inline);
     inline = '';
-    if (text === '') return;
+    // A dot left between dropped links (rustdoc's "1.0.0 · Source") is decoration. Other symbols
+    // alone are content: the regular expression docs define "|" and "(?=...)".
+    if (/^[·•\s]*$/.test(text)) return;
     b.separate();
     b.block(text, { anchor: anchorFor(scope), listItem: scope.listItem });
   };
