@@ -8,6 +8,7 @@ import { decodeDocument } from '../src/corpus/decode.js';
 import { parseHtml } from '../src/corpus/html.js';
 import { issueLines } from '../src/corpus/issue-lines.js';
 import { parseMarkdown } from '../src/corpus/markdown.js';
+import { parseText } from '../src/corpus/text.js';
 import { isoDate } from '../src/corpus/meta.js';
 import type { Document, LoadIssue } from '../src/types.js';
 
@@ -219,7 +220,8 @@ describe('mixed fixture folder', () => {
       expect(doc.blocks.map((b) => [b.kind, slice(doc, b), b.headingPath, b.anchor])).toEqual([
         [
           'text',
-          'Install the tools first. Then run the checks, e.g. the linter and\nthe tests, before you open a pull request.',
+          // Hard-wrapped in the file; one line as rendered.
+          'Install the tools first. Then run the checks, e.g. the linter and the tests, before you open a pull request.',
           [],
           undefined,
         ],
@@ -482,6 +484,28 @@ describe('decoding', () => {
     expect(() => decodeDocument(latin1('Caf\u00e9'), 'plain')).toThrow('the file is not valid UTF-8');
     expect(() => decodeDocument(latin1('<meta charset="utf-8"><p>Caf\u00e9</p>'), 'html')).toThrow('the file is not valid UTF-8');
     expect(() => decodeDocument(latin1('<meta charset="x-klingon"><p>Qapla</p>'), 'html')).toThrow('the file declares the charset "x-klingon", which is not supported');
+  });
+});
+
+describe('markdown line breaks', () => {
+  const blocks = (md: string) => {
+    const parsed = parseMarkdown(md);
+    return parsed.blocks.map((b) => parsed.text.slice(b.start, b.end));
+  };
+
+  it('joins the lines of a paragraph or list item as Markdown renders them, keeping hard breaks', () => {
+    expect(blocks('The module enables interacting with the file system in a\n   way modeled on POSIX.\n')).toEqual(['The module enables interacting with the file system in a way modeled on POSIX.']);
+    expect(blocks('Roses are red,  \nviolets are blue.\\\nSugar is sweet.\n')).toEqual(['Roses are red,\nviolets are blue.\nSugar is sweet.']);
+    expect(blocks('1.  Open the console and\n    pick the build.\n- Then wait\n  a minute.\n')).toEqual(['Open the console and pick the build.', 'Then wait a minute.']);
+  });
+
+  it('keeps the lines of tables and indented code, which it does not parse', () => {
+    expect(blocks('| Name | Use |\n|---|---|\n| fs | files |\n')).toEqual(['| Name | Use |\n|---|---|\n| fs | files |']);
+    expect(blocks('Example:\n\n    const a = 1;\n    const b = 2;\n')).toEqual(['Example:', 'const a = 1;\n    const b = 2;']);
+  });
+
+  it('keeps the lines of plain text', () => {
+    expect(parseText('Notes\n\nLine one\nline two\n').text).toContain('Line one\nline two');
   });
 });
 

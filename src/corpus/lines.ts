@@ -8,6 +8,10 @@ const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const COMMENT_START = /^ {0,3}<!--/;
+/** A line ending in two spaces or a backslash: a hard line break in Markdown. */
+const HARD_BREAK = /(?: {2,}|\\)$/;
+const TABLE_ROW = /^\s*\|/;
+const INDENTED_CODE = /^(?: {4}|\t)/;
 
 /**
  * Writes plain-text or Markdown lines into the builder, keeping every body line as it is. Markdown
@@ -15,6 +19,8 @@ const COMMENT_START = /^ {0,3}<!--/;
  * and HTML comments on lines of their own (invisible when rendered; Node.js's docs keep their
  * version history in them, with lines that would read as list items).
  * Inline markup (emphasis, links) stays: Discord renders it, and quotes must match the source.
+ * Lines of a Markdown paragraph or list item are joined as Markdown renders them (see joinLines);
+ * plain text keeps its lines.
  */
 export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: boolean }): void {
   let open: 'paragraph' | 'item' | null = null;
@@ -23,9 +29,12 @@ export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: bo
 
   const close = (): void => {
     if (open === 'paragraph') {
-      b.block(paragraphLines.join('\n'));
+      b.block(opts.markdown ? joinLines(paragraphLines, { item: false }) : paragraphLines.join('\n'));
       b.append('\n');
-    } else if (open === 'item') b.closeBlock({ listItem: true });
+    } else if (open === 'item') {
+      b.append((opts.markdown ? joinLines(paragraphLines, { item: true }) : paragraphLines.join('\n')) + '\n');
+      b.closeBlock({ listItem: true });
+    }
     open = null;
     paragraphLines = [];
   };
@@ -77,16 +86,32 @@ export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: bo
       close();
       b.append(item[1]!);
       b.openBlock();
-      b.append(line.slice(item[1]!.length) + '\n');
+      paragraphLines = [line.slice(item[1]!.length)];
       open = 'item';
     } else if (open === 'item') {
-      b.append(line + '\n');
+      paragraphLines.push(line);
     } else {
       open = 'paragraph';
       paragraphLines.push(line);
     }
   }
   close();
+}
+
+/**
+ * The lines of a Markdown paragraph or list item as one text, as Markdown renders them: a line
+ * break is a space (hard-wrapped docs would otherwise be quoted line by line), except after a line
+ * ending in two spaces or a backslash (a hard break, kept; the backslash is markup). Table rows and
+ * indented code keep their lines, as the parser knows neither.
+ */
+function joinLines(lines: string[], opts: { item: boolean }): string {
+  if (lines.some((line) => TABLE_ROW.test(line) || (!opts.item && INDENTED_CODE.test(line)))) return lines.join('\n');
+  let text = lines[0]!;
+  for (let i = 1; i < lines.length; i++) {
+    const hard = HARD_BREAK.test(text);
+    text = text.replace(/\\$/, '').trimEnd() + (hard ? '\n' : ' ') + lines[i]!.trimStart();
+  }
+  return text;
 }
 
 /** Consumes a fenced code block from line `i`; the fences themselves are markup and stay out. */

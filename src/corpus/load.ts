@@ -34,8 +34,11 @@ interface Parser {
  */
 export const HTML_PARSER_VERSION = 'html/6';
 
-/** markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one. */
-export const MARKDOWN_PARSER_VERSION = 'markdown/2';
+/**
+ * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.
+ * markdown/3: lines of a paragraph or list item are joined as rendered.
+ */
+export const MARKDOWN_PARSER_VERSION = 'markdown/3';
 
 const MARKDOWN: Parser = { parse: parseMarkdown, version: MARKDOWN_PARSER_VERSION };
 /** text/2: runs of blank lines are one. */
