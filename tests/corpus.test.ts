@@ -371,6 +371,8 @@ describe('html from other generators', () => {
     </section></main></body></html>`;
     expect(parseHtml(html).text).not.toMatch(/Source|Expand description|§/);
     expect(blocksOf(html).map((b) => b[1])).toContain('A hash map implemented with quadratic probing.');
+    // Org mode's code blocks are pre.src: content.
+    expect(blocksOf('<html><body><main><pre class="src src-python">print("kept")</pre></main></body></html>')).toEqual([['code', 'print("kept")', '', undefined]]);
   });
 
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {

@@ -21,12 +21,17 @@ const SKIP_TAGS = new Set([
 /**
  * Navigation inside the page: Sphinx's `toctree-wrapper` (a list of other pages' titles), footnote
  * back-links, DocBook's table of contents and Prev/Up/Next bars (`div.toc`, `table.nav`), and
- * rustdoc's "1.0.0 · Source" stamps and "Expand description" toggles.
+ * rustdoc's breadcrumbs, "Source" links and "Expand description" toggles.
  */
 const SKIP_CLASSES = new Set([
   'sphinxsidebar', 'related', 'headerlink', 'breadcrumb', 'breadcrumbs', 'wy-breadcrumbs', 'toctree-wrapper', 'backrefs',
-  'toc', 'nav', 'navheader', 'navfooter', 'rustdoc-breadcrumbs', 'rightside', 'since', 'src', 'hideme',
+  'toc', 'nav', 'navheader', 'navfooter', 'rustdoc-breadcrumbs', 'rightside', 'hideme',
 ]);
+/**
+ * Classes that are chrome on one element only: rustdoc's version stamp (`span.since`) and source
+ * link (`a.src`). Org mode exports its code blocks as `pre.src`, which stay.
+ */
+const SKIP_TAG_CLASSES = new Set(['span.since', 'a.src']);
 /**
  * The text of a permalink marker: nothing, or a symbol or two ("#", "¶", "§", "🔗"; zero-width
  * spaces in Docusaurus). Any generator's `<a href="#id">#</a>` is chrome, whatever its class.
@@ -241,7 +246,7 @@ function skipped(el: Element): boolean {
   if (role !== undefined && SKIP_ROLES.has(role)) return true;
   const classes = el.attribs.class?.split(/\s+/);
   if (SKIP_TAGS.has(el.name)) return !(el.name === 'aside' && classes?.some((c) => CONTENT_ASIDES.has(c)));
-  return classes !== undefined && classes.some((c) => SKIP_CLASSES.has(c));
+  return classes !== undefined && classes.some((c) => SKIP_CLASSES.has(c) || SKIP_TAG_CLASSES.has(`${el.name}.${c}`));
 }
 
 /**

@@ -12,7 +12,9 @@ export function issueLines(issues: readonly LoadIssue[]): string[] {
   const byMessage = new Map<string, LoadIssue[]>();
   for (const issue of issues) {
     const key = `${issue.level}\u0000${issue.group ?? issue.message}`;
-    byMessage.set(key, [...(byMessage.get(key) ?? []), issue]);
+    const group = byMessage.get(key);
+    if (group) group.push(issue);
+    else byMessage.set(key, [issue]);
   }
   return [...byMessage.values()].flatMap((group) => {
     const [{ level, message, group: summary }] = group as [LoadIssue];

@@ -14,13 +14,12 @@ const TABLE_ROW = /^\s*\|/;
 const INDENTED_CODE = /^(?: {4}|\t)/;
 
 /**
- * Writes plain-text or Markdown lines into the builder, keeping every body line as it is. Markdown
- * loses only block markup: `#` heading markers, setext underlines, code fences, thematic breaks,
+ * Writes plain-text or Markdown lines into the builder. Plain text keeps every body line as it is.
+ * Markdown loses only block markup: `#` heading markers, setext underlines, code fences, thematic breaks,
  * and HTML comments on lines of their own (invisible when rendered; Node.js's docs keep their
  * version history in them, with lines that would read as list items).
  * Inline markup (emphasis, links) stays: Discord renders it, and quotes must match the source.
- * Lines of a Markdown paragraph or list item are joined as Markdown renders them (see joinLines);
- * plain text keeps its lines.
+ * The lines of a Markdown paragraph or list item are joined as Markdown renders them (joinLines).
  */
 export function parseLines(lines: string[], b: TextBuilder, opts: { markdown: boolean }): void {
   let open: 'paragraph' | 'item' | null = null;

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
-import { findRepeats } from './repeats.js';
-import { decodeDocument } from './decode.js';
 import type { Parsed } from './builder.js';
+import { decodeDocument } from './decode.js';
 import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
 import { parseMarkdown } from './markdown.js';
+import { findRepeats } from './repeats.js';
 import { parseText } from './text.js';
 
 /**
@@ -22,6 +22,8 @@ export const LOADER_VERSION = 'archivist-loader/2';
 
 interface Parser {
   parse: (content: string) => Parsed;
+  /** How its bytes are decoded: HTML may declare its charset (see decode.ts). */
+  format: 'html' | 'plain';
   /** Added to the hash of the documents it parses; none for a parser unchanged since LOADER_VERSION. */
   version?: string;
 }
@@ -40,10 +42,10 @@ export const HTML_PARSER_VERSION = 'html/6';
  */
 export const MARKDOWN_PARSER_VERSION = 'markdown/3';
 
-const MARKDOWN: Parser = { parse: parseMarkdown, version: MARKDOWN_PARSER_VERSION };
+const MARKDOWN: Parser = { parse: parseMarkdown, format: 'plain', version: MARKDOWN_PARSER_VERSION };
 /** text/2: runs of blank lines are one. */
-const TEXT: Parser = { parse: parseText, version: 'text/2' };
-const HTML: Parser = { parse: parseHtml, version: HTML_PARSER_VERSION };
+const TEXT: Parser = { parse: parseText, format: 'plain', version: 'text/2' };
+const HTML: Parser = { parse: parseHtml, format: 'html', version: HTML_PARSER_VERSION };
 const PARSERS: Record<string, Parser> = {
   '.md': MARKDOWN,
   '.markdown': MARKDOWN,
@@ -103,7 +105,7 @@ export async function loadCorpus(
         documents.push(known);
         continue;
       }
-      parsed = parser.parse(decodeDocument(raw, parser === HTML ? 'html' : 'plain'));
+      parsed = parser.parse(decodeDocument(raw, parser.format));
     } catch (err) {
       report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
       continue;
@@ -119,18 +121,18 @@ export async function loadCorpus(
   const paths = new Map(documents.map((doc) => [doc.id, doc.path]));
   const repeats = findRepeats(documents);
   for (const repeat of repeats) {
-    const path = paths.get(repeat.id)!;
+    const file = paths.get(repeat.id)!;
     if (repeat.kind === 'edition') {
-      report({ path, level: 'warning', message: `skipped: a single-page edition of ${repeat.of.length} other documents, which are indexed instead` });
+      report({ path: file, level: 'warning', message: `skipped: a single-page edition of ${repeat.of.length} other documents, which are indexed instead` });
     } else {
-      report({ path, level: 'warning', message: `skipped: a copy of ${paths.get(repeat.of[0])}, which is indexed instead`, group: 'skipped: a copy of another document, which is indexed instead' });
+      report({ path: file, level: 'warning', message: `skipped: a copy of ${paths.get(repeat.of[0])}, which is indexed instead`, group: 'skipped: a copy of another document, which is indexed instead' });
     }
   }
   const left = new Set(repeats.map((repeat) => repeat.id));
   return { documents: documents.filter((d) => !left.has(d.id)), issues };
 }
 
-/** Decides re-embedding: the file's bytes, the loader version and the source rule applied to it. */
+/** Decides re-embedding: the file's bytes, the loader and parser versions, and the source rule applied to it. */
 function documentHash(raw: Buffer, rule: SourceRule | undefined, parser: Parser): string {
   const hash = createHash('sha256').update(raw).update(LOADER_VERSION);
   if (parser.version !== undefined) hash.update(parser.version);
