@@ -32,9 +32,10 @@ interface Parser {
  * html/2: anchors from inside headings (Node.js, DocBook), any generator's permalink markers,
  * DocBook navigation. html/3: site names in titles (mdBook), title headings matched without case.
  * html/4: site names inside a header's title (MkDocs Material). html/5: blocks inside a table cell
- * are words apart. html/6: rustdoc's source links and toggles dropped.
+ * are words apart. html/6: rustdoc's source links and toggles dropped. html/7: only on the elements
+ * rustdoc puts them on.
  */
-export const HTML_PARSER_VERSION = 'html/6';
+export const HTML_PARSER_VERSION = 'html/7';
 
 /**
  * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.
