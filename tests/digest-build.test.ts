@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../src/digest/build.js';
 import type { Digest } from '../src/digest/digest.js';
+import { keyPointsOf } from '../src/digest/key-points.js';
 import { librarySources } from '../src/digest/sources.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { INDEXED_AT, PERIOD, seedActivity } from './helpers/digest-fixtures.js';
@@ -91,5 +92,26 @@ describe('buildDigest over the seed corpus and ten questions', () => {
     expect(next.library.map((d) => [d.id, d.change])).toEqual([[first!.id, 'changed']]);
     expect(next.figures.questions).toBe(0);
     expect(INDEXED_AT < PERIOD.until).toBe(true);
+  });
+});
+
+describe('key points of a document without "Key Takeaways"', () => {
+  it('are sentences of its prose, never lines of its code examples', async () => {
+    const prose = [
+      'Allocates memory with the global allocator, as described by the given layout.',
+      'The memory is not initialised, and reading it before writing is undefined behaviour.',
+      'Callers must deallocate the memory with the same layout once they no longer need it.',
+    ];
+    const code = 'use std::alloc::{alloc, dealloc, handle_alloc_error, Layout}; // the allocator API in one line';
+    const text = `${prose[0]}\n\n${code}\n\n${prose[1]} ${prose[2]}`;
+    const codeStart = text.indexOf(code);
+    const doc = {
+      id: 'alloc', title: 'alloc', source: null, date: null, url: null, text, keyPoints: [],
+      passages: [{ ref: 'alloc:1', start: 0, end: text.length }],
+      code: [{ start: codeStart, end: codeStart + code.length }],
+    };
+    const embedder = new HashEmbedder({ dims: 256 });
+    const { points } = await keyPointsOf(doc, (texts) => embedder.embedPassages(texts), 3);
+    expect(points.map((p) => p.text)).toEqual(prose);
   });
 });

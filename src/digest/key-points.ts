@@ -11,7 +11,8 @@ const MAX_CANDIDATES = 150;
 /**
  * A document's points for the digest, extractive and verbatim: its "Key Takeaways" items when it
  * has them, else its `max` sentences most similar to the document's mean sentence embedding,
- * kept in reading order.
+ * kept in reading order. Sentences of its prose only: in API docs a code example's
+ * `use std::alloc::{alloc, Layout};` is as central as anything and says nothing.
  */
 export async function keyPointsOf(
   doc: DigestDocument,
@@ -22,7 +23,7 @@ export async function keyPointsOf(
 
   const candidates = doc.passages
     .flatMap((passage) => sentenceSpans(doc.text, passage.start, passage.end))
-    .filter((span) => span.end - span.start >= MIN_POINT_CHARS)
+    .filter((span) => span.end - span.start >= MIN_POINT_CHARS && !doc.code.some((code) => span.start < code.end && code.start < span.end))
     .slice(0, MAX_CANDIDATES);
   let chosen = candidates;
   if (candidates.length > max) {

@@ -15,6 +15,8 @@ export interface DigestDocument {
   keyPoints: Array<{ start: number; end: number }>;
   /** The document's passages in order: a point is cited by the ref of the passage it starts in. */
   passages: Array<{ ref: string; start: number; end: number }>;
+  /** Offsets into `text` of its code blocks: a line of code is not a point. */
+  code: Array<{ start: number; end: number }>;
 }
 
 /** A quote that answers a question, as the digest shows it. */
@@ -49,7 +51,8 @@ export function librarySources(library: () => DigestLibrary): DigestSources {
       if (!doc) return null;
       const passages = (loaded.passagesByDoc.get(id) ?? []).map(({ ref, start, end }) => ({ ref, start, end }));
       const { title, text } = doc;
-      return { id, title, text, source: doc.source ?? null, date: doc.date ?? null, url: doc.url ?? null, keyPoints: doc.keyPoints ?? [], passages };
+      const code = doc.blocks.filter((block) => block.kind === 'code').map(({ start, end }) => ({ start, end }));
+      return { id, title, text, source: doc.source ?? null, date: doc.date ?? null, url: doc.url ?? null, keyPoints: doc.keyPoints ?? [], passages, code };
     },
     embed: (texts) => library().embedderInUse.embedPassages(texts),
     async bestQuote(question) {
