@@ -33,6 +33,16 @@ interface Block {
   length: number;
 }
 
+/** One document's long blocks and its own (not boilerplate) ones, with their sizes in chars. */
+interface Text {
+  blocks: Block[];
+  size: number;
+  own: Block[];
+  ownSize: number;
+}
+
+const chars = (blocks: Block[]) => blocks.reduce((sum, block) => sum + block.length, 0);
+
 /**
  * The documents to leave out: editions, then copies among the rest.
  *
@@ -59,28 +69,30 @@ export function findRepeats(documents: readonly Document[]): Repeat[] {
     }
     blocksOf.set(doc.id, blocks);
   }
-  const own = (id: string) => blocksOf.get(id)!.filter((block) => holders.get(block.key)!.size <= MAX_HOLDERS);
-  const chars = (blocks: Block[]) => blocks.reduce((sum, block) => sum + block.length, 0);
+  const texts = new Map<string, Text>();
+  for (const [id, blocks] of blocksOf) {
+    const own = blocks.filter((block) => holders.get(block.key)!.size <= MAX_HOLDERS);
+    texts.set(id, { blocks, size: chars(blocks), own, ownSize: chars(own) });
+  }
 
   const repeats: Repeat[] = [];
   const editions = new Set<string>();
   for (const doc of documents) {
-    const mine = own(doc.id);
-    const size = chars(mine);
-    if (size === 0) continue;
+    const mine = texts.get(doc.id)!;
+    if (mine.ownSize === 0) continue;
     // Own text of each other document that is in this one.
     const shared = new Map<string, number>();
-    for (const { key, length } of mine) {
+    for (const { key, length } of mine.own) {
       for (const other of holders.get(key)!) if (other !== doc.id) shared.set(other, (shared.get(other) ?? 0) + length);
     }
     const includes = [...shared].flatMap(([other, inHere]) => {
-      const otherSize = chars(own(other));
-      return otherSize > 0 && chars(blocksOf.get(other)!) <= chars(blocksOf.get(doc.id)!) / 2 && inHere / otherSize >= INCLUDED_SHARE ? [other] : [];
+      const theirs = texts.get(other)!;
+      return theirs.ownSize > 0 && theirs.size <= mine.size / 2 && inHere / theirs.ownSize >= INCLUDED_SHARE ? [other] : [];
     });
     if (includes.length < MIN_INCLUDED_PAGES) continue;
-    const included = new Set(includes.flatMap((id) => own(id).map((block) => block.key)));
-    const covered = chars(mine.filter((block) => included.has(block.key)));
-    if (covered / size < COVERED_SHARE) continue;
+    const included = new Set(includes.flatMap((id) => texts.get(id)!.own.map((block) => block.key)));
+    const covered = chars(mine.own.filter((block) => included.has(block.key)));
+    if (covered / mine.ownSize < COVERED_SHARE) continue;
     repeats.push({ id: doc.id, kind: 'edition', of: includes.sort() });
     editions.add(doc.id);
   }
@@ -88,7 +100,7 @@ export function findRepeats(documents: readonly Document[]): Repeat[] {
   const kept = new Set<string>();
   for (const doc of documents) {
     if (editions.has(doc.id)) continue;
-    const original = copied(doc.id, blocksOf, holders, kept);
+    const original = copied(doc.id, texts, holders, kept);
     if (original) repeats.push({ id: doc.id, kind: 'copy', of: [original] });
     else kept.add(doc.id);
   }
@@ -96,8 +108,8 @@ export function findRepeats(documents: readonly Document[]): Repeat[] {
 }
 
 /** The kept document that `id` is a copy of, if any. */
-function copied(id: string, blocksOf: Map<string, Block[]>, holders: Map<string, Set<string>>, kept: Set<string>): string | undefined {
-  const blocks = blocksOf.get(id)!;
+function copied(id: string, texts: Map<string, Text>, holders: Map<string, Set<string>>, kept: Set<string>): string | undefined {
+  const { blocks } = texts.get(id)!;
   if (blocks.length === 0) return undefined;
   // Only a document holding every block can be the original: start from the rarest block's holders.
   const rarest = blocks.reduce((a, b) => (holders.get(b.key)!.size < holders.get(a.key)!.size ? b : a));
@@ -105,10 +117,8 @@ function copied(id: string, blocksOf: Map<string, Block[]>, holders: Map<string,
   for (const other of holders.get(rarest.key)!) {
     if (other === id || !kept.has(other)) continue;
     if (!blocks.every((block) => holders.get(block.key)!.has(other))) continue;
-    const theirs = blocksOf.get(other)!;
-    const total = theirs.reduce((sum, block) => sum + block.length, 0);
-    const inMine = theirs.reduce((sum, block) => sum + (keys.has(block.key) ? block.length : 0), 0);
-    if (inMine / total >= COPY_SHARE) return other;
+    const theirs = texts.get(other)!;
+    if (chars(theirs.blocks.filter((block) => keys.has(block.key))) / theirs.size >= COPY_SHARE) return other;
   }
   return undefined;
 }
