@@ -230,6 +230,24 @@ describe('splitDocument on synthetic documents', () => {
     }
   });
 
+  it('keeps an API entry of several paragraphs whole when it fits, at the price of one more passage', () => {
+    // os.cpu_count() in the Python docs: a signature and two paragraphs. Packed for the fewest
+    // passages, its second paragraph ("This number is not…") went to the next passage, quoted
+    // without the name it describes.
+    const entries = Array.from({ length: 6 }, (_, i) => [
+      { text: `func_${i}()`, anchor: `mod.func_${i}`, heading: i === 0 ? 'Functions' : undefined },
+      { text: sentence(i, 18), anchor: `mod.func_${i}` },
+      { text: sentence(i + 10, 14), anchor: `mod.func_${i}` },
+    ]).flat();
+    const doc = makeDoc(entries);
+    const entryLength = `func_0()\n\n${sentence(0, 18)}\n\n${sentence(10, 14)}`.length;
+    const maxChars = Math.floor(entryLength * 1.6);
+    const passages = splitDocument(doc, { maxChars });
+    expect(contractViolations(doc, passages, maxChars)).toEqual([]);
+    expect(passages).toHaveLength(6);
+    for (const passage of passages) expect(passage.text).toMatch(/^func_\d+\(\)[^]*ends here\.$/);
+  });
+
   it('keeps an introduction with what it introduces rather than ending a passage with it', () => {
     const doc = makeDoc([
       { text: sentence(1, 40) },

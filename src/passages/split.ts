@@ -5,6 +5,7 @@ import { sentenceSpans } from './sentences.js';
 /** Costs of the packing, in tenths of a passage (see `cutCost`). */
 const PASSAGE_COST = 10;
 const CUT_IN_SECTION = 3;
+const CUT_IN_ENTRY = 12;
 const CUT_AFTER_LEAD_IN = 15;
 /** A text block this short without a sentence end is a title ("Note", "See also", "Parameters"). */
 const SHORT_LEAD_IN = 40;
@@ -33,7 +34,7 @@ interface Unit extends Span {
  * Recorded in each index: bump it whenever a document would be cut differently, and the next
  * re-index splits and embeds every document again instead of mixing old and new passages.
  */
-export const SPLITTER_VERSION = 'archivist-split/1';
+export const SPLITTER_VERSION = 'archivist-split/2';
 
 export function splitDocument(doc: Document, opts: { maxChars: number }): Passage[] {
   const { maxChars } = opts;
@@ -44,7 +45,8 @@ export function splitDocument(doc: Document, opts: { maxChars: number }): Passag
     for (let i = run.from; i < run.to; i++) {
       for (const span of blockUnits(doc.text, doc.blocks[i]!, maxChars)) units.push({ ...span, block: i });
     }
-    const startCosts = units.map((unit, i) => PASSAGE_COST + (i === 0 ? 0 : cutCost(doc, units[i - 1]!.block, unit.block)));
+    const sectionAnchor = doc.blocks[run.from]!.anchor;
+    const startCosts = units.map((unit, i) => PASSAGE_COST + (i === 0 ? 0 : cutCost(doc, units[i - 1]!.block, unit.block, sectionAnchor)));
     for (const { from, to } of pack(units, maxChars, (i) => startCosts[i]!)) {
       const first = units[from]!;
       const block = doc.blocks[first.block]!;
@@ -83,14 +85,18 @@ function samePath(a: string[], b: string[]): boolean {
 
 /**
  * What a passage break between blocks `a` and `b` costs, in tenths of a passage. Between API
- * entries (anchors) it is free. Inside an entry or section it costs a little, so that of two
- * packings with as many passages the one that breaks between entries wins. After a block that
+ * entries (anchors) it is free. Inside a section's own text it costs a little, so that of two
+ * packings with as many passages the one that breaks between entries wins. Inside an entry (a
+ * block anchored below its section) it costs more than a passage: "This number is not equivalent
+ * to the number of CPUs…" quoted apart from "os.cpu_count()" names nothing. After a block that
  * leads into the next it costs more than an extra passage: a description cut off from its
  * signature would be found by no one asking about that name.
  */
-function cutCost(doc: Document, a: number, b: number): number {
+function cutCost(doc: Document, a: number, b: number, sectionAnchor: string | undefined): number {
   if (a === b) return 0; // Inside a long paragraph: its pieces are already even.
-  return (doc.blocks[a]!.anchor === doc.blocks[b]!.anchor ? CUT_IN_SECTION : 0) + (leadsIn(doc, a) ? CUT_AFTER_LEAD_IN : 0);
+  const anchor = doc.blocks[a]!.anchor;
+  const inside = anchor !== doc.blocks[b]!.anchor ? 0 : anchor !== undefined && anchor !== sectionAnchor ? CUT_IN_ENTRY : CUT_IN_SECTION;
+  return inside + (leadsIn(doc, a) ? CUT_AFTER_LEAD_IN : 0);
 }
 
 /**

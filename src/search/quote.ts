@@ -24,11 +24,22 @@ function signaturesOnly(text: string): boolean {
   return lines.length > 0 && lines.every((line) => SIGNATURE.test(line));
 }
 
+// A lone word ("Note", "Example") also passes SIGNATURE; a name to call has a dot, a call or an underscore.
+const CALLABLE_NAME = /[.(_]/;
+
+/** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
+function isEntrySignature(docText: string, span: Span): boolean {
+  const text = docText.slice(span.start, span.end);
+  return CALLABLE_NAME.test(text) && signaturesOnly(text);
+}
+
 /**
  * Chooses the sentence(s) of a passage to quote: the sentence sharing most with the question,
  * joined with its neighbour when it is too short to stand alone, and carried on past API
- * signatures to the sentence that says what the thing does. Returns offsets into the document
- * text, so the quote is always an exact substring of it.
+ * signatures to the sentence that says what the thing does. A description that follows its
+ * signature is quoted with it ("os.cpu_count()" above "Return the number of CPUs…"): the answer
+ * to "how do I…" is the name. Returns offsets into the document text, so the quote is always an
+ * exact substring of it.
  */
 export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], minChars = 80): Span {
   if (sentences.length === 0) throw new Error('pickQuote needs at least one sentence');
@@ -44,9 +55,13 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   const chosen = sentences[best]!;
   let { start, end } = chosen;
   let last = best;
-  if (end - start < minChars && sentences.length > 1) {
-    const next = sentences[best + 1];
-    const previous = sentences[best - 1];
+  const before = sentences[best - 1];
+  if (before && isEntrySignature(docText, before) && end - before.start <= MAX_SIGNATURE_QUOTE) start = before.start;
+  // A quote that is all signatures is carried on to the description below instead.
+  if (end - start < minChars && sentences.length > 1 && !signaturesOnly(docText.slice(start, end))) {
+    // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
+    const next = sentences[best + 1] && !isEntrySignature(docText, sentences[best + 1]!) ? sentences[best + 1] : undefined;
+    const previous = start === chosen.start ? before : undefined;
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
     const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end)) : -1;
     if (next && nextScore >= previousScore) {
