@@ -107,6 +107,7 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     const report = JSON.parse(stdout);
     expect(report.hitAt1).toBeGreaterThanOrEqual(0.9);
     expect(report.hitAtK).toBe(1);
+    expect(report.answerAtK).toBe(1);
     expect(report.noAnswerAccuracy).toBe(1);
     expect(report.falseDeclines).toBe(0);
   });

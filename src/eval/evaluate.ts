@@ -24,6 +24,12 @@ export interface EvalReport {
   unanswerable: number;
   hitAt1: number;
   hitAtK: number;
+  /**
+   * Share of questions with an answer text whose top k holds a passage containing it: stricter than
+   * hit@k, which also counts any passage of an acceptable page. It is what gets quoted. Null when
+   * no question gives an answer text.
+   */
+  answerAtK: number | null;
   mrr: number;
   /** Share of unanswerable questions that were declined. */
   noAnswerAccuracy: number;
@@ -52,6 +58,8 @@ function isHit(question: EvalQuestion, hit: { passage: string; path: string }): 
 export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k: number, mode: SearchMode): Promise<EvalReport> {
   let hit1 = 0;
   let hitK = 0;
+  let withAnswer = 0;
+  let answerK = 0;
   let reciprocal = 0;
   let declinedUnanswerable = 0;
   let declinedAnswerable = 0;
@@ -64,6 +72,10 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
       continue;
     }
     const index = result.hits.findIndex((hit) => isHit(question, hit));
+    if (question.answer !== null) {
+      withAnswer++;
+      if (result.hits.some((hit) => hit.passage.includes(question.answer!))) answerK++;
+    }
     if (!result.answered) declinedAnswerable++;
     if (index === 0) hit1++;
     if (index >= 0) {
@@ -83,6 +95,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
     unanswerable,
     hitAt1: share(hit1, answerable),
     hitAtK: share(hitK, answerable),
+    answerAtK: withAnswer === 0 ? null : share(answerK, withAnswer),
     mrr: share(reciprocal, answerable),
     noAnswerAccuracy: share(declinedUnanswerable, unanswerable),
     falseDeclines: answerable === 0 ? 0 : share(declinedAnswerable, answerable),
@@ -91,10 +104,10 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
 }
 
 export function formatReports(reports: EvalReport[]): string {
-  const header = '| mode | questions | hit@1 | hit@k | MRR | no-answer accuracy | false declines |';
+  const header = '| mode | questions | hit@1 | hit@k | answer@k | MRR | no-answer accuracy | false declines |';
   const rows = reports.map(
     (r) =>
-      `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
+      `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.answerAtK?.toFixed(3) ?? '—'} | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
   );
-  return [header, '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [header, '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
