@@ -1,5 +1,6 @@
 import type { Block, Document, Passage } from '../types.js';
 import { pack, type Span } from './pack.js';
+import { isApiSignature } from './signature.js';
 import { sentenceSpans } from './sentences.js';
 
 /** Costs of the packing, in tenths of a passage (see `cutCost`). */
@@ -102,7 +103,7 @@ function cutCost(doc: Document, a: number, b: number, sectionAnchor: string | un
 /**
  * Whether a block reads as the head of the next one: a text block without a sentence end that
  * ends in a colon ("For example:"), is short ("Note", "See also", "Parameters") or is an API
- * signature (the first block of an entry that goes on in the next block).
+ * signature (written as one, or the first block of an entry that goes on in the next block).
  */
 function leadsIn(doc: Document, i: number): boolean {
   const block = doc.blocks[i]!;
@@ -110,6 +111,8 @@ function leadsIn(doc: Document, i: number): boolean {
   const tail = doc.text.slice(Math.max(block.start, block.end - 4), block.end);
   if (SENTENCE_END.test(tail)) return false;
   if (tail.endsWith(':') || block.end - block.start <= SHORT_LEAD_IN) return true;
+  // Markdown and plain HTML give an entry no anchor of its own: its signature line says it.
+  if (isApiSignature(doc.text.slice(block.start, block.end)) && doc.blocks[i + 1]?.kind === 'text') return true;
   const previous = doc.blocks[i - 1];
   const next = doc.blocks[i + 1];
   return next?.anchor !== undefined && next.anchor === block.anchor && previous?.anchor !== block.anchor;

@@ -1,3 +1,4 @@
+import { isApiSignature, signaturesOnly } from '../passages/signature.js';
 import { contentTerms } from './terms.js';
 
 export interface Span {
@@ -13,24 +14,12 @@ function termOverlap(queryTerms: string[], text: string): number {
   return score;
 }
 
-// An API signature line: "@functools.lru_cache(maxsize=128, typed=False)", "class dict(**kwargs)",
-// "coroutine asyncio.sleep(delay)", "sys.argv". It names what to call, not what it does.
-const SIGNATURE = /^(?:@|(?:class|exception|coroutine|async|abstractmethod|classmethod|staticmethod|awaitable)\s+)?[\p{L}_][\p{L}\p{N}_.]*(?:\(.*\))?(?:\s*->\s*\S+)?$/u;
 /** Quotes longer than this are not extended past a signature. */
 const MAX_SIGNATURE_QUOTE = 500;
 
-function signaturesOnly(text: string): boolean {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines.length > 0 && lines.every((line) => SIGNATURE.test(line));
-}
-
-// A lone word ("Note", "Example") also passes SIGNATURE; a name to call has a dot, a call or an underscore.
-const CALLABLE_NAME = /[.(_]/;
-
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
 function isEntrySignature(docText: string, span: Span): boolean {
-  const text = docText.slice(span.start, span.end);
-  return CALLABLE_NAME.test(text) && signaturesOnly(text);
+  return isApiSignature(docText.slice(span.start, span.end));
 }
 
 /**

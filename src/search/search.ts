@@ -3,6 +3,7 @@ import { sentenceSpans } from '../passages/sentences.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
+import { codeNameMatch, codeNames } from './identifiers.js';
 import { pickQuote } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
 import { contentTerms, unknownSubjects } from './terms.js';
@@ -46,6 +47,8 @@ export interface SearchOptions {
   sameDocumentDecay?: number;
   /** Weight of the whole-document BM25 score added to each passage's fused score (0 = off). */
   pageWeight?: number;
+  /** Weight of the match on code names the question writes ("functools.lru_cache"), hybrid only (0 = off). */
+  codeNameWeight?: number;
 }
 
 /** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
@@ -200,6 +203,8 @@ export async function rank(
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
+  const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? DEFAULT_CODE_NAME_WEIGHT : 0;
+  if (codeNameWeight > 0) addCodeNameEvidence(index, fused, codeNames(question), codeNameWeight);
   const names = specificNames(index, question);
   const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
@@ -222,6 +227,7 @@ export async function rank(
 
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
 export const DEFAULT_PAGE_WEIGHT = 0.5;
+export const DEFAULT_CODE_NAME_WEIGHT = 1;
 /** Documents taken from the page index; a candidate on a page below them gets no page evidence. */
 const PAGE_CANDIDATES = 100;
 
@@ -242,6 +248,21 @@ function addPageEvidence(
     const docId = index.passage(candidate.label)?.docId;
     candidate.score += weight * (docId ? pageScore.get(docId) ?? 0 : 0);
   }
+}
+
+/**
+ * Adds how well each candidate writes the question's code names as written: "what does
+ * functools.lru_cache do?" is about the passage that says functools.lru_cache, not the one saying
+ * functools and lru_cache apart. Re-sorts, because `diversify` demotes a document's later passages
+ * in list order, and unlike page evidence this reorders passages within a document.
+ */
+function addCodeNameEvidence(index: SearchableIndex, fused: Array<{ label: number; score: number }>, names: string[], weight: number): void {
+  if (names.length === 0) return;
+  for (const candidate of fused) {
+    const text = index.passage(candidate.label)?.text;
+    if (text !== undefined) candidate.score += weight * codeNameMatch(names, text);
+  }
+  fused.sort((a, b) => b.score - a.score);
 }
 
 /**

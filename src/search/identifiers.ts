@@ -1,0 +1,45 @@
+// Code names a question quotes ("functools.lru_cache", "default_factory") and how well a passage
+// matches them as written. BM25 sees "functools.lru_cache" as three words, so the entry of
+// functools.cache, which mentions lru_cache twice, outranked the entry of functools.lru_cache itself.
+
+// A dotted name ("os.path.join", "m.group") or a word with an underscore ("__eq__", "default_factory"),
+// not part of a longer dotted name ("', '.join" gives nothing: "join" follows a dot).
+const CODE_NAME = /(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|(?<![\w.])[A-Za-z]*_\w+/g;
+
+/** What a passage that writes only the tail of a dotted name ("HTTPPasswordMgr.add_password" for "urllib.request.HTTPPasswordMgr.add_password") earns against the whole name. */
+const TAIL_CREDIT = 0.5;
+
+/** The code names a question writes, each once. */
+export function codeNames(question: string): string[] {
+  return [...new Set(question.match(CODE_NAME) ?? [])];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether `text` writes `name` as a whole name: not inside a longer word or dotted name. */
+function writes(text: string, name: string): boolean {
+  return new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`).test(text);
+}
+
+/**
+ * How well a passage matches the question's code names, from 0 to 1: each name counts 1 when the
+ * passage writes it whole, TAIL_CREDIT when it writes a dotted tail of at least two parts (API
+ * references name a method by its class: "Connection.deserialize", "chain.from_iterable").
+ */
+export function codeNameMatch(names: string[], text: string): number {
+  if (names.length === 0) return 0;
+  let total = 0;
+  for (const name of names) {
+    const parts = name.split('.');
+    if (writes(text, name)) total += 1;
+    else {
+      for (let from = 1; from <= parts.length - 2; from++) {
+        if (writes(text, parts.slice(from).join('.'))) {
+          total += TAIL_CREDIT;
+          break;
+        }
+      }
+    }
+  }
+  return total / names.length;
+}
