@@ -25,6 +25,16 @@ describe('codeNameMatch', () => {
     expect(codeNameMatch(['a.b', 'c_d'], 'only c_d here')).toBe(0.5);
     expect(codeNameMatch([], 'anything')).toBe(0);
   });
+
+  it('counts half for an entry opened by the last part, as a class lists its methods', () => {
+    const entry = "class sqlite3.Connection\n\ndeserialize(data, /, *, name='main')\n\nDeserialize a serialized database.";
+    expect(codeNameMatch(['sqlite3.Connection.deserialize'], entry)).toBe(0.5);
+    expect(codeNameMatch(['asyncio.Server.wait_closed'], 'coroutine wait_closed()\n\nWait until the close() method completes.')).toBe(0.5);
+    expect(codeNameMatch(['os.stat_result.st_fstype'], 'st_fstype\n\nString that identifies the type of the filesystem.')).toBe(0.5);
+    // Mentioned in a sentence, the bare name opens nothing.
+    expect(codeNameMatch(['sqlite3.Connection.deserialize'], 'Call deserialize(data) on the connection.')).toBe(0);
+    expect(codeNameMatch(['asyncio.Queue.join'], 'join the workers before exiting')).toBe(0);
+  });
 });
 
 describe('a question that writes a code name', () => {
