@@ -13,6 +13,8 @@ describe('codeNames', () => {
   it('takes nothing from plain words, the end of a sentence or a method on a literal', () => {
     expect(codeNames('How do I read a file line by line. Then what?')).toEqual([]);
     expect(codeNames("why is it ', '.join(items)?")).toEqual([]);
+    expect(codeNames('how do I sort a container (e.g. a list, i.e. a sequence) in the U.S. locale?')).toEqual([]);
+    expect(codeNames('what does m.group(1) return?')).toEqual(['m.group']);
   });
 });
 

@@ -9,9 +9,12 @@ const CODE_NAME = /(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|(?<![\w.])[A-Za-z]*
 /** What a passage that writes only the tail of a dotted name ("HTTPPasswordMgr.add_password" for "urllib.request.HTTPPasswordMgr.add_password"), or opens an entry with its last part, earns against the whole name. */
 const TAIL_CREDIT = 0.5;
 
+// Abbreviations written with dots ("e.g.", "i.e.", "U.S.") have the shape of a dotted name.
+const ABBREVIATION = /^(?:\w\.)*\w$/;
+
 /** The code names a question writes, each once. */
 export function codeNames(question: string): string[] {
-  return [...new Set(question.match(CODE_NAME) ?? [])];
+  return [...new Set(question.match(CODE_NAME) ?? [])].filter((name) => !ABBREVIATION.test(name));
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
