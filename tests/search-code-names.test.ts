@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../src/library.js';
-import { codeNameMatch, codeNames } from '../src/search/identifiers.js';
+import { codeNameScorer, codeNames } from '../src/search/identifiers.js';
+
+const codeNameMatch = (names: string[], text: string) => codeNameScorer(names)(text);
 import { page, pagesLibrary } from './helpers/pages-library.js';
 
 describe('codeNames', () => {
@@ -18,7 +20,7 @@ describe('codeNames', () => {
   });
 });
 
-describe('codeNameMatch', () => {
+describe('codeNameScorer', () => {
   it('counts a name written whole, half for a dotted tail, nothing for its words apart', () => {
     expect(codeNameMatch(['functools.lru_cache'], '@functools.lru_cache(maxsize=128)')).toBe(1);
     expect(codeNameMatch(['sqlite3.Connection.deserialize'], 'Connection.deserialize(data, /, *, name="main")')).toBe(0.5);

@@ -12,45 +12,46 @@ const TAIL_CREDIT = 0.5;
 // Abbreviations written with dots ("e.g.", "i.e.", "U.S.") have the shape of a dotted name.
 const ABBREVIATION = /^(?:\w\.)*\w$/;
 
-/** The code names a question writes, each once. */
+/** A question names a few; a pasted stack trace can name a hundred, each tested on every candidate. */
+const MAX_CODE_NAMES = 8;
+
+/** The code names a question writes, each once, the first MAX_CODE_NAMES of them. */
 export function codeNames(question: string): string[] {
-  return [...new Set(question.match(CODE_NAME) ?? [])].filter((name) => !ABBREVIATION.test(name));
+  return [...new Set(question.match(CODE_NAME) ?? [])].filter((name) => !ABBREVIATION.test(name)).slice(0, MAX_CODE_NAMES);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whether `text` writes `name` as a whole name: not inside a longer word or dotted name. */
-function writes(text: string, name: string): boolean {
-  return new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`).test(text);
-}
+/** `name` written as a whole name: not inside a longer word or dotted name. */
+const writing = (name: string) => new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`);
 
 // A line that opens an API entry with a bare name, as a class's methods are listed under it:
 // "deserialize(data, /, *, name='main')", "coroutine wait_closed()", "st_fstype".
 const ENTRY_KEYWORDS = '(?:(?:classmethod|staticmethod|abstractmethod|coroutine|async|awaitable)\\s+)?';
 
-/** Whether a line of `text` opens an entry for `name`: the name alone, or called. */
-function opensEntry(text: string, name: string): boolean {
-  return new RegExp(`(?:^|\\n)${ENTRY_KEYWORDS}${escapeRegExp(name)}(?:\\(|\\n|$)`).test(text);
-}
+/** A line that opens an entry for `name`: the name alone, or called. */
+const openingEntry = (name: string) => new RegExp(`(?:^|\\n)${ENTRY_KEYWORDS}${escapeRegExp(name)}(?:\\(|\\n|$)`);
 
 /**
- * How well a passage matches the question's code names, from 0 to 1: each name counts 1 when the
- * passage writes it whole, and TAIL_CREDIT when it writes only a dotted tail of at least two parts
- * (API references name a method by its class: "Connection.deserialize", "chain.from_iterable")
- * or opens an entry with its last part (the method listed under its class: "deserialize(data)").
+ * Scores passages on the question's code names, from 0 to 1: each name counts 1 when the passage
+ * writes it whole, and TAIL_CREDIT when it writes only a dotted tail of at least two parts (API
+ * references name a method by its class: "Connection.deserialize", "chain.from_iterable") or opens
+ * an entry with its last part (the method listed under its class: "deserialize(data)"). The
+ * patterns are built once per question, not once per passage.
  */
-export function codeNameMatch(names: string[], text: string): number {
-  if (names.length === 0) return 0;
-  let total = 0;
-  for (const name of names) {
-    if (writes(text, name)) {
-      total += 1;
-      continue;
-    }
+export function codeNameScorer(names: string[]): (text: string) => number {
+  const patterns = names.map((name) => {
     const parts = name.split('.');
-    if (parts.length < 2) continue;
-    const tails = parts.slice(1, -1).map((_, i) => parts.slice(i + 1).join('.'));
-    if (tails.some((tail) => writes(text, tail)) || opensEntry(text, parts[parts.length - 1]!)) total += TAIL_CREDIT;
-  }
-  return total / names.length;
+    const partial = parts.length < 2 ? [] : [...parts.slice(1, -1).map((_, i) => writing(parts.slice(i + 1).join('.'))), openingEntry(parts[parts.length - 1]!)];
+    return { whole: writing(name), partial };
+  });
+  return (text) => {
+    if (patterns.length === 0) return 0;
+    let total = 0;
+    for (const { whole, partial } of patterns) {
+      if (whole.test(text)) total += 1;
+      else if (partial.some((pattern) => pattern.test(text))) total += TAIL_CREDIT;
+    }
+    return total / patterns.length;
+  };
 }

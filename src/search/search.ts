@@ -3,7 +3,7 @@ import { sentenceSpans } from '../passages/sentences.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
-import { codeNameMatch, codeNames } from './identifiers.js';
+import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
 import { contentTerms, unknownSubjects } from './terms.js';
@@ -258,9 +258,10 @@ function addPageEvidence(
  */
 function addCodeNameEvidence(index: SearchableIndex, fused: Array<{ label: number; score: number }>, names: string[], weight: number): void {
   if (names.length === 0) return;
+  const score = codeNameScorer(names);
   for (const candidate of fused) {
     const text = index.passage(candidate.label)?.text;
-    if (text !== undefined) candidate.score += weight * codeNameMatch(names, text);
+    if (text !== undefined) candidate.score += weight * score(text);
   }
   fused.sort((a, b) => b.score - a.score);
 }
