@@ -375,6 +375,27 @@ describe('html from other generators', () => {
     expect(blocksOf('<html><body><main><pre class="src src-python">print("kept")</pre></main></body></html>')).toEqual([['code', 'print("kept")', '', undefined]]);
   });
 
+  it("rustdoc: a method's documentation is headed and anchored by its signature, which its own section holds alone", () => {
+    // The <section> closes after the signature heading; the docs follow in a sibling docblock.
+    const method = (name: string, doc: string) => `<details class="toggle method-toggle" open><summary><section id="method.${name}" class="method">
+      <span class="rightside"><span class="since">1.0.0</span> · <a class="src" href="../src/vec.rs.html#1">Source</a></span>
+      <h4 class="code-header">pub fn <a href="#method.${name}" class="fn">${name}</a>(&amp;mut self)</h4></section></summary>
+      <div class="docblock"><p>${doc}</p><h5 id="examples-${name}"><a class="doc-anchor" href="#examples-${name}">§</a>Examples</h5>
+      <div class="example-wrap"><pre class="rust"><code>v.${name}();</code></pre></div></div></details>`;
+    const html = `<html><head><title>Vec in std::vec - Rust</title></head><body><main><section id="main-content" class="content">
+      <div class="main-heading"><h1>Struct <span class="struct">Vec</span></h1></div>
+      <h2 id="implementations" class="section-header">Implementations</h2>
+      <div id="implementations-list"><details class="toggle implementors-toggle" open><summary><section id="impl-Vec" class="impl"><h3 class="code-header">impl Vec</h3></section></summary>
+      <div class="impl-items">${method('clear', 'Clears the vector.')}${method('dedup', 'Removes consecutive repeated elements.')}</div></details></div>
+    </section></main></body></html>`;
+    expect(blocksOf(html)).toEqual([
+      ['text', 'Clears the vector.', 'Struct Vec > Implementations > impl Vec > pub fn clear(&mut self)', 'method.clear'],
+      ['code', 'v.clear();', 'Struct Vec > Implementations > impl Vec > pub fn clear(&mut self) > Examples', 'examples-clear'],
+      ['text', 'Removes consecutive repeated elements.', 'Struct Vec > Implementations > impl Vec > pub fn dedup(&mut self)', 'method.dedup'],
+      ['code', 'v.dedup();', 'Struct Vec > Implementations > impl Vec > pub fn dedup(&mut self) > Examples', 'examples-dedup'],
+    ]);
+  });
+
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {
     const html = `<html><body><main>
       <h2 class="anchor" id="install">Install<a href="#install" class="hash-link" aria-label="Direct link to Install">\u200b</a></h2>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sentenceSpans } from '../src/passages/sentences.js';
-import { pickQuote } from '../src/search/quote.js';
+import { pickQuote, quoteUnits } from '../src/search/quote.js';
 import { contentTerms } from '../src/search/terms.js';
 
 /** The quote pickQuote takes from `text` (one passage) for `question`. */
@@ -36,5 +36,26 @@ describe('pickQuote around API entries', () => {
   it('takes a lone word above a sentence for a title, not a signature', () => {
     const text = 'Note\n\nThe number of CPUs the current process can use is len(os.sched_getaffinity(0)), which can be fewer than the system has.';
     expect(quote(text, 'how many CPUs can my process use')).toBe(text.slice('Note\n\n'.length));
+  });
+});
+
+describe('quoteUnits', () => {
+  it('quotes a code block whole, where a sentence segmenter would end a "sentence" at vec![ or x?', () => {
+    const text = 'Retains only the elements specified by the predicate.\n\nlet mut vec = vec![1, 2, 3, 4];\nvec.retain(|&x| x % 2 == 0);\nassert_eq!(vec, [2, 4]);';
+    const code = text.indexOf('let mut');
+    const doc = {
+      id: 'vec', path: 'vec.html', title: 'Vec', text, hash: 'x',
+      blocks: [
+        { start: 0, end: code - 2, kind: 'text' as const, headingPath: [] },
+        { start: code, end: text.length, kind: 'code' as const, headingPath: [] },
+      ],
+    };
+    const passage = { ref: 'vec:1', docId: 'vec', ordinal: 1, start: 0, end: text.length, text, paragraph: 1, headingPath: [] };
+    const units = quoteUnits(doc, passage);
+    expect(units.map((u) => text.slice(u.start, u.end))).toEqual(['Retains only the elements specified by the predicate.', text.slice(code)]);
+    // Read as sentences, the example would be quoted from "1, 2, 3, 4];" on.
+    expect(quote(text.slice(code), 'how does vec.retain work?')).not.toBe(text.slice(code));
+    const span = pickQuote(text, units, contentTerms('how does vec.retain work?'));
+    expect(text.slice(span.start, span.end)).toBe(text.slice(code));
   });
 });

@@ -22,6 +22,8 @@ interface Heading {
   anchor?: string;
   /** Nesting depth of the HTML scope (section, definition) the heading was met in; 0 elsewhere. */
   scope: number;
+  /** Blocks recorded before the heading: none since means it still heads what comes next. */
+  blocksBefore: number;
 }
 
 const KEY_TAKEAWAYS = /^key takeaways:?$/i;
@@ -82,12 +84,24 @@ export class TextBuilder {
       return;
     }
     while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.level >= level) this.headings.pop();
-    this.headings.push({ level, title, anchor: opts.anchor, scope: opts.scope ?? 0 });
+    this.headings.push({ level, title, anchor: opts.anchor, scope: opts.scope ?? 0, blocksBefore: this.blocks.length });
   }
 
-  /** Forgets headings met inside an HTML scope that has just closed. */
-  closeScope(scope: number): void {
-    while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.scope >= scope) this.headings.pop();
+  /**
+   * Forgets headings met inside an HTML scope that has just closed, except one that nothing has
+   * followed yet: rustdoc's `<section id="method.retain">` holds the method's signature heading
+   * alone, and its documentation comes after the section closes. That heading moves out to the
+   * enclosing scope, to head what follows until a heading of its level or the enclosing scope ends,
+   * and takes the scope's anchor (the section's id) when it has none of its own.
+   */
+  closeScope(scope: number, anchor?: string): void {
+    while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.scope >= scope) {
+      const heading = this.headings.pop()!;
+      if (heading.scope === scope && heading.blocksBefore === this.blocks.length && this.headings.every((h) => h.scope < scope)) {
+        this.headings.push({ ...heading, scope: scope - 1, anchor: heading.anchor ?? anchor });
+        return;
+      }
+    }
   }
 
   get innermostHeading(): Readonly<Heading> | undefined {

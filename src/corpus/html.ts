@@ -125,7 +125,7 @@ export function parseHtml(content: string): Parsed {
       };
       children(node, inner);
       flush(inner);
-      if (opensScope) b.closeScope(inner.depth);
+      if (opensScope) b.closeScope(inner.depth, inner.anchor);
     } else children(node, scope);
   };
   /** Consecutive `dt`s (overloads) share the first one's id; their `dd` is anchored there too. */

@@ -33,9 +33,10 @@ interface Parser {
  * DocBook navigation. html/3: site names in titles (mdBook), title headings matched without case.
  * html/4: site names inside a header's title (MkDocs Material). html/5: blocks inside a table cell
  * are words apart. html/6: rustdoc's source links and toggles dropped. html/7: only on the elements
- * rustdoc puts them on.
+ * rustdoc puts them on. html/8: a heading alone in its section (rustdoc's method signatures) heads
+ * what follows the section.
  */
-export const HTML_PARSER_VERSION = 'html/7';
+export const HTML_PARSER_VERSION = 'html/8';
 
 /**
  * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.

@@ -1,9 +1,34 @@
+import { sentenceSpans } from '../passages/sentences.js';
 import { isApiSignature, signaturesOnly } from '../passages/signature.js';
+import type { Document, Passage } from '../types.js';
 import { contentTerms } from './terms.js';
 
 export interface Span {
   start: number;
   end: number;
+  /** A code block (or the part of one in the passage): quoted whole, never as a signature. */
+  code?: boolean;
+}
+
+/**
+ * What a quote can be made of in a passage: the sentences of its text blocks, and its code blocks
+ * whole. A sentence segmenter reads code as prose and ends a "sentence" at `vec![` or `x?`.
+ */
+export function quoteUnits(doc: Document, passage: Passage): Span[] {
+  const units: Span[] = [];
+  for (const block of doc.blocks) {
+    if (block.end <= passage.start) continue;
+    if (block.start >= passage.end) break;
+    const start = Math.max(block.start, passage.start);
+    const end = Math.min(block.end, passage.end);
+    if (block.kind === 'code') {
+      const code = doc.text.slice(start, end);
+      const lead = code.length - code.trimStart().length;
+      const trimmed = code.trim().length;
+      if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true });
+    } else units.push(...sentenceSpans(doc.text, start, end));
+  }
+  return units;
 }
 
 /** How many of the query's terms a text contains, weighting long (rarer, more specific) terms higher. */
@@ -19,11 +44,11 @@ const MAX_SIGNATURE_QUOTE = 500;
 
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
 function isEntrySignature(docText: string, span: Span): boolean {
-  return isApiSignature(docText.slice(span.start, span.end));
+  return !span.code && isApiSignature(docText.slice(span.start, span.end));
 }
 
 /**
- * Chooses the sentence(s) of a passage to quote: the sentence sharing most with the question,
+ * Chooses what of a passage to quote from its `quoteUnits` (sentences, code blocks): the unit sharing most with the question,
  * joined with its neighbour when it is too short to stand alone, and carried on past API
  * signatures to the sentence that says what the thing does. A description that follows its
  * signature is quoted with it ("os.cpu_count()" above "Return the number of CPUs…"): the answer
@@ -47,7 +72,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   const before = sentences[best - 1];
   if (before && isEntrySignature(docText, before) && end - before.start <= MAX_SIGNATURE_QUOTE) start = before.start;
   // A quote that is all signatures is carried on to the description below instead.
-  if (end - start < minChars && sentences.length > 1 && !signaturesOnly(docText.slice(start, end))) {
+  if (end - start < minChars && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
     const next = sentences[best + 1] && !isEntrySignature(docText, sentences[best + 1]!) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start ? before : undefined;
@@ -58,7 +83,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
       last = best + 1;
     } else if (previous) start = previous.start;
   }
-  while (signaturesOnly(docText.slice(start, end)) && sentences[last + 1] && sentences[last + 1]!.end - start <= MAX_SIGNATURE_QUOTE) {
+  while (!chosen.code && signaturesOnly(docText.slice(start, end)) && sentences[last + 1] && sentences[last + 1]!.end - start <= MAX_SIGNATURE_QUOTE) {
     end = sentences[++last]!.end;
   }
   return { start, end };

@@ -1,10 +1,9 @@
 import type { Embedder } from '../embed/embedder.js';
-import { sentenceSpans } from '../passages/sentences.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
-import { pickQuote } from './quote.js';
+import { pickQuote, quoteUnits } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
 import { contentTerms, unknownSubjects } from './terms.js';
 
@@ -117,8 +116,8 @@ export function paragraphAt(doc: Document, offset: number): number {
 function toHit(index: SearchableIndex, passage: Passage, score: number, terms: string[]): SearchHit | null {
   const doc = index.document(passage.docId);
   if (!doc) return null;
-  const sentences = sentenceSpans(doc.text, passage.start, passage.end);
-  const span = sentences.length > 0 ? pickQuote(doc.text, sentences, terms) : { start: passage.start, end: passage.end };
+  const units = quoteUnits(doc, passage);
+  const span = units.length > 0 ? pickQuote(doc.text, units, terms) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
     quote: doc.text.slice(span.start, span.end),
