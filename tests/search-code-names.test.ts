@@ -17,6 +17,7 @@ describe('codeNames', () => {
     expect(codeNames("why is it ', '.join(items)?")).toEqual([]);
     expect(codeNames('how do I sort a container (e.g. a list, i.e. a sequence) in the U.S. locale?')).toEqual([]);
     expect(codeNames('what does m.group(1) return?')).toEqual(['m.group']);
+    expect(codeNames('what does Vec::retain do, and std::collections::HashMap?')).toEqual(['Vec::retain', 'std::collections::HashMap']);
   });
 });
 
@@ -38,6 +39,10 @@ describe('codeNameScorer', () => {
     // Mentioned in a sentence, the bare name opens nothing.
     expect(codeNameMatch(['sqlite3.Connection.deserialize'], 'Call deserialize(data) on the connection.')).toBe(0);
     expect(codeNameMatch(['asyncio.Queue.join'], 'join the workers before exiting')).toBe(0);
+    // rustdoc's signature headings, and tails as Rust writes them.
+    expect(codeNameMatch(['Vec::retain'], 'Struct Vec\npub fn retain<F>(&mut self, f: F)\nRetains only the elements specified by the predicate.')).toBe(0.5);
+    expect(codeNameMatch(['Vec::retain'], 'Struct Vec\npub fn retain_mut<F>(&mut self, f: F)\nRetains only the elements.')).toBe(0);
+    expect(codeNameMatch(['std::collections::HashMap'], 'use collections::HashMap;')).toBe(0.5);
   });
 });
 

@@ -72,7 +72,8 @@ export class TextBuilder {
   }
 
   heading(level: number, title: string, opts: { anchor?: string; scope?: number } = {}): void {
-    title = title.trim();
+    // rustdoc ends a signature's where-clause with a comma: "…where F: FnMut(&T) -> bool,".
+    title = title.trim().replace(/\s*,$/, '');
     if (title === '') return;
     this.append(title);
     this.inKeyTakeaways = KEY_TAKEAWAYS.test(title);

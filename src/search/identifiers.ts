@@ -2,9 +2,10 @@
 // matches them as written. BM25 sees "functools.lru_cache" as three words, so the entry of
 // functools.cache, which mentions lru_cache twice, outranked the entry of functools.lru_cache itself.
 
-// A dotted name ("os.path.join", "m.group") or a word with an underscore ("__eq__", "default_factory"),
-// not part of a longer dotted name ("', '.join" gives nothing: "join" follows a dot).
-const CODE_NAME = /(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|(?<![\w.])[A-Za-z]*_\w+/g;
+// A dotted name ("os.path.join", "m.group", Rust's and C++'s "Vec::retain") or a word with an
+// underscore ("__eq__", "default_factory"), not part of a longer dotted name ("', '.join" gives
+// nothing: "join" follows a dot).
+const CODE_NAME = /(?<![\w.:])[A-Za-z_]\w*(?:(?:\.|::)[A-Za-z_]\w*)+|(?<![\w.:])[A-Za-z]*_\w+/g;
 
 /** What a passage that writes only the tail of a dotted name ("HTTPPasswordMgr.add_password" for "urllib.request.HTTPPasswordMgr.add_password"), or opens an entry with its last part, earns against the whole name. */
 const TAIL_CREDIT = 0.5;
@@ -23,14 +24,16 @@ export function codeNames(question: string): string[] {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `name` written as a whole name: not inside a longer word or dotted name. */
-const writing = (name: string) => new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`);
+const writing = (name: string) => new RegExp(`(?<![\\w.:])${escapeRegExp(name)}(?!\\w)`);
 
 // A line that opens an API entry with a bare name, as a class's methods are listed under it:
-// "deserialize(data, /, *, name='main')", "coroutine wait_closed()", "st_fstype".
-const ENTRY_KEYWORDS = '(?:(?:classmethod|staticmethod|abstractmethod|coroutine|async|awaitable)\\s+)?';
+// "deserialize(data, /, *, name='main')", "coroutine wait_closed()", "st_fstype", rustdoc's
+// "pub fn retain<F>(&mut self, f: F)".
+const ENTRY_KEYWORDS =
+  '(?:(?:classmethod|staticmethod|abstractmethod|coroutine|async|awaitable)\\s+|pub(?:\\([^)]*\\))?\\s+(?:(?:const|async|unsafe|extern\\s+"[^"]*")\\s+)*fn\\s+)?';
 
-/** A line that opens an entry for `name`: the name alone, or called. */
-const openingEntry = (name: string) => new RegExp(`(?:^|\\n)${ENTRY_KEYWORDS}${escapeRegExp(name)}(?:\\(|\\n|$)`);
+/** A line that opens an entry for `name`: the name alone, called, or with its type parameters. */
+const openingEntry = (name: string) => new RegExp(`(?:^|\\n)${ENTRY_KEYWORDS}${escapeRegExp(name)}(?:[(<]|\\n|$)`);
 
 /**
  * Scores passages on the question's code names, from 0 to 1: each name counts 1 when the passage
@@ -41,8 +44,11 @@ const openingEntry = (name: string) => new RegExp(`(?:^|\\n)${ENTRY_KEYWORDS}${e
  */
 export function codeNameScorer(names: string[]): (text: string) => number {
   const patterns = names.map((name) => {
-    const parts = name.split('.');
-    const partial = parts.length < 2 ? [] : [...parts.slice(1, -1).map((_, i) => writing(parts.slice(i + 1).join('.'))), openingEntry(parts[parts.length - 1]!)];
+    // Tails keep the separators as written: "Connection.deserialize", "collections::HashMap".
+    const pieces = name.split(/(\.|::)/);
+    const parts = pieces.filter((_, i) => i % 2 === 0);
+    const tail = (from: number) => pieces.slice(from * 2).join('');
+    const partial = parts.length < 2 ? [] : [...parts.slice(1, -1).map((_, i) => writing(tail(i + 1))), openingEntry(parts[parts.length - 1]!)];
     return { whole: writing(name), partial };
   });
   return (text) => {

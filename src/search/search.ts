@@ -259,8 +259,9 @@ function addCodeNameEvidence(index: SearchableIndex, fused: Array<{ label: numbe
   if (names.length === 0) return;
   const score = codeNameScorer(names);
   for (const candidate of fused) {
-    const text = index.passage(candidate.label)?.text;
-    if (text !== undefined) candidate.score += weight * score(text);
+    const passage = index.passage(candidate.label);
+    // The heading path counts: rustdoc names a method in the heading above its documentation.
+    if (passage) candidate.score += weight * score([...passage.headingPath, passage.text].join('\n'));
   }
   fused.sort((a, b) => b.score - a.score);
 }
