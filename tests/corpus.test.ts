@@ -363,13 +363,21 @@ describe('html from other generators', () => {
     expect([plain.title, plain.site?.source]).toEqual(['Install - Setup', undefined]);
   });
 
-  it('rustdoc: no "Source" links, version stamps or "Expand description" toggles', () => {
+  it('rustdoc: no "Source" links, version stamps, "Expand description" toggles or blanket implementations', () => {
     const html = `<html><body><main><section id="main-content" class="content"><div class="main-heading"><h1>Struct <span class="struct">HashMap</span></h1>
       <span class="sub-heading"><span class="since" title="Stable since Rust version 1.0.0">1.0.0</span> · <a class="src" href="../src/map.rs.html#1">Source</a></span></div>
       <details class="toggle top-doc" open><summary class="hideme"><span>Expand description</span></summary><div class="docblock"><p>A hash map implemented with quadratic probing.</p></div></details>
       <details class="toggle implementors-toggle" open><summary><section id="impl-Debug-for-HashMap" class="impl"><a class="src rightside" href="../src/map.rs.html#9">Source</a><a href="#impl-Debug-for-HashMap" class="anchor">§</a><h3 class="code-header">impl Debug for HashMap</h3></section></summary></details>
+      <h2 id="synthetic-implementations" class="section-header">Auto Trait Implementations</h2><div id="synthetic-implementations-list"><section id="impl-Send-for-HashMap" class="impl"><h3 class="code-header">impl Send for HashMap</h3></section></div>
+      <h2 id="blanket-implementations" class="section-header">Blanket Implementations</h2><div id="blanket-implementations-list"><details class="toggle implementors-toggle"><summary><section id="impl-Borrow-for-T" class="impl"><h3 class="code-header">impl&lt;T&gt; Borrow&lt;T&gt; for T</h3></section></summary>
+      <div class="impl-items"><details class="toggle method-toggle" open><summary><section id="method.borrow" class="method trait-impl"><h4 class="code-header">fn borrow(&amp;self) -&gt; &amp;T</h4></section></summary>
+      <div class="docblock"><p>Immutably borrows from an owned value. <a href="../borrow/trait.Borrow.html#tymethod.borrow">Read more</a></p></div></details></div></details></div>
     </section></main></body></html>`;
-    expect(parseHtml(html).text).not.toMatch(/Source|Expand description|§/);
+    const text = parseHtml(html).text;
+    expect(text).not.toMatch(/Source|Expand description|§/);
+    // Blanket implementations are the same on every type page; auto traits say something of this one.
+    expect(text).not.toMatch(/Immutably borrows|impl<T> Borrow/);
+    expect(text).toContain('impl Send for HashMap');
     expect(blocksOf(html).map((b) => b[1])).toContain('A hash map implemented with quadratic probing.');
     // Org mode's code blocks are pre.src: content.
     expect(blocksOf('<html><body><main><pre class="src src-python">print("kept")</pre></main></body></html>')).toEqual([['code', 'print("kept")', '', undefined]]);

@@ -33,6 +33,12 @@ const SKIP_CLASSES = new Set([
  */
 const SKIP_TAG_CLASSES = new Set(['span.since', 'a.src']);
 /**
+ * rustdoc's "Blanket Implementations": the same generic impls (Borrow, From<T>, Into, TryFrom, Any…)
+ * on every type page, each with its trait's one-line summary. Auto traits (Send, Sync) say something
+ * about the type and stay.
+ */
+const SKIP_IDS = new Set(['blanket-implementations-list']);
+/**
  * The text of a permalink marker: nothing, or a symbol or two ("#", "¶", "§", "🔗"; zero-width
  * spaces in Docusaurus). Any generator's `<a href="#id">#</a>` is chrome, whatever its class.
  */
@@ -244,6 +250,7 @@ function skipped(el: Element): boolean {
   if (el.name === 'a' && el.attribs.href?.startsWith('#') && MARKER_TEXT.test(rawText(el).trim())) return true;
   const role = el.attribs.role;
   if (role !== undefined && SKIP_ROLES.has(role)) return true;
+  if (el.attribs.id !== undefined && SKIP_IDS.has(el.attribs.id)) return true;
   const classes = el.attribs.class?.split(/\s+/);
   if (SKIP_TAGS.has(el.name)) return !(el.name === 'aside' && classes?.some((c) => CONTENT_ASIDES.has(c)));
   return classes !== undefined && classes.some((c) => SKIP_CLASSES.has(c) || SKIP_TAG_CLASSES.has(`${el.name}.${c}`));

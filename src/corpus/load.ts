@@ -34,7 +34,7 @@ interface Parser {
  * html/4: site names inside a header's title (MkDocs Material). html/5: blocks inside a table cell
  * are words apart. html/6: rustdoc's source links and toggles dropped. html/7: only on the elements
  * rustdoc puts them on. html/8: a heading alone in its section (rustdoc's method signatures) heads
- * what follows the section.
+ * what follows the section; rustdoc's blanket implementations dropped.
  */
 export const HTML_PARSER_VERSION = 'html/8';
 
