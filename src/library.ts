@@ -44,7 +44,7 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     document: (id) => index.documents.get(id),
     vector: (label) => index.vector(label),
     knows: (term) => index.lexicalIndex.has(term, typos(term)),
-    passagesWith: (term, limit) => index.lexicalIndex.passagesWith(term, limit, typos(term)),
+    passagesWith: (term, limit, exact) => index.lexicalIndex.passagesWith(term, limit, exact ? {} : typos(term)),
     passageCount: () => index.passagesByLabel.size,
     pages: (query, k) =>
       index.pageIndex.search(query, k).flatMap(({ label, score }) => {

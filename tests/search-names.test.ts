@@ -20,6 +20,8 @@ describe('names a question gives', () => {
       'ports.md': page('Ports of the interpreter', ['Jython runs the interpreter on the Java virtual machine and compiles modules to bytecode that loads next to other classes.']),
       'signals.md': page('Signals', ['A service manager sends SIGTERM before it stops a process; signal.signal(signal.SIGTERM, handler) installs a handler that runs the cleanup code first.']),
       'exit.md': page('Exit handlers', ['atexit.register(func) runs func when the process exits normally, which suits cleanup code such as closing log files.']),
+      'swap.md': page('Assignment', ['In Python, a, b = b, a swaps two variables without a temporary one.']),
+      'interpreter.md': page('The interpreter', ['Python reads a script from top to bottom and runs each statement in turn.']),
     }));
   }, 60_000);
 
@@ -44,6 +46,13 @@ describe('names a question gives', () => {
     // One word that gives several terms is named once.
     const compound = await library.ask('how do I run cleanup code in a Docker_Compose service?', { k: 3 });
     expect(compound.missingNames).toEqual([{ name: 'Docker_Compose', inLibrary: false }]);
+  });
+
+  it('takes a word derived from a common one for the setting, not a name to require', async () => {
+    // "Pythonic" is in no passage, but "Python" is in several: it is the library's subject.
+    const answer = await library.ask("What's the Pythonic way to swap two variables?", { k: 3 });
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]!.citation.path).toBe('swap.md');
   });
 
   it('quotes only the passages that mention the name', async () => {

@@ -32,7 +32,7 @@ export function specificNames(index: SearchableIndex, question: string): Array<{
   const out: Array<{ name: string; passages: Set<number> }> = [];
   for (const { text, terms, whenKnown } of [...written.map((name) => ({ ...name, whenKnown: true })), ...named]) {
     // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
-    const rare = terms.filter((term) => term.length > 2).flatMap((term) => {
+    const rare = terms.filter((term) => term.length > 2 && !derivedFromCommon(index, term, limit)).flatMap((term) => {
       const where = index.passagesWith(term, limit);
       return where && (where.size === 0 || whenKnown) ? [where] : [];
     });
@@ -40,6 +40,22 @@ export function specificNames(index: SearchableIndex, question: string): Array<{
     if (first) out.push({ name: text, passages: new Set([...first].filter((label) => others.every((where) => where.has(label)))) });
   }
   return out;
+}
+
+/** Letters a derived word adds to its root: "Pythonic", "Pythonista". */
+const MAX_SUFFIX = 4;
+const MIN_ROOT = 5;
+
+/**
+ * Whether a rare word is a common word of the library with a short suffix: "Pythonic" in the
+ * Python docs, where "python" is in a fifth of the passages. It speaks of the library's own
+ * subject, like the root does, and is not a name to require.
+ */
+function derivedFromCommon(index: SearchableIndex, term: string, limit: number): boolean {
+  for (let cut = 1; cut <= MAX_SUFFIX && term.length - cut >= MIN_ROOT; cut++) {
+    if (index.passagesWith(term.slice(0, -cut), limit, true) === null) return true;
+  }
+  return false;
 }
 
 /** The names that every ranked hit leaves out: why a question with hits was still declined. */

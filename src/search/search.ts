@@ -19,8 +19,8 @@ export interface SearchableIndex {
   knows(term: string): boolean;
   /** BM25 over whole documents, best first. */
   pages(query: string, k: number): Array<{ docId: string; score: number }>;
-  /** Passages mentioning a term (or, when the library lacks it, a near spelling), or null when more than `limit` do. */
-  passagesWith(term: string, limit: number): Set<number> | null;
+  /** Passages mentioning a term (or, unless `exact`, a near spelling when the library lacks it), or null when more than `limit` do. */
+  passagesWith(term: string, limit: number, exact?: boolean): Set<number> | null;
   /** Passages in the library. */
   passageCount(): number;
 }
