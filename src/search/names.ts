@@ -32,9 +32,9 @@ export function specificNames(index: SearchableIndex, question: string): Array<{
   const out: Array<{ name: string; passages: Set<number> }> = [];
   for (const { text, terms, whenKnown } of [...written.map((name) => ({ ...name, whenKnown: true })), ...named]) {
     // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
-    const rare = terms.filter((term) => term.length > 2 && !derivedFromCommon(index, term, limit)).flatMap((term) => {
+    const rare = terms.filter((term) => term.length > 2).flatMap((term) => {
       const where = index.passagesWith(term, limit);
-      return where && (where.size === 0 || whenKnown) ? [where] : [];
+      return where && (where.size === 0 || whenKnown) && !derivedFromCommon(index, term, limit) ? [where] : [];
     });
     const [first, ...others] = rare;
     if (first) out.push({ name: text, passages: new Set([...first].filter((label) => others.every((where) => where.has(label)))) });
