@@ -1,4 +1,5 @@
 import { SOURCES_FILE } from '../sources/config.js';
+import { escapeRegExp } from '../escape-regexp.js';
 
 /**
  * Which files of the docs folder are not documents, with `.gitignore` rules.
@@ -113,8 +114,4 @@ function globSource(glob: string): string {
     else out += escapeRegExp(c);
   }
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -2,6 +2,8 @@
 // matches them as written. BM25 sees "functools.lru_cache" as three words, so the entry of
 // functools.cache, which mentions lru_cache twice, outranked the entry of functools.lru_cache itself.
 
+import { escapeRegExp } from '../escape-regexp.js';
+
 // A dotted name ("os.path.join", "m.group", Rust's and C++'s "Vec::retain") or a word with an
 // underscore ("__eq__", "default_factory"), not part of a longer dotted name ("', '.join" gives
 // nothing: "join" follows a dot).
@@ -20,8 +22,6 @@ const MAX_CODE_NAMES = 8;
 export function codeNames(question: string): string[] {
   return [...new Set(question.match(CODE_NAME) ?? [])].filter((name) => !ABBREVIATION.test(name)).slice(0, MAX_CODE_NAMES);
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `name` written as a whole name: not inside a longer word or dotted name. */
 const writing = (name: string) => new RegExp(`(?<![\\w.:])${escapeRegExp(name)}(?!\\w)`);

@@ -16,7 +16,9 @@ export interface Span {
  */
 export function quoteUnits(doc: Document, passage: Passage): Span[] {
   const units: Span[] = [];
-  for (const block of doc.blocks) {
+  // A passage starts in its `paragraph`: the blocks before it are not looked at.
+  for (let i = Math.max(0, passage.paragraph - 1); i < doc.blocks.length; i++) {
+    const block = doc.blocks[i]!;
     if (block.end <= passage.start) continue;
     if (block.start >= passage.end) break;
     const start = Math.max(block.start, passage.start);
