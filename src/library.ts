@@ -9,7 +9,7 @@ import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
-import { citationFor, decide, DEFAULT_RELEVANCE, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
+import { citationFor, decide, DEFAULT_RELEVANCE, quoteRanked, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
 import type { Answer, Document } from './types.js';
 
 export interface OpenLibraryOptions {
@@ -140,10 +140,11 @@ export class Library implements LibraryApi {
   /** Ranked hits with the answer decision, for the evaluator (hits are kept even when declined). */
   async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
     const ranked = await rank(this.view, this.embedder, question, { k, mode });
+    const quotes = new Map(quoteRanked(this.view, ranked, DEFAULT_RELEVANCE).map(({ label, hit }) => [label, hit.quote]));
     const hits = ranked.top.flatMap(({ label }) => {
       const passage = this.index.passagesByLabel.get(label);
       const doc = passage && this.index.documents.get(passage.docId);
-      return passage && doc ? [{ passage: passage.text, path: doc.path }] : [];
+      return passage && doc ? [{ passage: passage.text, path: doc.path, quote: quotes.get(label) }] : [];
     });
     return { answered: decide(ranked, DEFAULT_RELEVANCE), hits };
   }

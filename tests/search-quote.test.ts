@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { sentenceSpans } from '../src/passages/sentences.js';
+import { codeNames } from '../src/search/identifiers.js';
 import { pickQuote, quoteUnits } from '../src/search/quote.js';
 import { contentTerms } from '../src/search/terms.js';
 
 /** The quote pickQuote takes from `text` (one passage) for `question`. */
 function quote(text: string, question: string): string {
-  const span = pickQuote(text, sentenceSpans(text), contentTerms(question));
+  const span = pickQuote(text, sentenceSpans(text), contentTerms(question), codeNames(question));
   return text.slice(span.start, span.end);
 }
 
@@ -31,6 +32,17 @@ describe('pickQuote around API entries', () => {
   it('carries a quote that is all signatures on to the description, not back to the paragraph before', () => {
     const text = 'The functools module defines the following functions:\n\n@functools.cache(user_function)\n\nSimple lightweight unbounded function cache.';
     expect(quote(text, 'what does functools.cache do?')).toBe('@functools.cache(user_function)\n\nSimple lightweight unbounded function cache.');
+  });
+
+  it('quotes the entry of the code name the question writes, not a sentence that shares its words', () => {
+    const text = [
+      'Panel objects, as returned by new_panel() above, are windows with a stacking order.',
+      'Panel.above()',
+      'Returns the panel above the current panel.',
+    ].join('\n\n');
+    expect(quote(text, 'what is curses.panel.Panel.above for?')).toBe('Panel.above()\n\nReturns the panel above the current panel.');
+    // Without the code name, the first sentence shares as many words.
+    expect(quote(text, 'what is the panel above for?')).toBe(text.slice(0, text.indexOf('\n')));
   });
 
   it('takes a lone word above a sentence for a title, not a signature', () => {

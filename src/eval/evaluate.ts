@@ -11,7 +11,8 @@ export interface EvalQuestion {
 
 export interface Retrieved {
   answered: boolean;
-  hits: Array<{ passage: string; path: string }>;
+  /** The ranked hits, declined or not; `quote` is what the reader is shown of a hit, when it is shown. */
+  hits: Array<{ passage: string; path: string; quote?: string }>;
 }
 
 export type Retriever = (question: string, k: number, mode: SearchMode) => Promise<Retrieved>;
@@ -30,6 +31,12 @@ export interface EvalReport {
    * no question gives an answer text.
    */
   answerAtK: number | null;
+  /**
+   * Share of questions with an answer text for which a quote shown to the reader overlaps it: what
+   * answer@k counts, narrowed to the sentence actually quoted from the passage. Null when no
+   * question gives an answer text.
+   */
+  quoteAtK: number | null;
   mrr: number;
   /** Share of unanswerable questions that were declined. */
   noAnswerAccuracy: number;
@@ -49,6 +56,16 @@ export async function readQuestions(file: string): Promise<EvalQuestion[]> {
   });
 }
 
+/** Whether a quote, cut from `passage`, shows (part of) an occurrence of `answer` there. */
+function quoteShows(answer: string, passage: string, quote: string): boolean {
+  const start = passage.indexOf(quote);
+  if (start < 0) return quote.includes(answer);
+  for (let at = passage.indexOf(answer); at >= 0; at = passage.indexOf(answer, at + 1)) {
+    if (at < start + quote.length && at + answer.length > start) return true;
+  }
+  return false;
+}
+
 function isHit(question: EvalQuestion, hit: { passage: string; path: string }): boolean {
   if (question.answer !== null && hit.passage.includes(question.answer)) return true;
   return (question.pages ?? []).includes(hit.path);
@@ -60,6 +77,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
   let hitK = 0;
   let withAnswer = 0;
   let answerK = 0;
+  let quoteK = 0;
   let reciprocal = 0;
   let declinedUnanswerable = 0;
   let declinedAnswerable = 0;
@@ -75,6 +93,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
     if (question.answer !== null) {
       withAnswer++;
       if (result.hits.some((hit) => hit.passage.includes(question.answer!))) answerK++;
+      if (result.hits.some((hit) => hit.quote !== undefined && quoteShows(question.answer!, hit.passage, hit.quote))) quoteK++;
     }
     if (!result.answered) declinedAnswerable++;
     if (index === 0) hit1++;
@@ -96,6 +115,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
     hitAt1: share(hit1, answerable),
     hitAtK: share(hitK, answerable),
     answerAtK: withAnswer === 0 ? null : share(answerK, withAnswer),
+    quoteAtK: withAnswer === 0 ? null : share(quoteK, withAnswer),
     mrr: share(reciprocal, answerable),
     noAnswerAccuracy: share(declinedUnanswerable, unanswerable),
     falseDeclines: answerable === 0 ? 0 : share(declinedAnswerable, answerable),
@@ -104,10 +124,10 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
 }
 
 export function formatReports(reports: EvalReport[]): string {
-  const header = '| mode | questions | hit@1 | hit@k | answer@k | MRR | no-answer accuracy | false declines |';
+  const header = '| mode | questions | hit@1 | hit@k | answer@k | quote@k | MRR | no-answer accuracy | false declines |';
   const rows = reports.map(
     (r) =>
-      `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.answerAtK?.toFixed(3) ?? '—'} | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
+      `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.answerAtK?.toFixed(3) ?? '—'} | ${r.quoteAtK?.toFixed(3) ?? '—'} | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
   );
-  return [header, '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [header, '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,6 +1,7 @@
 import { sentenceSpans } from '../passages/sentences.js';
 import { isApiSignature, signaturesOnly } from '../passages/signature.js';
 import type { Document, Passage } from '../types.js';
+import { codeNameScorer } from './identifiers.js';
 import { contentTerms } from './terms.js';
 
 export interface Span {
@@ -43,6 +44,10 @@ function termOverlap(queryTerms: string[], text: string): number {
 
 /** Quotes longer than this are not extended past a signature. */
 const MAX_SIGNATURE_QUOTE = 500;
+/** A quote shorter than this is joined with a neighbouring sentence. */
+const MIN_QUOTE_CHARS = 80;
+/** What being in the entry a question names is worth, against 1–1.5 per shared term: more than one more shared word. */
+const ENTRY_CREDIT = 2;
 
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
 function isEntrySignature(docText: string, span: Span): boolean {
@@ -50,19 +55,39 @@ function isEntrySignature(docText: string, span: Span): boolean {
 }
 
 /**
+ * For each unit, how well the API entry it belongs to matches the question's code names (0 to 1,
+ * see `codeNameScorer`). An entry starts at its signature line. A name the unit merely mentions
+ * does not count: "In particular, sys.exit("some error message") is a quick way…" is not the
+ * sentence that says what sys.exit does.
+ */
+function entryScores(docText: string, units: Span[], names: string[]): number[] {
+  if (names.length === 0) return units.map(() => 0);
+  const score = codeNameScorer(names);
+  let entry = 0;
+  return units.map((unit) => {
+    if (isEntrySignature(docText, unit)) entry = score(docText.slice(unit.start, unit.end));
+    return entry;
+  });
+}
+
+/**
  * Chooses what of a passage to quote from its `quoteUnits` (sentences, code blocks): the unit sharing most with the question,
  * joined with its neighbour when it is too short to stand alone, and carried on past API
  * signatures to the sentence that says what the thing does. A description that follows its
  * signature is quoted with it ("os.cpu_count()" above "Return the number of CPUs…"): the answer
- * to "how do I…" is the name. Returns offsets into the document text, so the quote is always an
- * exact substring of it.
+ * to "how do I…" is the name. When the question writes code names, a sentence of the entry they
+ * name (below its signature) comes before one that only mentions them: "what is
+ * curses.panel.Panel.above for?" is answered by "Panel.above()⏎⏎Returns the panel above the
+ * current panel.", not by "Panel objects, as returned by new_panel() above, …".
+ * Returns offsets into the document text, so the quote is always an exact substring of it.
  */
-export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], minChars = 80): Span {
+export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], codeNames: string[] = []): Span {
   if (sentences.length === 0) throw new Error('pickQuote needs at least one sentence');
   let best = 0;
   let bestScore = -1;
+  const inEntry = entryScores(docText, sentences, codeNames);
   sentences.forEach((span, i) => {
-    const score = termOverlap(queryTerms, docText.slice(span.start, span.end));
+    const score = termOverlap(queryTerms, docText.slice(span.start, span.end)) + ENTRY_CREDIT * inEntry[i]!;
     if (score > bestScore) {
       best = i;
       bestScore = score;
@@ -74,7 +99,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   const before = sentences[best - 1];
   if (before && isEntrySignature(docText, before) && end - before.start <= MAX_SIGNATURE_QUOTE) start = before.start;
   // A quote that is all signatures is carried on to the description below instead.
-  if (end - start < minChars && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
+  if (end - start < MIN_QUOTE_CHARS && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
     const next = sentences[best + 1] && !isEntrySignature(docText, sentences[best + 1]!) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start ? before : undefined;

@@ -113,11 +113,11 @@ export function paragraphAt(doc: Document, offset: number): number {
   return low + 1;
 }
 
-function toHit(index: SearchableIndex, passage: Passage, score: number, terms: string[]): SearchHit | null {
+function toHit(index: SearchableIndex, passage: Passage, score: number, ranked: Ranked): SearchHit | null {
   const doc = index.document(passage.docId);
   if (!doc) return null;
   const units = quoteUnits(doc, passage);
-  const span = units.length > 0 ? pickQuote(doc.text, units, terms) : { start: passage.start, end: passage.end };
+  const span = units.length > 0 ? pickQuote(doc.text, units, ranked.terms, ranked.codeNames) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
     quote: doc.text.slice(span.start, span.end),
@@ -157,6 +157,8 @@ export interface Ranked {
   }>;
   signals: Signals;
   terms: string[];
+  /** The code names the question writes (see `codeNames`). */
+  codeNames: string[];
 }
 
 /** Retrieval without the answer/decline decision: what `search` and the evaluator share. */
@@ -203,7 +205,8 @@ export async function rank(
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
   const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? DEFAULT_CODE_NAME_WEIGHT : 0;
-  if (codeNameWeight > 0) addCodeNameEvidence(index, fused, codeNames(question), codeNameWeight);
+  const written = codeNames(question);
+  if (codeNameWeight > 0) addCodeNameEvidence(index, fused, written, codeNameWeight);
   const names = specificNames(index, question);
   const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
@@ -221,7 +224,7 @@ export async function rank(
     unknown: unknownSubjects(terms, (term) => index.knows(term)),
     names: names.length,
   };
-  return { top, signals, terms };
+  return { top, signals, terms, codeNames: written };
 }
 
 export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
@@ -326,6 +329,28 @@ export function decide(ranked: Ranked, relevance: Relevance): boolean {
   return ranked.top.some((hit) => hitIsRelevant(hit, ranked.signals, relevance));
 }
 
+/**
+ * The hits a reader is shown, with their quotes: only hits relevant on their own are quoted, in
+ * rank order, so a weak answer is not padded with whatever came next, and a good second hit is not
+ * hidden behind a poor first one.
+ */
+export function quoteRanked(index: SearchableIndex, ranked: Ranked, relevance: Relevance = DEFAULT_RELEVANCE): Array<{ label: number; hit: SearchHit }> {
+  const shown: Array<{ label: number; hit: SearchHit }> = [];
+  const quoted = new Set<string>();
+  for (const candidate of ranked.top) {
+    if (!hitIsRelevant(candidate, ranked.signals, relevance)) continue;
+    const passage = index.passage(candidate.label);
+    const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked);
+    // Two passages can differ and still give the same quote (an example in two module syntaxes,
+    // a paragraph copied between pages): the reader is shown it once, from the better-ranked hit.
+    const quote = hit && normalisedText(hit.quote);
+    if (!hit || quoted.has(quote!)) continue;
+    quoted.add(quote!);
+    shown.push({ label: candidate.label, hit });
+  }
+  return shown;
+}
+
 export async function search(
   index: SearchableIndex,
   embedder: Embedder,
@@ -335,21 +360,7 @@ export async function search(
 ): Promise<Answer> {
   const started = performance.now();
   const ranked = await rank(index, embedder, question, options);
-  const results: SearchHit[] = [];
-  // Only hits relevant on their own are quoted, in rank order: a weak answer is not padded with
-  // whatever came next, and a good second hit is not hidden behind a poor first one.
-  const quoted = new Set<string>();
-  for (const candidate of ranked.top) {
-    if (!hitIsRelevant(candidate, ranked.signals, relevance)) continue;
-    const passage = index.passage(candidate.label);
-    const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked.terms);
-    // Two passages can differ and still give the same quote (an example in two module syntaxes,
-    // a paragraph copied between pages): the reader is shown it once, from the better-ranked hit.
-    const quote = hit && normalisedText(hit.quote);
-    if (!hit || quoted.has(quote!)) continue;
-    quoted.add(quote!);
-    results.push(hit);
-  }
+  const results = quoteRanked(index, ranked, relevance).map(({ hit }) => hit);
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (results.length > 0) return { question, answered: true, results, ms };
   return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ms };
