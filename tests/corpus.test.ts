@@ -383,6 +383,25 @@ describe('html from other generators', () => {
     expect(blocksOf('<html><body><main><pre class="src src-python">print("kept")</pre></main></body></html>')).toEqual([['code', 'print("kept")', '', undefined]]);
   });
 
+  it('leaves out excerpts that end in a "Read more" link to another page (rustdoc trait implementations, blog indexes)', () => {
+    const html = `<html><body><main><h1>Struct Vec</h1><h2 id="trait-implementations">Trait Implementations</h2>
+      <details class="toggle implementors-toggle"><summary><section id="impl-Clone-for-Vec" class="impl"><h3 class="code-header">impl Clone for Vec</h3></section></summary>
+      <div class="impl-items"><details class="toggle method-toggle" open><summary><section id="method.clone_from" class="method trait-impl"><h4 class="code-header">fn clone_from(&amp;mut self, source: &amp;Self)</h4></section></summary>
+      <div class="docblock"><p>Overwrites the contents of self with a clone of the contents of source.</p></div></details>
+      <details class="toggle method-toggle" open><summary><section id="method.clone" class="method trait-impl"><h4 class="code-header">fn clone(&amp;self) -&gt; Self</h4></section></summary>
+      <div class='docblock'>Returns a duplicate of the value. <a href="../clone/trait.Clone.html#tymethod.clone">Read more</a></div></details></div></details>
+      <p>Our launch post explains the plan. <a class="more-link" href="/blog/launch/">Continue reading →</a></p>
+      <p>The options are listed <a href="#options">below</a>.</p><p>See the guide. <a href="#guide">Read more</a></p>
+      <p><a href="/blog/launch/">Read more</a> about the launch, in the post itself.</p></main></body></html>`;
+    const texts = blocksOf(html).map((b) => b[1]);
+    expect(texts.join('\n')).not.toMatch(/Returns a duplicate|Our launch post/);
+    // Documentation of this impl's own, a link within the page, and text after the link all stay.
+    expect(texts).toContain('Overwrites the contents of self with a clone of the contents of source.');
+    expect(texts).toContain('The options are listed below.');
+    expect(texts).toContain('See the guide. Read more');
+    expect(texts).toContain('Read more about the launch, in the post itself.');
+  });
+
   it("rustdoc: a method's documentation is headed and anchored by its signature, which its own section holds alone", () => {
     // The <section> closes after the signature heading; the docs follow in a sibling docblock.
     const method = (name: string, doc: string) => `<details class="toggle method-toggle" open><summary><section id="method.${name}" class="method">

@@ -238,6 +238,27 @@ function namesOutside(root: AnyNode, main: Element | undefined): Set<string> {
   return names;
 }
 
+/** The link that ends an excerpt: "Read more", "Continue reading →". */
+const MORE_LINK = /^(?:read more|continue reading)\s*[.…→»›>]*$/i;
+
+/**
+ * A paragraph that ends in a "Read more" link to another page is an excerpt of that page, kept
+ * there in full: rustdoc's trait implementations repeat the trait's summary on every type ("Performs
+ * the `+` operation. Read more", 42% of the standard library's passages), and blog indexes their
+ * posts' first lines. Quoting one would cite the copy and not the source.
+ */
+function isExcerpt(el: Element): boolean {
+  if (!BLOCK_TAGS.has(el.name)) return false;
+  for (let i = el.children.length - 1; i >= 0; i--) {
+    const child = el.children[i]!;
+    if (child.type === 'text' && child.data.trim() === '') continue;
+    if (!isElement(child) || child.name !== 'a') return false;
+    const href = child.attribs.href ?? '';
+    return href !== '' && !href.startsWith('#') && MORE_LINK.test(rawText(child).trim());
+  }
+  return false;
+}
+
 function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
@@ -248,6 +269,7 @@ function hasClass(el: Element, name: string): boolean {
 
 function skipped(el: Element): boolean {
   if (el.name === 'a' && el.attribs.href?.startsWith('#') && MARKER_TEXT.test(rawText(el).trim())) return true;
+  if (isExcerpt(el)) return true;
   const role = el.attribs.role;
   if (role !== undefined && SKIP_ROLES.has(role)) return true;
   if (el.attribs.id !== undefined && SKIP_IDS.has(el.attribs.id)) return true;

@@ -34,9 +34,10 @@ interface Parser {
  * html/4: site names inside a header's title (MkDocs Material). html/5: blocks inside a table cell
  * are words apart. html/6: rustdoc's source links and toggles dropped. html/7: only on the elements
  * rustdoc puts them on. html/8: a heading alone in its section (rustdoc's method signatures) heads
- * what follows the section; rustdoc's blanket implementations dropped.
+ * what follows the section; rustdoc's blanket implementations dropped. html/9: excerpts ending in a
+ * "Read more" link to another page dropped (rustdoc's trait implementations).
  */
-export const HTML_PARSER_VERSION = 'html/8';
+export const HTML_PARSER_VERSION = 'html/9';
 
 /**
  * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.
