@@ -7,6 +7,7 @@ function ranked(hits: Array<{ similarity: number | null; coverage: number; missi
   return {
     top,
     terms: ['largest', 'item', 'heapq'],
+    codeNames: [],
     signals: {
       dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
       coverage: Math.max(0, ...top.map((t) => t.coverage)),

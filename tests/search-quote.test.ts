@@ -6,7 +6,7 @@ import { contentTerms } from '../src/search/terms.js';
 
 /** The quote pickQuote takes from `text` (one passage) for `question`. */
 function quote(text: string, question: string): string {
-  const span = pickQuote(text, sentenceSpans(text), contentTerms(question), codeNames(question));
+  const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question) });
   return text.slice(span.start, span.end);
 }
 
@@ -43,6 +43,40 @@ describe('pickQuote around API entries', () => {
     expect(quote(text, 'what is curses.panel.Panel.above for?')).toBe('Panel.above()\n\nReturns the panel above the current panel.');
     // Without the code name, the first sentence shares as many words.
     expect(quote(text, 'what is the panel above for?')).toBe(text.slice(0, text.indexOf('\n')));
+  });
+
+  it('answers a question about a name and nothing else with the summary of its entry', () => {
+    const text = [
+      'uncancel()',
+      'Decrement the count of cancellation requests to this Task.',
+      'Returns the remaining number of cancellation requests.',
+      'Note that once execution of a cancelled task completed, further calls to uncancel() are ineffective.',
+    ].join('\n\n');
+    expect(quote(text, 'how do I use asyncio.Task.uncancel?')).toBe('uncancel()\n\nDecrement the count of cancellation requests to this Task.');
+    // A question with more to it than the name is answered by the sentence that shares it.
+    expect(quote(text, 'when are calls to asyncio.Task.uncancel ineffective?')).toBe(text.slice(text.indexOf('Note that')));
+  });
+
+  it('takes the summary below a signature heading (rustdoc, Node.js), past status notes', () => {
+    const text = [
+      '🔬This is a nightly-only experimental API. (atomic_from_mut #76314)',
+      'Gets atomic access to a pointer.',
+      'Note: This function is only available on targets where AtomicPtr<T> has the same alignment as *const T',
+    ].join('\n\n');
+    const question = 'how do I use AtomicPtr::from_mut?';
+    const at = (heading?: string) => {
+      const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), heading });
+      return text.slice(span.start, span.end);
+    };
+    expect(at('pub fn from_mut(v: &mut *mut T) -> &mut Self')).toBe(text.slice(text.indexOf('Gets atomic')));
+    // Without the heading the passage names no entry, and the shared words decide.
+    expect(at()).toBe(text.slice(text.indexOf('Note:')));
+  });
+
+  it('never quotes a status note for its own sake, nor pads a short quote with one', () => {
+    const text = 'Kill signal.\n\nIt cannot be caught, blocked, or ignored.\n\nAvailability: Unix.';
+    expect(quote(text, 'can SIGKILL be caught or blocked?')).toBe('Kill signal.\n\nIt cannot be caught, blocked, or ignored.');
+    expect(quote('Return the time of last access.\n\nNew in version 3.4.', 'what is new in version 3.4?')).toBe('Return the time of last access.');
   });
 
   it('takes a lone word above a sentence for a title, not a signature', () => {

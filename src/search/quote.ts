@@ -34,6 +34,19 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
   return units;
 }
 
+/**
+ * The heading of the section a passage opens, when it opens one: in Node.js and rustdoc docs the
+ * heading is the entry's signature ("fs.readFile(path[, options], callback)", "pub fn retain<F>(…)"),
+ * and the passage's first sentence its summary.
+ */
+export function openedHeading(doc: Document, passage: Passage): string | undefined {
+  const first = doc.blocks[passage.paragraph - 1];
+  const previous = doc.blocks[passage.paragraph - 2];
+  if (!first || first.start < passage.start) return undefined;
+  const opens = !previous || previous.headingPath.length !== first.headingPath.length || previous.headingPath.some((h, i) => h !== first.headingPath[i]);
+  return opens ? first.headingPath.at(-1) : undefined;
+}
+
 /** How many of the query's terms a text contains, weighting long (rarer, more specific) terms higher. */
 function termOverlap(queryTerms: string[], text: string): number {
   const present = new Set(contentTerms(text));
@@ -49,21 +62,42 @@ const MIN_QUOTE_CHARS = 80;
 /** What being in the entry a question names is worth, against 1–1.5 per shared term: more than one more shared word. */
 const ENTRY_CREDIT = 2;
 
+/**
+ * Notes on an entry's status that say nothing of what it does: rustdoc's "🔬This is a nightly-only
+ * experimental API." and "Available on Unix only.", Sphinx's "Availability: Unix." and a bare "New
+ * in version 3.4.". They are quoted only when nothing else is, and never pad a short quote.
+ * ("Changed in version 3.7: …" and "Deprecated since …" say why, and count as sentences.)
+ */
+const STATUS_NOTE = /^(?:🔬|Available on\b[^.]*\bonly\.?$|Availability:|New in version [\d.]+\.?$)/u;
+
+function isStatusNote(docText: string, span: Span): boolean {
+  return !span.code && STATUS_NOTE.test(docText.slice(span.start, span.end).trimStart());
+}
+
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
 function isEntrySignature(docText: string, span: Span): boolean {
   return !span.code && isApiSignature(docText.slice(span.start, span.end));
 }
 
+/** What a quote is picked for, beyond the question's terms. */
+export interface QuoteContext {
+  /** The code names the question writes (see `codeNames`). */
+  codeNames: string[];
+  /** The heading of the section the passage opens (see `openedHeading`): the entry the passage starts in. */
+  heading?: string;
+}
+
 /**
  * For each unit, how well the API entry it belongs to matches the question's code names (0 to 1,
- * see `codeNameScorer`). An entry starts at its signature line. A name the unit merely mentions
- * does not count: "In particular, sys.exit("some error message") is a quick way…" is not the
- * sentence that says what sys.exit does.
+ * see `codeNameScorer`). An entry starts at its signature line, or with the passage when the
+ * section it opens is headed by the signature. A name the unit merely mentions does not count:
+ * "In particular, sys.exit("some error message") is a quick way…" is not the sentence that says
+ * what sys.exit does.
  */
-function entryScores(docText: string, units: Span[], names: string[]): number[] {
-  if (names.length === 0) return units.map(() => 0);
-  const score = codeNameScorer(names);
-  let entry = 0;
+function entryScores(docText: string, units: Span[], { codeNames, heading }: QuoteContext): number[] {
+  if (codeNames.length === 0) return units.map(() => 0);
+  const score = codeNameScorer(codeNames);
+  let entry = heading === undefined ? 0 : score(heading);
   return units.map((unit) => {
     if (isEntrySignature(docText, unit)) entry = score(docText.slice(unit.start, unit.end));
     return entry;
@@ -71,28 +105,66 @@ function entryScores(docText: string, units: Span[], names: string[]): number[] 
 }
 
 /**
- * Chooses what of a passage to quote from its `quoteUnits` (sentences, code blocks): the unit sharing most with the question,
- * joined with its neighbour when it is too short to stand alone, and carried on past API
- * signatures to the sentence that says what the thing does. A description that follows its
- * signature is quoted with it ("os.cpu_count()" above "Return the number of CPUs…"): the answer
- * to "how do I…" is the name. When the question writes code names, a sentence of the entry they
- * name (below its signature) comes before one that only mentions them: "what is
- * curses.panel.Panel.above for?" is answered by "Panel.above()⏎⏎Returns the panel above the
- * current panel.", not by "Panel objects, as returned by new_panel() above, …".
+ * Where the summary of the entry best matching the question's code names starts: the unit after
+ * its signature (or the passage's first, under a signature heading), status notes skipped. Where
+ * a signature precedes it, the signature's index, so that it is quoted with the summary. -1 when
+ * no entry in the passage matches.
+ */
+function entrySummary(docText: string, units: Span[], inEntry: number[], heading: string | undefined): number {
+  let found = -1;
+  let top = 0;
+  let start = heading !== undefined ? 0 : -1;
+  units.forEach((unit, i) => {
+    if (isEntrySignature(docText, unit)) {
+      start = i + 1;
+      return;
+    }
+    if (i !== start || unit.code) return;
+    if (isStatusNote(docText, unit)) {
+      start++;
+      return;
+    }
+    if (inEntry[i]! > top) {
+      top = inEntry[i]!;
+      found = i > 0 && isEntrySignature(docText, units[i - 1]!) ? i - 1 : i;
+    }
+  });
+  return found;
+}
+
+/**
+ * Chooses what of a passage to quote from its `quoteUnits` (sentences, code blocks): the unit
+ * sharing most with the question, joined with its neighbour when it is too short to stand alone,
+ * and carried on past API signatures to the sentence that says what the thing does. A description
+ * that follows its signature is quoted with it ("os.cpu_count()" above "Return the number of
+ * CPUs…"): the answer to "how do I…" is the name.
+ *
+ * When the question writes code names, a sentence of the entry they name comes before one that
+ * only mentions them: "what is curses.panel.Panel.above for?" is answered by "Panel.above()⏎⏎Returns
+ * the panel above the current panel.", not by "Panel objects, as returned by new_panel() above, …".
+ * A question that asks about the name and nothing else ("what does Vec::retain do?", "how do I use
+ * asyncio.Task.uncancel?") is answered by the entry's summary, its first sentence, rather than by
+ * a later sentence or an example that repeats the name.
+ *
  * Returns offsets into the document text, so the quote is always an exact substring of it.
  */
-export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], codeNames: string[] = []): Span {
+export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], context: QuoteContext = { codeNames: [] }): Span {
   if (sentences.length === 0) throw new Error('pickQuote needs at least one sentence');
   let best = 0;
-  let bestScore = -1;
-  const inEntry = entryScores(docText, sentences, codeNames);
+  let bestScore = -Infinity;
+  const inEntry = entryScores(docText, sentences, context);
   sentences.forEach((span, i) => {
-    const score = termOverlap(queryTerms, docText.slice(span.start, span.end)) + ENTRY_CREDIT * inEntry[i]!;
+    const score = isStatusNote(docText, span) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end)) + ENTRY_CREDIT * inEntry[i]!;
     if (score > bestScore) {
       best = i;
       bestScore = score;
     }
   });
+  const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
+  if (context.codeNames.length > 0 && queryTerms.every((term) => nameTerms.has(term))) {
+    const summary = entrySummary(docText, sentences, inEntry, context.heading);
+    if (summary >= 0) best = summary;
+  }
   const chosen = sentences[best]!;
   let { start, end } = chosen;
   let last = best;
@@ -101,8 +173,9 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   // A quote that is all signatures is carried on to the description below instead.
   if (end - start < MIN_QUOTE_CHARS && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
-    const next = sentences[best + 1] && !isEntrySignature(docText, sentences[best + 1]!) ? sentences[best + 1] : undefined;
-    const previous = start === chosen.start ? before : undefined;
+    const pads = (span: Span | undefined) => span !== undefined && !isEntrySignature(docText, span) && !isStatusNote(docText, span);
+    const next = pads(sentences[best + 1]) ? sentences[best + 1] : undefined;
+    const previous = start === chosen.start && pads(before) ? before : undefined;
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
     const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end)) : -1;
     if (next && nextScore >= previousScore) {
