@@ -73,6 +73,19 @@ describe('pickQuote around API entries', () => {
     expect(at()).toBe(text.slice(text.indexOf('Note:')));
   });
 
+  it('takes the first sentence for the summary, past the version and parameter lines Node.js opens an entry with', () => {
+    const text = [
+      'Added in: v0.1.16',
+      '...paths <string> A sequence of path segments',
+      'Returns: <string>',
+      'The path.join() method joins all given path segments together using the platform-specific separator as a delimiter, then normalizes the resulting path.',
+      'Zero-length path segments are ignored.',
+    ].join('\n\n');
+    const question = 'what does path.join do?';
+    const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), heading: 'path.join([...paths])' });
+    expect(text.slice(span.start, span.end)).toBe(text.split('\n\n')[3]);
+  });
+
   it('never quotes a status note for its own sake, nor pads a short quote with one', () => {
     const text = 'Kill signal.\n\nIt cannot be caught, blocked, or ignored.\n\nAvailability: Unix.';
     expect(quote(text, 'can SIGKILL be caught or blocked?')).toBe('Kill signal.\n\nIt cannot be caught, blocked, or ignored.');

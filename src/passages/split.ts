@@ -10,7 +10,8 @@ const CUT_IN_ENTRY = 12;
 const CUT_AFTER_LEAD_IN = 15;
 /** A text block this short without a sentence end is a title ("Note", "See also", "Parameters"). */
 const SHORT_LEAD_IN = 40;
-const SENTENCE_END = /[.!?]["'”’)\]]*$/;
+/** The end of a sentence, closing quotes and brackets included. */
+export const SENTENCE_END = /[.!?]["'”’)\]]*$/;
 
 interface Unit extends Span {
   /** Index into doc.blocks of the block the unit belongs to. */

@@ -1,4 +1,5 @@
 import { sentenceSpans } from '../passages/sentences.js';
+import { SENTENCE_END } from '../passages/split.js';
 import { isApiSignature, signaturesOnly } from '../passages/signature.js';
 import type { Document, Passage } from '../types.js';
 import { codeNameScorer } from './identifiers.js';
@@ -64,11 +65,12 @@ const ENTRY_CREDIT = 2;
 
 /**
  * Notes on an entry's status that say nothing of what it does: rustdoc's "🔬This is a nightly-only
- * experimental API." and "Available on Unix only.", Sphinx's "Availability: Unix." and a bare "New
- * in version 3.4.". They are quoted only when nothing else is, and never pad a short quote.
- * ("Changed in version 3.7: …" and "Deprecated since …" say why, and count as sentences.)
+ * experimental API." and "Available on Unix only.", Sphinx's "Availability: Unix.", a bare "New in
+ * version 3.4." and Node.js's "Added in: v0.1.16". They are quoted only when nothing else is, and
+ * never pad a short quote. ("Changed in version 3.7: …" and "Deprecated since …" say why, and count
+ * as sentences.)
  */
-const STATUS_NOTE = /^(?:🔬|Available on\b[^.]*\bonly\.?$|Availability:|New in version [\d.]+\.?$)/u;
+const STATUS_NOTE = /^(?:🔬|Available on\b[^.]*\bonly\.?$|Availability:|New in version [\d.]+\.?$|Added in: v[\d.]+$)/u;
 
 function isStatusNote(docText: string, span: Span): boolean {
   return !span.code && STATUS_NOTE.test(docText.slice(span.start, span.end).trimStart());
@@ -105,8 +107,9 @@ function entryScores(docText: string, units: Span[], { codeNames, heading }: Quo
 }
 
 /**
- * Where the summary of the entry best matching the question's code names starts: the unit after
- * its signature (or the passage's first, under a signature heading), status notes skipped. Where
+ * Where the summary of the entry best matching the question's code names starts: the first
+ * sentence after its signature (or from the passage's start, under a signature heading), past
+ * status notes and lines that are not sentences. Where
  * a signature precedes it, the signature's index, so that it is quoted with the summary. -1 when
  * no entry in the passage matches.
  */
@@ -120,7 +123,8 @@ function entrySummary(docText: string, units: Span[], inEntry: number[], heading
       return;
     }
     if (i !== start || unit.code) return;
-    if (isStatusNote(docText, unit)) {
+    // Node.js opens an entry with "Added in: v0.1.16" and its parameters ("...paths <string>"): the summary is the first sentence.
+    if (isStatusNote(docText, unit) || !SENTENCE_END.test(docText.slice(unit.start, unit.end).trimEnd())) {
       start++;
       return;
     }
