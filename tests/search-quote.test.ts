@@ -53,8 +53,19 @@ describe('pickQuote around API entries', () => {
       'Note that once execution of a cancelled task completed, further calls to uncancel() are ineffective.',
     ].join('\n\n');
     expect(quote(text, 'how do I use asyncio.Task.uncancel?')).toBe('uncancel()\n\nDecrement the count of cancellation requests to this Task.');
-    // A question with more to it than the name is answered by the sentence that shares it.
-    expect(quote(text, 'when are calls to asyncio.Task.uncancel ineffective?')).toBe(text.slice(text.indexOf('Note that')));
+    // A question with more to it than the name is answered by the sentence that shares it, quoted
+    // from the entry's signature since the whole is short.
+    expect(quote(text, 'when are calls to asyncio.Task.uncancel ineffective?')).toBe(text);
+  });
+
+  it('starts a quote from deeper in an entry at its signature, when the whole is short enough', () => {
+    const dedent = 'textwrap.dedent(text)\n\nRemove any common leading whitespace from every line in text.';
+    const use = 'This can be used to make triple-quoted strings line up with the left edge of the display.';
+    const text = [dedent, use].join('\n\n');
+    expect(quote(text, 'how do I line up an indented triple-quoted string at the left edge?')).toBe(text);
+    // Past 500 characters the sentence is quoted alone.
+    const long = [dedent, 'Lines that consist solely of whitespace are normalized. '.repeat(8).trim(), use].join('\n\n');
+    expect(quote(long, 'how do I line up an indented triple-quoted string at the left edge?')).toBe(use);
   });
 
   it('takes the summary below a signature heading (rustdoc, Node.js), past status notes', () => {

@@ -81,6 +81,16 @@ function isEntrySignature(docText: string, span: Span): boolean {
   return !span.code && isApiSignature(docText.slice(span.start, span.end));
 }
 
+/** The signature of the entry unit `i` is part of: the nearest above it, with only sentences between. */
+function entrySignatureAbove(docText: string, units: Span[], i: number): Span | undefined {
+  for (let j = i - 1; j >= 0; j--) {
+    const unit = units[j]!;
+    if (unit.code) return undefined;
+    if (isEntrySignature(docText, unit)) return unit;
+  }
+  return undefined;
+}
+
 /** What a quote is picked for, beyond the question's terms. */
 export interface QuoteContext {
   /** The code names the question writes (see `codeNames`). */
@@ -141,7 +151,8 @@ function entrySummary(docText: string, units: Span[], inEntry: number[], heading
  * sharing most with the question, joined with its neighbour when it is too short to stand alone,
  * and carried on past API signatures to the sentence that says what the thing does. A description
  * that follows its signature is quoted with it ("os.cpu_count()" above "Return the number of
- * CPUs…"): the answer to "how do I…" is the name.
+ * CPUs…"): the answer to "how do I…" is the name; so is a later sentence of the entry, when the
+ * whole is short enough to quote.
  *
  * When the question writes code names, a sentence of the entry they name comes before one that
  * only mentions them: "what is curses.panel.Panel.above for?" is answered by "Panel.above()⏎⏎Returns
@@ -174,6 +185,12 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   let last = best;
   const before = sentences[best - 1];
   if (before && isEntrySignature(docText, before) && end - before.start <= MAX_SIGNATURE_QUOTE) start = before.start;
+  else if (!chosen.code && !isEntrySignature(docText, chosen)) {
+    // Deeper in an entry, the quote starts at its signature when the whole is short enough: "This
+    // can be used to make triple-quoted strings line up…" says nothing of textwrap.dedent on its own.
+    const signature = entrySignatureAbove(docText, sentences, best);
+    if (signature !== undefined && end - signature.start <= MAX_SIGNATURE_QUOTE) start = signature.start;
+  }
   // A quote that is all signatures is carried on to the description below instead.
   if (end - start < MIN_QUOTE_CHARS && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
