@@ -409,7 +409,7 @@ describe('html from other generators', () => {
       <h4 class="code-header">pub fn <a href="#method.${name}" class="fn">${name}</a>(&amp;mut self)</h4></section></summary>
       <div class="docblock"><p>${doc}</p><h5 id="examples-${name}"><a class="doc-anchor" href="#examples-${name}">§</a>Examples</h5>
       <div class="example-wrap"><pre class="rust"><code>v.${name}();</code></pre></div></div></details>`;
-    const html = `<html><head><title>Vec in std::vec - Rust</title></head><body><main><section id="main-content" class="content">
+    const html = `<html><head><meta name="generator" content="rustdoc"><title>Vec in std::vec - Rust</title></head><body><main><section id="main-content" class="content">
       <div class="main-heading"><h1>Struct <span class="struct">Vec</span></h1></div>
       <h2 id="implementations" class="section-header">Implementations</h2>
       <div id="implementations-list"><details class="toggle implementors-toggle" open><summary><section id="impl-Vec" class="impl"><h3 class="code-header">impl Vec</h3></section></summary>
@@ -421,6 +421,9 @@ describe('html from other generators', () => {
       ['text', 'Removes consecutive repeated elements.', 'Struct Vec > Implementations > impl Vec > pub fn dedup(&mut self)', 'method.dedup'],
       ['code', 'v.dedup();', 'Struct Vec > Implementations > impl Vec > pub fn dedup(&mut self) > Examples', 'examples-dedup'],
     ]);
+    // rustdoc ends every title with " - Rust"; another generator's "- Rust" is the page's own.
+    expect(parseHtml(html).title).toBe('Vec in std::vec');
+    expect(parseHtml(html.replace('content="rustdoc"', 'content="Hugo 0.120"')).title).toBe('Vec in std::vec - Rust');
   });
 
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {

@@ -55,6 +55,7 @@ const BLOCK_TAGS = new Set([
 ]);
 /** " — Python 3.11.2 documentation": a site name after a dash or bar at the end of `<title>`. */
 const TITLE_SUFFIX = /^(.*\S)\s+[—–|·-]\s+([^—–|·]*\b(?:documentation|docs|manual|handbook|guide|wiki)\b[^—–|·]*)$/i;
+const RUSTDOC_SUFFIX = ' - Rust';
 /** Any title's last part after a dash or bar: the site's name when the page shows it elsewhere too. */
 const TITLE_PARTS = /^(.*\S)\s+[—–|·-]\s+([^—–|·]+)$/;
 const HTML_SPACE = /[ \t\n\r\f]+/g;
@@ -76,7 +77,7 @@ interface Scope {
 export function parseHtml(content: string): Parsed {
   const root = load(content).root()[0]!;
   const page = scan(root);
-  const site = siteTitle(page.title, () => namesOutside(root, page.main));
+  const site = siteTitle(page.title, () => namesOutside(root, page.main), page.meta.get('generator'));
   const b = new TextBuilder(site.title);
   let inline = '';
 
@@ -213,8 +214,10 @@ function scan(root: DomDocument): Page {
  * or one the page shows outside its content, as mdBook's menu bar does for "What is Ownership? -
  * The Rust Programming Language".
  */
-function siteTitle(raw: string, shownOutside: () => Set<string>): { title?: string; name?: string } {
+function siteTitle(raw: string, shownOutside: () => Set<string>, generator?: string): { title?: string; name?: string } {
   if (raw === '') return {};
+  // rustdoc ends every page's title with the language, "Vec in std::vec - Rust": not a site's name.
+  if (generator === 'rustdoc' && raw.endsWith(RUSTDOC_SUFFIX)) return { title: raw.slice(0, -RUSTDOC_SUFFIX.length) };
   const documentation = TITLE_SUFFIX.exec(raw);
   if (documentation) return { title: documentation[1], name: documentation[2] };
   const parts = TITLE_PARTS.exec(raw);

@@ -35,7 +35,8 @@ interface Parser {
  * are words apart. html/6: rustdoc's source links and toggles dropped. html/7: only on the elements
  * rustdoc puts them on. html/8: a heading alone in its section (rustdoc's method signatures) heads
  * what follows the section; rustdoc's blanket implementations dropped. html/9: excerpts ending in a
- * "Read more" link to another page dropped (rustdoc's trait implementations).
+ * "Read more" link to another page dropped (rustdoc's trait implementations); rustdoc's " - Rust"
+ * title suffix dropped.
  */
 export const HTML_PARSER_VERSION = 'html/9';
 
