@@ -1,5 +1,8 @@
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+/** The end of a sentence, closing quotes and brackets included. */
+export const SENTENCE_END = /[.!?]["'”’)\]]*$/;
+
 /** A newline inside a paragraph is line wrapping, but Unicode segmentation ends a sentence at every one. */
 const SOFT_BREAK = /(?<!\n)\n(?!\n)/g;
 /**

@@ -1,7 +1,7 @@
 import type { Block, Document, Passage } from '../types.js';
 import { pack, type Span } from './pack.js';
 import { isApiSignature } from './signature.js';
-import { sentenceSpans } from './sentences.js';
+import { SENTENCE_END, sentenceSpans } from './sentences.js';
 
 /** Costs of the packing, in tenths of a passage (see `cutCost`). */
 const PASSAGE_COST = 10;
@@ -10,8 +10,6 @@ const CUT_IN_ENTRY = 12;
 const CUT_AFTER_LEAD_IN = 15;
 /** A text block this short without a sentence end is a title ("Note", "See also", "Parameters"). */
 const SHORT_LEAD_IN = 40;
-/** The end of a sentence, closing quotes and brackets included. */
-export const SENTENCE_END = /[.!?]["'”’)\]]*$/;
 
 interface Unit extends Span {
   /** Index into doc.blocks of the block the unit belongs to. */

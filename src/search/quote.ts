@@ -1,5 +1,4 @@
-import { sentenceSpans } from '../passages/sentences.js';
-import { SENTENCE_END } from '../passages/split.js';
+import { SENTENCE_END, sentenceSpans } from '../passages/sentences.js';
 import { isApiSignature, signaturesOnly } from '../passages/signature.js';
 import type { Document, Passage } from '../types.js';
 import { codeNameScorer } from './identifiers.js';
@@ -119,9 +118,8 @@ function entryScores(docText: string, units: Span[], { codeNames, heading }: Quo
 /**
  * Where the summary of the entry best matching the question's code names starts: the first
  * sentence after its signature (or from the passage's start, under a signature heading), past
- * status notes and lines that are not sentences. Where
- * a signature precedes it, the signature's index, so that it is quoted with the summary. -1 when
- * no entry in the passage matches.
+ * status notes and lines that are not sentences. Where a signature precedes it, the signature's
+ * index, so that it is quoted with the summary. -1 when no entry in the passage matches.
  */
 function entrySummary(docText: string, units: Span[], inEntry: number[], heading: string | undefined): number {
   let found = -1;
