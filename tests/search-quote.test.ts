@@ -1,13 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { sentenceSpans } from '../src/passages/sentences.js';
 import { codeNames } from '../src/search/identifiers.js';
-import { pickQuote, quoteUnits } from '../src/search/quote.js';
+import { pickQuote, quoteUnits, sectionEntry } from '../src/search/quote.js';
 import { contentTerms } from '../src/search/terms.js';
+import type { Document } from '../src/types.js';
 
 /** The quote pickQuote takes from `text` (one passage) for `question`. */
 function quote(text: string, question: string): string {
   const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question) });
   return text.slice(span.start, span.end);
+}
+
+/** A document of one section: `texts` as blocks under `heading`. */
+function section(heading: string, texts: string[]): Document {
+  const text = texts.join('\n\n');
+  let at = 0;
+  const blocks = texts.map((t) => {
+    const block = { start: at, end: at + t.length, kind: 'text' as const, headingPath: [heading] };
+    at += t.length + 2;
+    return block;
+  });
+  return { id: 'doc', path: 'doc.html', title: 'Doc', text, hash: 'x', blocks };
+}
+
+/** The quote taken for `question` from the passage of blocks [from, to) of `doc`, as search takes it. */
+function quoteIn(doc: Document, from: number, to: number, question: string): string {
+  const start = doc.blocks[from]!.start;
+  const end = doc.blocks[to - 1]!.end;
+  const passage = { ref: 'doc:1', docId: 'doc', ordinal: 1, start, end, text: doc.text.slice(start, end), paragraph: from + 1, headingPath: doc.blocks[from]!.headingPath };
+  const span = pickQuote(doc.text, quoteUnits(doc, passage), contentTerms(question), { codeNames: codeNames(question), ...sectionEntry(doc, passage) });
+  return doc.text.slice(span.start, span.end);
 }
 
 describe('pickQuote around API entries', () => {
@@ -68,33 +90,33 @@ describe('pickQuote around API entries', () => {
     expect(quote(long, 'how do I line up an indented triple-quoted string at the left edge?')).toBe(use);
   });
 
-  it('takes the summary below a signature heading (rustdoc, Node.js), past status notes', () => {
-    const text = [
+  it('takes the summary below a signature heading (rustdoc), past status notes', () => {
+    const blocks = [
       '🔬This is a nightly-only experimental API. (atomic_from_mut #76314)',
       'Gets atomic access to a pointer.',
       'Note: This function is only available on targets where AtomicPtr<T> has the same alignment as *const T',
-    ].join('\n\n');
+    ];
     const question = 'how do I use AtomicPtr::from_mut?';
-    const at = (heading?: string) => {
-      const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), heading });
-      return text.slice(span.start, span.end);
-    };
-    expect(at('pub fn from_mut(v: &mut *mut T) -> &mut Self')).toBe(text.slice(text.indexOf('Gets atomic')));
-    // Without the heading the passage names no entry, and the shared words decide.
-    expect(at()).toBe(text.slice(text.indexOf('Note:')));
+    const method = section('pub fn from_mut(v: &mut *mut T) -> &mut Self', blocks);
+    expect(quoteIn(method, 0, 3, question)).toBe(blocks.slice(1).join('\n\n'));
+    // Under a heading that names no entry, the shared words decide.
+    expect(quoteIn(section('Atomics', blocks), 0, 3, question)).toBe(blocks[2]);
   });
 
-  it('takes the first sentence for the summary, past the version and parameter lines Node.js opens an entry with', () => {
-    const text = [
+  it('finds the summary of a Node.js entry past its version line, history table and parameters, in a later passage', () => {
+    const blocks = [
       'Added in: v0.1.16',
+      'v18.0.0 | Passing an invalid callback now throws.',
       '...paths <string> A sequence of path segments',
       'Returns: <string>',
       'The path.join() method joins all given path segments together using the platform-specific separator as a delimiter, then normalizes the resulting path.',
       'Zero-length path segments are ignored.',
-    ].join('\n\n');
-    const question = 'what does path.join do?';
-    const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), heading: 'path.join([...paths])' });
-    expect(text.slice(span.start, span.end)).toBe(text.split('\n\n')[3]);
+    ];
+    const entry = section('path.join([...paths])', blocks);
+    // The passage holding the summary starts after the section does.
+    expect(quoteIn(entry, 3, 6, 'what does path.join do?')).toBe(blocks[4]);
+    // A question with more to it is answered by the sentence that shares it (joined, being short).
+    expect(quoteIn(entry, 3, 6, 'what does path.join do with zero-length segments?')).toBe(blocks.slice(4).join('\n\n'));
   });
 
   it('never quotes a status note for its own sake, nor pads a short quote with one', () => {

@@ -34,17 +34,33 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
   return units;
 }
 
+/** Blocks of a section's opening searched for its summary: an entry's version table, parameters and notes come first. */
+const SUMMARY_SEARCH_BLOCKS = 40;
+
 /**
- * The heading of the section a passage opens, when it opens one: in Node.js and rustdoc docs the
- * heading is the entry's signature ("fs.readFile(path[, options], callback)", "pub fn retain<F>(…)"),
- * and the passage's first sentence its summary.
+ * The section a passage lies in, as an API entry: its heading, which in Node.js and rustdoc docs
+ * is the entry's signature ("fs.readFile(path[, options], callback)", "pub fn retain<F>(…)"), and
+ * the offset of its summary, the first sentence of the section that says something (past
+ * "Added in: v0.1.16", version tables and parameter lines), which may lie in an earlier passage.
  */
-export function openedHeading(doc: Document, passage: Passage): string | undefined {
-  const first = doc.blocks[passage.paragraph - 1];
-  const previous = doc.blocks[passage.paragraph - 2];
-  if (!first || first.start < passage.start) return undefined;
-  const opens = !previous || previous.headingPath.length !== first.headingPath.length || previous.headingPath.some((h, i) => h !== first.headingPath[i]);
-  return opens ? first.headingPath.at(-1) : undefined;
+export function sectionEntry(doc: Document, passage: Passage): { heading?: string; summaryAt?: number } {
+  const path = doc.blocks[passage.paragraph - 1]?.headingPath;
+  const heading = path?.at(-1);
+  if (!path || heading === undefined) return {};
+  let first = passage.paragraph - 1;
+  while (first > 0 && samePath(doc.blocks[first - 1]!.headingPath, path)) first--;
+  for (let i = first; i < Math.min(doc.blocks.length, first + SUMMARY_SEARCH_BLOCKS); i++) {
+    const block = doc.blocks[i]!;
+    if (!samePath(block.headingPath, path)) break;
+    if (block.kind === 'code') continue;
+    const summary = sentenceSpans(doc.text, block.start, block.end).find((span) => isSummary(doc.text, span));
+    if (summary) return { heading, summaryAt: summary.start };
+  }
+  return { heading };
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((h, i) => h === b[i]);
 }
 
 /** How many of the query's terms a text contains, weighting long (rarer, more specific) terms higher. */
@@ -75,6 +91,21 @@ function isStatusNote(docText: string, span: Span): boolean {
   return !span.code && STATUS_NOTE.test(docText.slice(span.start, span.end).trimStart());
 }
 
+/** A parameter and its type as Node.js lists them ("...paths <string>", "Returns: <Buffer>"), or a table row ("v18.0.0 | …"). */
+const NOT_PROSE = /^(?:(?:\.\.\.)?[\w.$[\]]+:? <[^>]+>|Returns: <)| \| /;
+
+/** A parameter line or a table row: part of a listing, which pads no quote. */
+function isListing(docText: string, span: Span): boolean {
+  return !span.code && NOT_PROSE.test(docText.slice(span.start, span.end).trim());
+}
+
+/** Whether a unit can be an entry's summary: a sentence of prose, not a status note, a parameter or a table row. */
+function isSummary(docText: string, span: Span): boolean {
+  if (span.code || isStatusNote(docText, span)) return false;
+  const text = docText.slice(span.start, span.end).trim();
+  return SENTENCE_END.test(text) && !isListing(docText, span) && !isApiSignature(text);
+}
+
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
 function isEntrySignature(docText: string, span: Span): boolean {
   return !span.code && isApiSignature(docText.slice(span.start, span.end));
@@ -94,8 +125,10 @@ function entrySignatureAbove(docText: string, units: Span[], i: number): Span | 
 export interface QuoteContext {
   /** The code names the question writes (see `codeNames`). */
   codeNames: string[];
-  /** The heading of the section the passage opens (see `openedHeading`): the entry the passage starts in. */
+  /** The heading of the passage's section (see `sectionEntry`): the entry's signature in Node.js and rustdoc docs. */
   heading?: string;
+  /** Where that section's summary starts in the document text, when it has one. */
+  summaryAt?: number;
 }
 
 /**
@@ -117,25 +150,24 @@ function entryScores(docText: string, units: Span[], { codeNames, heading }: Quo
 
 /**
  * Where the summary of the entry best matching the question's code names starts: the first
- * sentence after its signature (or from the passage's start, under a signature heading), past
- * status notes and lines that are not sentences. Where a signature precedes it, the signature's
- * index, so that it is quoted with the summary. -1 when no entry in the passage matches.
+ * sentence of prose after its signature, or the section's summary (see `sectionEntry`) under a
+ * signature heading. Where a signature precedes it, the signature's index, so that it is quoted
+ * with the summary. -1 when no entry in the passage matches.
  */
-function entrySummary(docText: string, units: Span[], inEntry: number[], heading: string | undefined): number {
+function entrySummary(docText: string, units: Span[], inEntry: number[], summaryAt: number | undefined): number {
   let found = -1;
   let top = 0;
-  let start = heading !== undefined ? 0 : -1;
+  let afterSignature = false;
   units.forEach((unit, i) => {
     if (isEntrySignature(docText, unit)) {
-      start = i + 1;
+      afterSignature = true;
       return;
     }
-    if (i !== start || unit.code) return;
-    // Node.js opens an entry with "Added in: v0.1.16" and its parameters ("...paths <string>"): the summary is the first sentence.
-    if (isStatusNote(docText, unit) || !SENTENCE_END.test(docText.slice(unit.start, unit.end).trimEnd())) {
-      start++;
-      return;
-    }
+    // An entry's summary comes before its examples.
+    if (unit.code) afterSignature = false;
+    const summary = afterSignature ? isSummary(docText, unit) : unit.start === summaryAt;
+    if (!summary) return;
+    afterSignature = false;
     if (inEntry[i]! > top) {
       top = inEntry[i]!;
       found = i > 0 && isEntrySignature(docText, units[i - 1]!) ? i - 1 : i;
@@ -175,7 +207,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   });
   const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
   if (context.codeNames.length > 0 && queryTerms.every((term) => nameTerms.has(term))) {
-    const summary = entrySummary(docText, sentences, inEntry, context.heading);
+    const summary = entrySummary(docText, sentences, inEntry, context.summaryAt);
     if (summary >= 0) best = summary;
   }
   const chosen = sentences[best]!;
@@ -192,7 +224,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   // A quote that is all signatures is carried on to the description below instead.
   if (end - start < MIN_QUOTE_CHARS && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
-    const pads = (span: Span | undefined) => span !== undefined && !isEntrySignature(docText, span) && !isStatusNote(docText, span);
+    const pads = (span: Span | undefined) => span !== undefined && !isEntrySignature(docText, span) && !isStatusNote(docText, span) && !isListing(docText, span);
     const next = pads(sentences[best + 1]) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start && pads(before) ? before : undefined;
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;

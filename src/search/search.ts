@@ -3,7 +3,7 @@ import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
-import { openedHeading, pickQuote, quoteUnits } from './quote.js';
+import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
 import { contentTerms, unknownSubjects } from './terms.js';
 
@@ -117,7 +117,7 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, ranked: 
   const doc = index.document(passage.docId);
   if (!doc) return null;
   const units = quoteUnits(doc, passage);
-  const context = { codeNames: ranked.codeNames, heading: openedHeading(doc, passage) };
+  const context = { codeNames: ranked.codeNames, ...sectionEntry(doc, passage) };
   const span = units.length > 0 ? pickQuote(doc.text, units, ranked.terms, context) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
