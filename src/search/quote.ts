@@ -133,8 +133,9 @@ export interface QuoteContext {
 
 /**
  * For each unit, how well the API entry it belongs to matches the question's code names (0 to 1,
- * see `codeNameScorer`). An entry starts at its signature line, or with the passage when the
- * section it opens is headed by the signature. A name the unit merely mentions does not count:
+ * see `codeNameScorer`). An entry starts at its signature line; before any, the passage is in
+ * the entry its section's heading names, if that heading is a signature. A name the unit merely
+ * mentions does not count:
  * "In particular, sys.exit("some error message") is a quick way…" is not the sentence that says
  * what sys.exit does.
  */
