@@ -117,7 +117,8 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, ranked: 
   const doc = index.document(passage.docId);
   if (!doc) return null;
   const units = quoteUnits(doc, passage);
-  const context = { codeNames: ranked.codeNames, ...sectionEntry(doc, passage) };
+  // The section's entry matters only against code names; finding its summary segments the section.
+  const context = { codeNames: ranked.codeNames, ...(ranked.codeNames.length > 0 ? sectionEntry(doc, passage) : {}) };
   const span = units.length > 0 ? pickQuote(doc.text, units, ranked.terms, context) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
