@@ -108,7 +108,7 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     expect(report.hitAt1).toBeGreaterThanOrEqual(0.9);
     expect(report.hitAtK).toBe(1);
     expect(report.answerAtK).toBe(1);
-    // Of the 12 answer texts, 9 are in the sentence quoted (see README, "Quality, measured").
+    // Of the 12 answer texts, 9 are in the sentence quoted (see docs/retrieval.md, "Quality, measured").
     expect(report.quoteAtK).toBeGreaterThanOrEqual(0.75);
     expect(report.noAnswerAccuracy).toBe(1);
     expect(report.falseDeclines).toBe(0);
