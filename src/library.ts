@@ -103,7 +103,8 @@ export class Library implements LibraryApi {
       // Never the wrong library: an index of another docs folder is neither served nor replaced.
       if (opened?.ok === false && opened.reason === 'other-docs') throw new Error(opened.message);
       const builtWith = opened?.ok ? opened.index.manifest.embedder : null;
-      if (opened?.ok && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
+      // A recovered CURRENT is pointed at its generation again by the build, under the write lock.
+      if (opened?.ok && !opened.recovered && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
         return new Library(opened.index, embedder, config, log);
       }
       // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { embeddingText } from '../src/index/embedding-text.js';
 import { acquireWriteLock } from '../src/index/lock.js';
@@ -294,7 +295,9 @@ describe('rebuilding an unusable index', () => {
     const { index } = await update(sampleCorpus(), new HashEmbedder());
     const file = path.join(index.dir, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(file, 'utf8'));
-    await fs.writeFile(file, JSON.stringify({ ...manifest, formatVersion: FORMAT_VERSION + 1 }));
+    // Sealed as the other version would seal it: its checksum covers the rest of its JSON.
+    const { checksum: _old, ...body } = { ...manifest, formatVersion: FORMAT_VERSION + 1 };
+    await fs.writeFile(file, JSON.stringify({ checksum: crc32(JSON.stringify(body, null, 1)), ...body }, null, 1));
     expect(await openIndex(indexDir, hnsw)).toMatchObject({ ok: false, reason: 'format-version' });
     expect((await update(sampleCorpus(), new HashEmbedder())).report.passagesEmbedded).toBe(7);
     expect(lines.some((line) => line.includes(`format version ${FORMAT_VERSION + 1}`))).toBe(true);

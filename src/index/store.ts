@@ -274,13 +274,13 @@ export async function readGeneration(dir: string): Promise<ReadGeneration> {
   let manifest: Manifest;
   try {
     const raw = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as (Partial<Manifest> & { checksum?: unknown }) | null;
-    // Another version's manifest may be sealed otherwise: its version is all that is read from it.
+    // The seal first: damage to the version number is damage, not another version.
+    if (!manifestIntact(raw)) {
+      return { ok: false, result: { ok: false, reason: 'damaged', message: `${path.join(dir, FILES.manifest)} is damaged: it fails its checksum`, damage: { dir, manifest: null, files: [] } } };
+    }
     if (raw?.formatVersion !== FORMAT_VERSION) {
       const message = `the index in ${dir} has format version ${printable(String(raw?.formatVersion))}; this version of archivist reads ${FORMAT_VERSION}`;
       return { ok: false, result: { ok: false, reason: 'format-version', message } };
-    }
-    if (!manifestIntact(raw)) {
-      return { ok: false, result: { ok: false, reason: 'damaged', message: `${path.join(dir, FILES.manifest)} is damaged: it fails its checksum`, damage: { dir, manifest: null, files: [] } } };
     }
     manifest = checkManifest(raw);
   } catch (error) {
@@ -351,7 +351,8 @@ export function printable(text: string): string {
 
 /**
  * A manifest with a checksum must match it: the checksum covers the manifest's JSON without the
- * checksum, as written. Manifests written before checksums have neither `checksum` nor `files`; a
+ * checksum, as written (later format versions must keep this seal, or their manifests read as
+ * damaged rather than as another version). Manifests written before checksums have neither `checksum` nor `files`; a
  * manifest with one and not the other is damaged. (The two sit at opposite ends of the file, so one
  * damaged stretch cannot remove both and still leave valid JSON.)
  */
