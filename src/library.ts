@@ -97,14 +97,17 @@ export class Library implements LibraryApi {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
       createEmbedder(config, (line) => log.info(line)),
-      refresh ? null : openIndex(config.indexDir, config.hnsw),
+      refresh ? null : openIndex(config.indexDir, config.hnsw, { docsDir: config.docsDir }),
     ]);
     try {
+      // Never the wrong library: an index of another docs folder is neither served nor replaced.
+      if (opened?.ok === false && opened.reason === 'other-docs') throw new Error(opened.message);
       const builtWith = opened?.ok ? opened.index.manifest.embedder : null;
-      if (opened?.ok && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
+      // A recovered CURRENT is pointed at its generation again by the build, under the write lock.
+      if (opened?.ok && !opened.recovered && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
         return new Library(opened.index, embedder, config, log);
       }
-      // buildIndex says why it (re)builds: missing, unreadable, or made with another embedder.
+      // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.
       const { index } = await Library.build(config, embedder, log);
       return new Library(index, embedder, config, log);
     } catch (error) {
@@ -120,6 +123,7 @@ export class Library implements LibraryApi {
       embedder,
       hnsw: config.hnsw,
       log: (line) => log.info(line),
+      warn: (line) => log.warn(line),
     });
     return { index, report };
   }
@@ -269,7 +273,10 @@ export class Library implements LibraryApi {
     const live = await currentGeneration(this.config.indexDir).catch(() => null);
     if (live === path.basename(this.index.dir)) return;
     const swapsBefore = this.swaps;
-    const opened = await openIndex(this.config.indexDir, this.config.hnsw, { embedder: { id: this.embedder.id, dims: this.embedder.dims } });
+    const opened = await openIndex(this.config.indexDir, this.config.hnsw, {
+      embedder: { id: this.embedder.id, dims: this.embedder.dims },
+      docsDir: this.config.docsDir,
+    });
     if (!opened.ok) {
       this.log.warn('another process changed the index, and its generation cannot be served; answers keep coming from the one loaded', {
         reason: opened.reason,

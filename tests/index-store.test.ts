@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { embeddingText } from '../src/index/embedding-text.js';
 import { acquireWriteLock } from '../src/index/lock.js';
@@ -256,33 +257,34 @@ describe('rebuilding an unusable index', () => {
     expect(await denseTop(index, wider, 'tomatoes need sun')).toBe('notes/gardening:1');
   });
 
-  const damages: Array<[string, (dir: string) => Promise<void>, RegExp]> = [
-    ['missing CURRENT', async () => fs.rm(path.join(indexDir, 'CURRENT')), /no index/],
-    ['corrupt passages.json', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '[{"label": 0, "docId'), /passages\.json is unreadable/],
-    ['passages.json that is not a list', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '{}'), /passages\.json is unreadable/],
-    ['corrupt manifest.json', async (gen) => fs.writeFile(path.join(gen, 'manifest.json'), '{ not json'), /manifest\.json is unreadable/],
-    ['truncated vectors.hnsw', async (gen) => fs.truncate(path.join(gen, 'vectors.hnsw'), 100), /vectors\.hnsw is unreadable/],
-    ['truncated vectors.f32', async (gen) => fs.truncate(path.join(gen, 'vectors.f32'), 10), /vectors\.f32 is unreadable/],
-    ['truncated lexical.bin', async (gen) => fs.truncate(path.join(gen, 'lexical.bin'), 40), /lexical\.bin is unreadable/],
+  // Damage is found by the checksums in the manifest and repaired from what is intact; only a
+  // damaged manifest or passage table (the labels) costs embedding everything again.
+  const damages: Array<[string, (dir: string) => Promise<void>, RegExp, number]> = [
+    ['corrupt passages.json', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '[{"label": 0, "docId'), /passages\.json fails its checksum/, 7],
+    ['passages.json that is not a list', async (gen) => fs.writeFile(path.join(gen, 'passages.json'), '{}'), /passages\.json fails its checksum/, 7],
+    ['corrupt manifest.json', async (gen) => fs.writeFile(path.join(gen, 'manifest.json'), '{ not json'), /manifest\.json is damaged/, 7],
+    ['truncated vectors.hnsw', async (gen) => fs.truncate(path.join(gen, 'vectors.hnsw'), 100), /vectors\.hnsw fails its checksum/, 0],
+    ['truncated vectors.f32', async (gen) => fs.truncate(path.join(gen, 'vectors.f32'), 10), /vectors\.f32 fails its checksum/, 7],
+    ['truncated lexical.bin', async (gen) => fs.truncate(path.join(gen, 'lexical.bin'), 40), /lexical\.bin fails its checksum/, 0],
     ['passages outside their document', async (gen) => {
       const file = path.join(gen, 'passages.json');
       const passages = JSON.parse(await fs.readFile(file, 'utf8'));
       passages[0].end = 1e6;
       await fs.writeFile(file, JSON.stringify(passages));
-    }, /outside its document/],
+    }, /passages\.json fails its checksum/, 7],
   ];
-  for (const [damage, apply, message] of damages) {
-    it(`names the problem and rebuilds after ${damage}`, async () => {
+  for (const [damage, apply, message, embedded] of damages) {
+    it(`names the problem and repairs or rebuilds after ${damage}`, async () => {
       const { index: built } = await update(sampleCorpus(), new HashEmbedder());
       await apply(built.dir);
       const opened = await openIndex(indexDir, hnsw);
-      expect(opened.ok).toBe(false);
-      if (!opened.ok) {
-        expect(opened.reason).toBe(damage === 'missing CURRENT' ? 'missing' : 'unreadable');
-        expect(opened.message).toMatch(message);
-      }
+      expect(opened).toMatchObject({ ok: false, reason: 'damaged' });
+      if (!opened.ok) expect(opened.message).toMatch(message);
       const embedder = new HashEmbedder();
-      expect((await update(sampleCorpus(), embedder)).report.passagesEmbedded).toBe(7);
+      const warnings: string[] = [];
+      expect((await update(sampleCorpus(), embedder, { warn: (line) => warnings.push(line) })).report.passagesEmbedded).toBe(embedded);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(message);
       const index = await open(embedder);
       expect(lexicalTop(index, 'sourdough')).toBe('notes/cooking:1');
       expect(await generations()).toHaveLength(1);
@@ -293,7 +295,9 @@ describe('rebuilding an unusable index', () => {
     const { index } = await update(sampleCorpus(), new HashEmbedder());
     const file = path.join(index.dir, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(file, 'utf8'));
-    await fs.writeFile(file, JSON.stringify({ ...manifest, formatVersion: FORMAT_VERSION + 1 }));
+    // Sealed as the other version would seal it: its checksum covers the rest of its JSON.
+    const { checksum: _old, ...body } = { ...manifest, formatVersion: FORMAT_VERSION + 1 };
+    await fs.writeFile(file, JSON.stringify({ checksum: crc32(JSON.stringify(body, null, 1)), ...body }, null, 1));
     expect(await openIndex(indexDir, hnsw)).toMatchObject({ ok: false, reason: 'format-version' });
     expect((await update(sampleCorpus(), new HashEmbedder())).report.passagesEmbedded).toBe(7);
     expect(lines.some((line) => line.includes(`format version ${FORMAT_VERSION + 1}`))).toBe(true);

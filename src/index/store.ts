@@ -2,7 +2,8 @@
 //
 //   CURRENT                      one line: the live generation's folder name
 //   gen-<timestamp>-<pid>/
-//     manifest.json              format version, embedder, HNSW parameters, document hashes, counts
+//     manifest.json              format version, embedder, HNSW parameters, document hashes, counts,
+//                                each file's size and CRC-32, the docs folder, and its own CRC-32
 //     vectors.hnsw               the HNSW graph (hnswlib's own format)
 //     vectors.f32                raw unit vectors, row = label (little-endian float32; zero rows for free labels);
 //                                not kept in memory: search reads single rows, updates the whole file
@@ -16,13 +17,19 @@
 // A generation is never modified once CURRENT names it. A new one is written to `tmp-…`, fsynced,
 // renamed to `gen-…`, and only then does CURRENT switch (temp file + rename), so a crash at any
 // point leaves CURRENT naming a complete generation. Leftovers are removed by the next write.
+//
+// Damage (a bad disk, a stray write) is found at open, before any file is parsed or handed to
+// hnswlib, by the sizes and checksums in the manifest; the writer repairs it (see repair.ts).
+// A missing or bad CURRENT is recovered from the newest generation folder that verifies.
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Document, Passage } from '../types.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex } from './lexical-index.js';
 import { pauseIfRequested } from './test-pause.js';
+import { otherDocsMessage, sameDocsFolder } from './docs-folder.js';
 import { readVectorFile, VectorRows } from './vector-file.js';
 
 /** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
@@ -38,6 +45,9 @@ const FILES = {
   lexical: 'lexical.bin',
   pages: 'pages.bin',
 } as const;
+/** The files a generation holds besides its manifest, each with a checksum in the manifest. */
+export type DataFile = Exclude<(typeof FILES)[keyof typeof FILES], 'manifest.json'>;
+const DATA_FILES: DataFile[] = [FILES.graph, FILES.vectors, FILES.passages, FILES.documents, FILES.lexical, FILES.pages];
 const GENERATION_NAME = /^gen-\d+-\d+$/;
 const LEFTOVER_NAME = /^(gen-|tmp-)\d+-\d+$|^CURRENT\.tmp-\d+$/;
 
@@ -58,6 +68,26 @@ export interface Manifest {
   counts: { documents: number; passages: number; labels: number };
   /** Version of the splitter that cut the passages (absent in indexes written before it was recorded). */
   splitter?: string;
+  /** The docs folder the index was built from (absent when built from documents passed in, or before it was recorded). */
+  docs?: DocsFolder;
+  /**
+   * Each data file's size and CRC-32, checked before the file is read (absent in indexes written
+   * before checksums: they are read unchecked, and the next write adds them).
+   */
+  files?: Record<DataFile, FileSum>;
+}
+
+export interface FileSum {
+  bytes: number;
+  crc32: number;
+}
+
+/** A docs folder as recorded in the manifest; see docs-folder.ts for how it is compared. */
+export interface DocsFolder {
+  /** Real path (symlinks resolved) when the index was written. */
+  path: string;
+  /** The same folder relative to the index folder's real path: still right after both move together. */
+  fromIndex: string;
 }
 
 /** A passage as stored in passages.json: positions only. */
@@ -100,21 +130,30 @@ export interface LoadedIndex {
   vector(label: number): Float32Array | undefined;
 }
 
-export type OpenFailureReason = 'missing' | 'unreadable' | 'format-version' | 'embedder-mismatch';
+export type OpenFailureReason = 'missing' | 'unreadable' | 'format-version' | 'embedder-mismatch' | 'damaged' | 'other-docs';
 
 export type OpenResult =
-  | { ok: true; index: LoadedIndex }
-  | { ok: false; reason: OpenFailureReason; message: string };
+  | { ok: true; index: LoadedIndex; /** Set when CURRENT did not name this generation (missing or bad): a writer should restore it. */ recovered?: boolean }
+  | { ok: false; reason: Exclude<OpenFailureReason, 'damaged'>; message: string }
+  | { ok: false; reason: 'damaged'; message: string; damage: Damage };
+
+/** What failed its checksum (or its size) in a generation. */
+export interface Damage {
+  dir: string;
+  /** Null when the manifest itself is damaged: then nothing else can be trusted. */
+  manifest: Manifest | null;
+  files: DataFile[];
+}
 
 /**
  * Opens the live generation. Never throws for a bad index: the reason comes back so the caller
- * can rebuild with a clear message. With `expect.embedder`, an index built by another embedder
- * (id or dims) is refused.
+ * can repair or rebuild with a clear message. With `expect.embedder`, an index built by another
+ * embedder (id or dims) is refused; with `expect.docsDir`, one built from another docs folder.
  */
 export async function openIndex(
   indexDir: string,
   hnsw: Pick<HnswParams, 'ef'>,
-  expect: { embedder?: EmbedderIdentity } = {},
+  expect: { embedder?: EmbedderIdentity; docsDir?: string } = {},
 ): Promise<OpenResult> {
   for (let attempt = 0; ; attempt++) {
     let name: string | null;
@@ -123,15 +162,44 @@ export async function openIndex(
     } catch (error) {
       return unreadable(indexDir, CURRENT, error);
     }
-    if (name === null) return { ok: false, reason: 'missing', message: `no index in ${indexDir} yet` };
-    if (!GENERATION_NAME.test(name)) {
-      return { ok: false, reason: 'unreadable', message: `${path.join(indexDir, CURRENT)} names "${name}", not a generation folder` };
+    if (name === null || !GENERATION_NAME.test(name) || !(await exists(path.join(indexDir, name)))) {
+      const recovered = await openNewestIntact(indexDir, hnsw.ef, expect);
+      if (recovered) return recovered;
+      if (name === null) return { ok: false, reason: 'missing', message: `no index in ${indexDir} yet` };
+      return { ok: false, reason: 'unreadable', message: `${path.join(indexDir, CURRENT)} names "${printable(name)}", not a generation folder` };
     }
-    const result = await openGeneration(path.join(indexDir, name), hnsw.ef, expect.embedder);
+    const result = await openGeneration(path.join(indexDir, name), hnsw.ef, expect);
     // A writer may have swapped in a new generation and deleted this one while we read it.
     if (!result.ok && attempt === 0 && (await currentGeneration(indexDir).catch(() => name)) !== name) continue;
     return result;
   }
+}
+
+/**
+ * When CURRENT is missing or names no generation (deleted by hand, damaged), the newest generation
+ * folder that opens cleanly is the live one: writes are ordered so that a complete generation
+ * exists before CURRENT names it.
+ */
+async function openNewestIntact(
+  indexDir: string,
+  ef: number,
+  expect: { embedder?: EmbedderIdentity; docsDir?: string },
+): Promise<OpenResult | null> {
+  const entries = await fs.readdir(indexDir).catch(() => [] as string[]);
+  const stamp = (name: string) => Number(name.split('-')[1]);
+  const candidates = entries.filter((entry) => GENERATION_NAME.test(entry)).sort((a, b) => stamp(b) - stamp(a));
+  for (const name of candidates) {
+    const result = await openGeneration(path.join(indexDir, name), ef, expect);
+    if (result.ok) return { ...result, recovered: true };
+    // Intact but not for this embedder or docs folder: that is the answer, not a reason to look further back.
+    if (result.reason === 'embedder-mismatch' || result.reason === 'other-docs') return result;
+  }
+  return null;
+}
+
+/** Points CURRENT at `dir` again (after `openIndex` recovered it); the caller must hold the write lock. */
+export async function restoreCurrent(indexDir: string, dir: string): Promise<void> {
+  await pointCurrentAt(indexDir, path.basename(dir));
 }
 
 /** The folder name of the live generation, or null when there is no index yet. */
@@ -144,43 +212,42 @@ export async function currentGeneration(indexDir: string): Promise<string | null
   }
 }
 
-async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdentity): Promise<OpenResult> {
-  let manifest: Manifest;
-  try {
-    const raw = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Partial<Manifest> | null;
-    if (raw?.formatVersion !== FORMAT_VERSION) {
-      return {
-        ok: false,
-        reason: 'format-version',
-        message: `the index in ${dir} has format version ${String(raw?.formatVersion)}; this version of archivist reads ${FORMAT_VERSION}`,
-      };
-    }
-    manifest = checkManifest(raw);
-  } catch (error) {
-    return unreadable(dir, FILES.manifest, error);
-  }
-  if (embedder && (manifest.embedder.id !== embedder.id || manifest.embedder.dims !== embedder.dims)) {
+async function openGeneration(
+  dir: string,
+  ef: number,
+  expect: { embedder?: EmbedderIdentity; docsDir?: string },
+): Promise<OpenResult> {
+  const read = await readGeneration(dir);
+  if (!read.ok) return read.result;
+  const { manifest, bytes } = read;
+  if (expect.embedder && (manifest.embedder.id !== expect.embedder.id || manifest.embedder.dims !== expect.embedder.dims)) {
     return {
       ok: false,
       reason: 'embedder-mismatch',
-      message: `the index was built with embedder ${manifest.embedder.id} (${manifest.embedder.dims} dims); the configured one is ${embedder.id} (${embedder.dims} dims)`,
+      message: `the index was built with embedder ${manifest.embedder.id} (${manifest.embedder.dims} dims); the configured one is ${expect.embedder.id} (${expect.embedder.dims} dims)`,
     };
   }
+  if (expect.docsDir && manifest.docs && !(await sameDocsFolder(manifest.docs, path.dirname(dir), expect.docsDir))) {
+    return { ok: false, reason: 'other-docs', message: otherDocsMessage(path.dirname(dir), manifest.docs.path, expect.docsDir) };
+  }
+  if (read.damaged.length > 0) {
+    const names = read.damaged.join(', ');
+    return { ok: false, reason: 'damaged', message: `${dir} is damaged: ${names} ${read.damaged.length === 1 ? 'fails its' : 'fail their'} checksum`, damage: { dir, manifest, files: read.damaged } };
+  }
   const at = (file: string) => path.join(dir, file);
+  const text = (file: DataFile) => new TextDecoder().decode(bytes.get(file)!);
   try {
-    const [documents, passages, lexicalBytes, pageBytes] = await Promise.all([
-      inFile(FILES.documents, async () => JSON.parse(await fs.readFile(at(FILES.documents), 'utf8')) as Document[]),
-      inFile(FILES.passages, async () => JSON.parse(await fs.readFile(at(FILES.passages), 'utf8')) as StoredPassage[]),
-      inFile(FILES.lexical, () => fs.readFile(at(FILES.lexical))),
-      inFile(FILES.pages, () => fs.readFile(at(FILES.pages))),
+    const [documents, passages] = await Promise.all([
+      inFile(FILES.documents, async () => JSON.parse(text(FILES.documents)) as Document[]),
+      inFile(FILES.passages, async () => JSON.parse(text(FILES.passages)) as StoredPassage[]),
       inFile(FILES.vectors, () => checkVectorFile(at(FILES.vectors), manifest)),
     ]);
     const removed = await inFile(FILES.passages, async () => freeLabels(passages, manifest.counts.labels));
     // hnswlib reads the graph on a worker thread; the BM25 arrays are checked on this one meanwhile.
     const [vectorIndex, lexicalIndex, pageIndex] = await Promise.all([
       inFile(FILES.graph, () => loadGraph(at(FILES.graph), manifest, ef, removed)),
-      inFile(FILES.lexical, async () => LexicalIndex.deserialize(lexicalBytes)),
-      inFile(FILES.pages, async () => LexicalIndex.deserialize(pageBytes)),
+      inFile(FILES.lexical, async () => LexicalIndex.deserialize(bytes.get(FILES.lexical)!)),
+      inFile(FILES.pages, async () => LexicalIndex.deserialize(bytes.get(FILES.pages)!)),
     ]);
     const index = await inFile(FILES.passages, async () =>
       assembleIndex({ dir, manifest, documents, passages, vectorIndex, lexicalIndex, pageIndex }),
@@ -191,6 +258,120 @@ async function openGeneration(dir: string, ef: number, embedder?: EmbedderIdenti
     const { file, cause } = error as FileError;
     return unreadable(dir, file, cause);
   }
+}
+
+/** A generation's manifest and the bytes of its data files that passed their checks (graph and vectors are only checked, not kept). */
+type ReadGeneration =
+  | { ok: true; manifest: Manifest; bytes: Map<DataFile, Uint8Array>; damaged: DataFile[] }
+  | { ok: false; result: OpenResult };
+
+/**
+ * Reads the manifest and checks every data file against it, so that nothing damaged is parsed or
+ * given to hnswlib (whose reader trusts the file: 4,000 overwritten bytes crash the process).
+ * The files are checked one after another: hashing runs at several GB/s, reading is the cost.
+ */
+export async function readGeneration(dir: string): Promise<ReadGeneration> {
+  let manifest: Manifest;
+  try {
+    const raw = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as (Partial<Manifest> & { checksum?: unknown }) | null;
+    // The seal first: damage to the version number is damage, not another version.
+    if (!manifestIntact(raw)) {
+      return { ok: false, result: { ok: false, reason: 'damaged', message: `${path.join(dir, FILES.manifest)} is damaged: it fails its checksum`, damage: { dir, manifest: null, files: [] } } };
+    }
+    if (raw?.formatVersion !== FORMAT_VERSION) {
+      const message = `the index in ${dir} has format version ${printable(String(raw?.formatVersion))}; this version of archivist reads ${FORMAT_VERSION}`;
+      return { ok: false, result: { ok: false, reason: 'format-version', message } };
+    }
+    manifest = checkManifest(raw);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, result: unreadable(dir, FILES.manifest, error) };
+    // Valid JSON is all that tells a damaged manifest from an old one without a checksum.
+    return { ok: false, result: { ok: false, reason: 'damaged', message: `${path.join(dir, FILES.manifest)} is damaged: ${describe(error)}`, damage: { dir, manifest: null, files: [] } } };
+  }
+  const bytes = new Map<DataFile, Uint8Array>();
+  const damaged: DataFile[] = [];
+  for (const file of DATA_FILES) {
+    const expected = manifest.files?.[file];
+    const keep = file !== FILES.graph && file !== FILES.vectors;
+    if (!expected) {
+      // An index written before checksums: read as it is.
+      if (keep) bytes.set(file, await fs.readFile(path.join(dir, file)).catch(() => new Uint8Array(0)));
+      continue;
+    }
+    const data = await readChecked(path.join(dir, file), expected, keep);
+    if (data === null) damaged.push(file);
+    else if (keep) bytes.set(file, data);
+  }
+  return { ok: true, manifest, bytes, damaged };
+}
+
+const CHUNK = 4 << 20;
+
+/**
+ * Null when the file is missing, not `expected.bytes` long (then it is not read at all) or fails
+ * its CRC; else its bytes when `keep`, or an empty array (the graph and the vectors are hashed in
+ * chunks: no second copy of the largest files in memory).
+ */
+async function readChecked(file: string, expected: FileSum, keep: boolean): Promise<Uint8Array | null> {
+  const handle = await fs.open(file, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    if ((await handle.stat()).size !== expected.bytes) return null;
+    const data = new Uint8Array(keep ? expected.bytes : Math.min(CHUNK, expected.bytes));
+    let crc = 0;
+    for (let offset = 0; offset < expected.bytes; ) {
+      const at = keep ? offset : 0;
+      const { bytesRead } = await handle.read(data, at, Math.min(data.length - at, expected.bytes - offset), offset);
+      if (bytesRead === 0) return null;
+      crc = crc32(data.subarray(at, at + bytesRead), crc);
+      offset += bytesRead;
+    }
+    return crc === expected.crc32 ? (keep ? data : new Uint8Array(0)) : null;
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The size and CRC-32 of bytes about to be written. */
+function sumOf(data: Uint8Array): FileSum {
+  return { bytes: data.byteLength, crc32: crc32(data) };
+}
+
+/**
+ * Text safe to print whole: control characters (C0, DEL, C1) and lone surrogates become escapes,
+ * and it is cut at 200 characters. A message about a damaged file can quote its bytes (a JSON
+ * parser's "Unexpected token"), and raw NULs or a CSI in a log line garble the terminal.
+ */
+export function printable(text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
+}
+
+/**
+ * A manifest with a checksum must match it: the checksum covers the manifest's JSON without the
+ * checksum, as written (later format versions must keep this seal, or their manifests read as
+ * damaged rather than as another version). Manifests written before checksums have neither `checksum` nor `files`; a
+ * manifest with one and not the other is damaged. (The two sit at opposite ends of the file, so one
+ * damaged stretch cannot remove both and still leave valid JSON.)
+ */
+function manifestIntact(raw: (Partial<Manifest> & { checksum?: unknown }) | null): boolean {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const { checksum, ...body } = raw;
+  if (checksum === undefined) return body.files === undefined;
+  return crc32(manifestText(body)) === checksum;
+}
+
+function manifestText(body: object): string {
+  return JSON.stringify(body, null, 1);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Labels below `labels` that no passage uses: deleted slots in the graph. */
@@ -239,8 +420,12 @@ async function loadGraph(file: string, manifest: Manifest, ef: number, removed: 
 }
 
 function unreadable(dir: string, file: string, error: unknown): OpenResult {
-  const detail = error instanceof Error ? error.message : String(error);
-  return { ok: false, reason: 'unreadable', message: `${path.join(dir, file)} is unreadable: ${detail}` };
+  return { ok: false, reason: 'unreadable', message: `${path.join(dir, file)} is unreadable: ${describe(error)}` };
+}
+
+/** An error's message, made printable: a parser's message can quote the damaged bytes. */
+function describe(error: unknown): string {
+  return printable(error instanceof Error ? error.message : String(error));
 }
 
 function checkManifest(raw: Partial<Manifest>): Manifest {
@@ -381,6 +566,8 @@ export interface GenerationContent {
   pageIndex: LexicalIndex;
   /** Each document's label in the page index. */
   pageLabels: Map<string, number>;
+  /** The docs folder the documents came from, when they came from one. */
+  docs?: DocsFolder;
 }
 
 let lastStamp = 0;
@@ -402,17 +589,23 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
 
   await fs.mkdir(temp);
   const [lexicalBytes, pageBytes] = await Promise.all([content.lexicalIndex.serialize(), content.pageIndex.serialize()]);
-  const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
+  const data: Array<[DataFile, Uint8Array]> = [
+    [FILES.vectors, new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength)],
+    [FILES.passages, Buffer.from(JSON.stringify(content.passages.map(storedPassage)))],
+    [FILES.documents, Buffer.from(JSON.stringify(content.documents))],
+    [FILES.lexical, lexicalBytes],
+    [FILES.pages, pageBytes],
+  ];
+  const graphFile = path.join(temp, FILES.graph);
   await Promise.all([
-    writeDurably(path.join(temp, FILES.vectors), vectorBytes),
-    writeDurably(path.join(temp, FILES.passages), JSON.stringify(content.passages.map(storedPassage))),
-    writeDurably(path.join(temp, FILES.documents), JSON.stringify(content.documents)),
-    writeDurably(path.join(temp, FILES.lexical), lexicalBytes),
-    writeDurably(path.join(temp, FILES.pages), pageBytes),
-    content.vectorIndex.save(path.join(temp, FILES.graph)).then(() => syncPath(path.join(temp, FILES.graph))),
+    ...data.map(([file, bytes]) => writeDurably(path.join(temp, file), bytes)),
+    content.vectorIndex.save(graphFile).then(() => syncPath(graphFile)),
   ]);
+  // hnswlib writes the graph itself: its checksum is taken from the file it wrote.
+  const files = Object.fromEntries(data.map(([file, bytes]) => [file, sumOf(bytes)])) as Record<DataFile, FileSum>;
+  files[FILES.graph] = sumOf(await fs.readFile(graphFile));
   // The manifest goes last: a generation folder with a manifest is complete.
-  await writeDurably(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 1));
+  await writeDurably(path.join(temp, FILES.manifest), sealedManifest({ ...manifest, files }));
   await syncDirectory(temp);
   await pauseIfRequested('files-written');
 
@@ -420,22 +613,32 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
   await syncDirectory(indexDir);
   await pauseIfRequested('generation-renamed');
 
-  const pointer = path.join(indexDir, `${CURRENT}.tmp-${process.pid}`);
-  await writeDurably(pointer, `${name}\n`);
-  await fs.rename(pointer, path.join(indexDir, CURRENT));
-  await syncDirectory(indexDir);
+  await pointCurrentAt(indexDir, name);
   await pauseIfRequested('current-swapped');
 
   await removeLeftovers(indexDir);
   return assembleIndex({
     dir: path.join(indexDir, name),
-    manifest,
+    manifest: { ...manifest, files },
     documents: content.documents,
     passages: content.passages,
     vectorIndex: content.vectorIndex,
     lexicalIndex: content.lexicalIndex,
     pageIndex: content.pageIndex,
   });
+}
+
+/** The manifest's JSON with its own checksum first (see `manifestIntact`); `files` comes last. */
+function sealedManifest(manifest: Manifest): string {
+  return manifestText({ checksum: crc32(manifestText(manifest)), ...manifest });
+}
+
+/** Makes `name` the live generation: CURRENT is replaced by a rename, never half written. */
+async function pointCurrentAt(indexDir: string, name: string): Promise<void> {
+  const pointer = path.join(indexDir, `${CURRENT}.tmp-${process.pid}`);
+  await writeDurably(pointer, `${name}\n`);
+  await fs.rename(pointer, path.join(indexDir, CURRENT));
+  await syncDirectory(indexDir);
 }
 
 function manifestFor(content: GenerationContent): Manifest {
@@ -460,6 +663,7 @@ function manifestFor(content: GenerationContent): Manifest {
     documents,
     counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
     splitter: content.splitter,
+    ...(content.docs ? { docs: content.docs } : {}),
   };
 }
 
@@ -471,14 +675,17 @@ function storedPassage(passage: StoredPassage): StoredPassage {
 /**
  * Removes what interrupted or finished writes left behind: temp folders, generations CURRENT does
  * not name, pointer temp files. The caller must hold the write lock (another writer's temp folder
- * would look like a leftover).
+ * would look like a leftover). Without a valid CURRENT no generation is removed: one of them is
+ * the live index, to be recovered by `openIndex`.
  */
 export async function removeLeftovers(indexDir: string): Promise<void> {
-  const keep = await currentGeneration(indexDir);
+  const keep = await currentGeneration(indexDir).catch(() => null);
   const entries = await fs.readdir(indexDir);
+  const live = keep !== null && GENERATION_NAME.test(keep) && entries.includes(keep);
+  const spare = (entry: string) => entry === keep || (!live && GENERATION_NAME.test(entry));
   await Promise.all(
     entries
-      .filter((entry) => entry !== keep && LEFTOVER_NAME.test(entry))
+      .filter((entry) => !spare(entry) && LEFTOVER_NAME.test(entry))
       .map((entry) => fs.rm(path.join(indexDir, entry), { recursive: true, force: true })),
   );
 }

@@ -8,16 +8,35 @@
 // parameters changed or deleted slots outnumber live ones. Everything is re-embedded when there is
 // no usable previous index (missing, unreadable, other format version, other embedder). Stored
 // vectors are read from the previous generation's vectors.f32 here: an opened index does not keep them.
+//
+// A damaged previous generation is first repaired from its intact files (repair.ts), a live
+// generation CURRENT lost is pointed at again, and an index built from another docs folder is
+// refused (docs-folder.ts).
 
+import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
 import { Checkpoints } from './checkpoints.js';
+import { docsFolderRecord } from './docs-folder.js';
 import { embeddingText } from './embedding-text.js';
+import { lexicalEntry, pageEntry } from './entries.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex, type LexicalEntry } from './lexical-index.js';
 import { acquireWriteLock } from './lock.js';
 import { startProgress } from './progress.js';
-import { openIndex, readVectors, removeLeftovers, writeGeneration, type GenerationContent, type IndexedPassage, type LoadedIndex } from './store.js';
+import { repairedContent } from './repair.js';
+import {
+  openIndex,
+  printable,
+  readVectors,
+  removeLeftovers,
+  restoreCurrent,
+  writeGeneration,
+  type DocsFolder,
+  type GenerationContent,
+  type IndexedPassage,
+  type LoadedIndex,
+} from './store.js';
 import { pauseIfRequested } from './test-pause.js';
 
 export interface IndexReport {
@@ -67,7 +86,14 @@ export interface UpdateOptions {
   hnsw: HnswParams;
   /** Loader issues, passed through to the report. */
   issues?: LoadIssue[];
+  /**
+   * The docs folder the documents come from: recorded in the index, and an index recorded for
+   * another folder is refused (an Error saying what to do) rather than replaced.
+   */
+  docsDir?: string;
   log?: (line: string) => void;
+  /** Damage found and repaired, once per damaged generation (default: `log`). */
+  warn?: (line: string) => void;
   /** A progress bar on stderr when it is a terminal (default true); plain log lines otherwise. */
   progress?: boolean;
 }
@@ -111,9 +137,10 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       phase = now;
       return ms;
     };
-    const previous = await openPrevious(opts, log);
+    const docs = opts.docsDir === undefined ? undefined : await docsFolderRecord(opts.indexDir, opts.docsDir);
+    const { previous, documents: loaded, embedded: repairEmbedded = 0 } = await openPrevious(opts, log);
     timings.openMs = lap();
-    const documents = typeof opts.documents === 'function' ? await opts.documents(previous) : opts.documents;
+    const documents = loaded ?? (typeof opts.documents === 'function' ? await opts.documents(previous) : opts.documents);
     const resplit = previous !== null && previous.manifest.splitter !== opts.splitter.version;
     if (resplit) log(`the passage splitter changed (${previous.manifest.splitter ?? 'unrecorded'} -> ${opts.splitter.version}): every document is split and embedded again`);
     const plan = planChanges(documents, previous, resplit);
@@ -122,7 +149,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       changed: plan.changed.length,
       removed: plan.removed.length,
       unchanged: plan.unchanged.length,
-      passagesEmbedded,
+      passagesEmbedded: passagesEmbedded + repairEmbedded,
       ms: Math.round(performance.now() - started),
       timings,
       issues: opts.issues ?? [],
@@ -136,7 +163,9 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
     });
     const fresh = entries.filter((entry): entry is FreshEntry => !entry.kept);
     const rebuildReason = previous && !resplit ? graphRebuildReason(previous, opts.hnsw, entries) : null;
-    if (previous && !resplit && !rebuildReason && fresh.length === 0 && plan.removed.length === 0) {
+    // An index written before checksums, or whose docs folder is recorded otherwise (or not at all), is written again.
+    const rewrite = previous !== null && (!previous.manifest.files || (docs !== undefined && !sameRecord(previous.manifest.docs, docs)));
+    if (previous && !resplit && !rebuildReason && !rewrite && fresh.length === 0 && plan.removed.length === 0) {
       await Promise.all([removeLeftovers(opts.indexDir), Checkpoints.clear(opts.indexDir)]);
       log(`index is up to date (${plan.unchanged.length} documents)`);
       return { index: previous, report: report(0) };
@@ -151,7 +180,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       previous && !resplit && !rebuildReason
         ? await patch(previous, plan, entries, opts.hnsw, opts.splitter.version)
         : await build(previous, entries, embedder, opts.hnsw, opts.splitter.version);
-    const index = await writeGeneration(opts.indexDir, content);
+    const index = await writeGeneration(opts.indexDir, { ...content, ...(docs ? { docs } : {}) });
     await checkpoints.clear();
     timings.writeMs = lap();
     const result = report(passagesEmbedded);
@@ -166,11 +195,52 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
   }
 }
 
-async function openPrevious(opts: UpdateOptions, log: (line: string) => void): Promise<LoadedIndex | null> {
-  const opened = await openIndex(opts.indexDir, opts.hnsw, { embedder: { id: opts.embedder.id, dims: opts.embedder.dims } });
-  if (opened.ok) return opened.index;
-  log(opened.reason === 'missing' ? `${opened.message}: building it` : `rebuilding the index from scratch: ${opened.message}`);
-  return null;
+/**
+ * The live generation to update, repaired first when damaged. `documents` is set when the docs
+ * had to be loaded for the repair (then without reusing the damaged generation's documents),
+ * `embedded` when the repair embedded passages again.
+ */
+async function openPrevious(
+  opts: UpdateOptions,
+  log: (line: string) => void,
+): Promise<{ previous: LoadedIndex | null; documents?: Document[]; embedded?: number }> {
+  const warn = opts.warn ?? log;
+  const opened = await openIndex(opts.indexDir, opts.hnsw, { embedder: { id: opts.embedder.id, dims: opts.embedder.dims }, docsDir: opts.docsDir });
+  if (opened.ok) {
+    if (opened.recovered) {
+      await restoreCurrent(opts.indexDir, opened.index.dir);
+      warn(`${opts.indexDir}/CURRENT was missing or did not name a generation: it names ${path.basename(opened.index.dir)} again`);
+    }
+    return { previous: opened.index };
+  }
+  if (opened.reason === 'other-docs') throw new Error(opened.message);
+  if (opened.reason !== 'damaged') {
+    log(opened.reason === 'missing' ? `${opened.message}: building it` : `rebuilding the index from scratch: ${opened.message}`);
+    return { previous: null };
+  }
+  const documents = typeof opts.documents === 'function' ? await opts.documents(null) : opts.documents;
+  const repaired = await repairedContent(opened.damage, documents, opts.embedder, opts.hnsw).catch((error: unknown) => ({
+    impossible: printable(error instanceof Error ? error.message : String(error)),
+  }));
+  if ('impossible' in repaired) {
+    warn(`${opened.message}; it cannot be repaired (${repaired.impossible}): rebuilding the index from scratch`);
+    return { previous: null, documents };
+  }
+  const what = opened.damage.files.map((file) => REPAIRS[file]).join('; ');
+  warn(`${opened.message}; repaired from the intact files (${what})`);
+  return { previous: await writeGeneration(opts.indexDir, repaired.content), documents, embedded: repaired.embedded };
+}
+
+const REPAIRS: Record<string, string> = {
+  'vectors.hnsw': 'graph rebuilt from the stored vectors',
+  'vectors.f32': 'vectors embedded again',
+  'documents.json': 'documents read again from the docs folder',
+  'lexical.bin': 'BM25 index rebuilt',
+  'pages.bin': 'page index rebuilt',
+};
+
+function sameRecord(recorded: DocsFolder | undefined, now: DocsFolder): boolean {
+  return recorded?.path === now.path && recorded.fromIndex === now.fromIndex;
 }
 
 /** With `resplit`, every document already indexed counts as changed, whatever its hash. */
@@ -266,16 +336,6 @@ function* batches(entries: FreshEntry[]): Generator<FreshEntry[]> {
     }
   }
   if (batch.length > 0) yield batch;
-}
-
-function lexicalEntry(doc: Document, passage: Passage, label: number): LexicalEntry {
-  return { label, text: passage.text, title: doc.title, headings: passage.headingPath.join(' ') };
-}
-
-/** A whole document for the page index: its text, title and every heading once. */
-function pageEntry(doc: Document, label: number): LexicalEntry {
-  const headings = new Set(doc.blocks.flatMap((block) => block.headingPath));
-  return { label, text: doc.text, title: doc.title, headings: [...headings].join(' ') };
 }
 
 /** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
