@@ -119,7 +119,7 @@ async function sourceCommand(positionals: string[], json: boolean, config: Confi
 
 async function evalCommand(positionals: string[], values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   const file = positionals[0];
-  if (!file) throw new UsageError('eval needs a question file, e.g. archivist eval ../shared/eval/seeds-dev.jsonl');
+  if (!file) throw new UsageError('eval needs a question file, e.g. archivist eval tests/fixtures/eval/seeds-dev.jsonl');
   const k = parseK(values.k, config.topK);
   const modeArg = values.mode ?? 'hybrid';
   const modes: SearchMode[] = modeArg === 'all' ? ['hybrid', 'dense', 'lexical'] : [modeArg as SearchMode];

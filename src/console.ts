@@ -22,10 +22,17 @@ export async function runConsole({ config, log }: { config: Config; log: Logger 
       HELP,
   );
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'ask> ', terminal: process.stdin.isTTY });
+  // Set by /quit: lines pasted after it are already queued, and are dropped. At the end of the input
+  // (Ctrl-D, a pipe) the lines before it are still answered.
+  let quit = false;
+  let closed = false;
   const handle = async (line: string) => {
     const input = line.trim();
-    if (input === '') return;
-    if (input === '/quit' || input === '/exit') return rl.close();
+    if (quit || input === '') return;
+    if (input === '/quit' || input === '/exit') {
+      quit = true;
+      return rl.close();
+    }
     if (input === '/help') return out(HELP);
     if (input === '/source' || input.startsWith('/source ')) {
       const ref = input.slice('/source'.length).trim();
@@ -45,9 +52,18 @@ export async function runConsole({ config, log }: { config: Config; log: Logger 
     queue = queue
       .then(() => handle(line))
       .catch((error: unknown) => out(`Something went wrong: ${(error as Error).message}`))
-      .then(() => rl.prompt());
+      .then(() => {
+        if (!closed) rl.prompt();
+      });
   });
-  await new Promise<void>((resolve) => rl.once('close', () => resolve()));
+  await new Promise<void>((resolve) =>
+    rl.once('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  // readline only pauses its input on close, and a paused stdin still holds the process open.
+  process.stdin.destroy();
   await queue;
   await library.close();
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The CLI as a user runs it, in a child process, over the shipped seeds and a real index on disk.
 const root = path.resolve(import.meta.dirname, '..');
-const seedsDev = path.resolve(root, '../shared/eval/seeds-dev.jsonl');
+const seedsDev = path.resolve(root, 'tests/fixtures/eval/seeds-dev.jsonl');
 let indexDir: string;
 
 function cli(args: string[], input?: string) {
@@ -134,27 +134,38 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
 });
 
 describe('commands while another build writes the index', () => {
-  /** Runs the CLI while a live process holds the write lock of a fresh index folder for 2.5 s. */
+  /**
+   * Runs the CLI while a live process holds the write lock of a fresh index folder (as the bot's
+   * re-index would), and ends that process only once the CLI has said it is waiting: no timer races
+   * the CLI's start-up.
+   */
   async function whileLocked(args: string[]) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'archivist-cli-lock-'));
-    // A live process holds the write lock (as the bot's re-index would) for a couple of seconds.
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2500)']);
-    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)']);
+    const holderExited = new Promise((resolve) => holder.once('exit', resolve));
     writeFileSync(path.join(dir, 'write.lock'), `${holder.pid}\n`);
     try {
       const env = { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: dir, DATA_DIR: dir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: 'warn' };
-      const run = await new Promise<{ code: number; stdout: string; stderr: string; holderDone: boolean }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env, timeout: 120_000 }, (error, stdout, stderr) => {
-          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, holderDone: holder.exitCode !== null });
-        });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env });
+      let stdout = '';
+      let stderr = '';
+      let stdoutWhileLocked: string | undefined;
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stdoutWhileLocked === undefined && /waiting for it to finish/.test(stderr)) {
+          stdoutWhileLocked = stdout;
+          holder.kill();
+        }
       });
-      expect(run.stderr).toMatch(new RegExp(`another index build \\(pid ${holder.pid}\\) is writing .*; waiting for it to finish`));
-      // Nothing could finish while the lock was held.
-      expect(run.holderDone).toBe(true);
-      return run;
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(stderr).toMatch(new RegExp(`another index build \\(pid ${holder.pid}\\) is writing .*; waiting for it to finish`));
+      // Nothing was answered or built while the lock was held.
+      expect(stdoutWhileLocked).toBe('');
+      return { code, stdout, stderr };
     } finally {
       holder.kill();
-      await exited;
+      await holderExited;
       rmSync(dir, { recursive: true, force: true });
     }
   }

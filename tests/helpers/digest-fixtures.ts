@@ -6,7 +6,7 @@ export const INDEXED_AT = new Date('2024-11-01T08:00:00Z');
 export const PERIOD = { since: new Date('2024-11-01T07:00:00Z'), until: new Date('2024-11-02T07:00:00Z') };
 
 /**
- * Ten questions from the seed dev set (../shared/eval/seeds-dev.jsonl), with a repeat, a reworded
+ * Ten questions from the seed dev set (tests/fixtures/eval/seeds-dev.jsonl), with a repeat, a reworded
  * near-duplicate, a question the corpus cannot answer, and a 👎 on one answer.
  */
 export const TEN_QUESTIONS: Array<{ q: string; user: string; down?: boolean }> = [
