@@ -5,9 +5,12 @@
 //
 // Fails (exit 1) when a line is not {id, q, answer, pages, kind}, an id repeats, a page is not a
 // loaded document, or an answer is not an exact substring of one paragraph (block) of one of its
-// pages: passages never cross a block, so an answer that does could never be retrieved whole.
+// pages: a quote never joins paragraphs. Warns when the answer spans sentences as
+// src/passages/sentences.ts cuts them: a long paragraph is split into passages between sentences,
+// so such an answer may not be found whole in any passage.
 import { readFileSync } from 'node:fs';
 import { loadCorpus } from '../src/corpus/load.js';
+import { sentenceSpans } from '../src/passages/sentences.js';
 import type { Document } from '../src/types.js';
 
 interface Line {
@@ -45,7 +48,7 @@ function parseLine(text: string, where: string, problems: string[]): Line | unde
   return line as Line;
 }
 
-function checkAnswer(line: Line, where: string, docs: Map<string, Document>, problems: string[]): void {
+function checkAnswer(line: Line, where: string, docs: Map<string, Document>, problems: string[], warnings: string[]): void {
   if (line.answer === null) {
     if (line.pages.length > 0) problems.push(`${where}: an unanswerable question names pages, so eval would count it answerable`);
     return;
@@ -53,7 +56,8 @@ function checkAnswer(line: Line, where: string, docs: Map<string, Document>, pro
   const words = line.answer.trim().split(/\s+/).length;
   if (words < MIN_WORDS || words > MAX_WORDS) problems.push(`${where}: the answer has ${words} words (keep ${MIN_WORDS}-${MAX_WORDS})`);
   if (line.pages.length === 0) problems.push(`${where}: an answer without pages`);
-  let found = false;
+  let inBlock = false;
+  let inSentence = false;
   for (const page of line.pages) {
     const doc = docs.get(page);
     if (doc === undefined) {
@@ -61,12 +65,18 @@ function checkAnswer(line: Line, where: string, docs: Map<string, Document>, pro
       continue;
     }
     for (const block of doc.blocks) {
-      if (doc.text.slice(block.start, block.end).includes(line.answer)) found = true;
+      if (!doc.text.slice(block.start, block.end).includes(line.answer)) continue;
+      inBlock = true;
+      for (const sentence of sentenceSpans(doc.text, block.start, block.end)) {
+        if (doc.text.slice(sentence.start, sentence.end).includes(line.answer)) inSentence = true;
+      }
     }
   }
-  if (!found) {
+  if (!inBlock) {
     const anywhere = line.pages.some((page) => docs.get(page)?.text.includes(line.answer!));
     problems.push(`${where}: answer ${JSON.stringify(line.answer)} ${anywhere ? 'crosses a paragraph boundary' : 'is not in the text of its pages'}`);
+  } else if (!inSentence) {
+    warnings.push(`${where}: answer ${JSON.stringify(line.answer)} spans sentences, so a passage may hold only part of it`);
   }
 }
 
@@ -79,6 +89,7 @@ async function main(): Promise<void> {
   const { documents } = await loadCorpus(dir);
   const docs = new Map(documents.map((doc) => [doc.path, doc]));
   const problems: string[] = [];
+  const warnings: string[] = [];
   const ids = new Set<string>();
   const kinds = new Map<string, number>();
   let count = 0;
@@ -94,11 +105,12 @@ async function main(): Promise<void> {
         if (ids.has(line.id)) problems.push(`${where}: id ${line.id} repeats`);
         ids.add(line.id);
         kinds.set(line.kind, (kinds.get(line.kind) ?? 0) + 1);
-        checkAnswer(line, where, docs, problems);
+        checkAnswer(line, where, docs, problems, warnings);
       });
   }
   const byKind = [...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ');
   console.log(`${count} questions over ${documents.length} documents (${byKind})`);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) {
     console.error(`${problems.length} problem(s)`);
