@@ -9,6 +9,7 @@ import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
+import { SEARCH_DEFAULTS } from './search/defaults.js';
 import { citationFor, decide, DEFAULT_RELEVANCE, quoteRanked, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
 import type { Answer, Document } from './types.js';
 
@@ -32,8 +33,8 @@ const LOCK_POLL_MS = 1000;
 /** How often a following library looks at the index's CURRENT pointer. */
 const FOLLOW_INTERVAL_MS = 1000;
 
-/** One typo is allowed in words of five letters or more when asking whether the library knows a word. */
-const typos = (term: string) => ({ fuzzy: term.length >= 5 ? 1 : false }) as const;
+/** One typo is allowed in longer words when asking whether the library knows a word (see SEARCH_DEFAULTS.typoMinLength). */
+const typos = (term: string) => ({ fuzzy: term.length >= SEARCH_DEFAULTS.typoMinLength ? 1 : false }) as const;
 
 /** The loaded index as search sees it. */
 export function searchable(index: LoadedIndex): SearchableIndex {

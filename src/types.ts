@@ -30,7 +30,12 @@ export interface Document {
   keyPoints?: Array<{ start: number; end: number }>;
   /** sha256 of the raw file bytes plus loader version: decides whether a document is re-embedded. */
   hash: string;
+  /** The documentation generator that wrote the page, where the HTML reader recognises it: its format rules (src/profiles) apply. */
+  generator?: Generator;
 }
+
+/** Documentation generators the HTML reader recognises. */
+export type Generator = 'sphinx' | 'rustdoc' | 'nodejs' | 'mdbook' | 'docbook';
 
 /** A piece of a document sized for the embedder; never cuts a sentence. */
 export interface Passage {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.js';
 import { splitDocument } from '../src/passages/split.js';
 import { sentenceSpans } from '../src/passages/sentences.js';
+import { profileFor } from '../src/profiles/registry.js';
 import { pickQuote } from '../src/search/quote.js';
 import { quoteCitation } from '../src/search/search.js';
 import { contentTerms } from '../src/search/terms.js';
@@ -146,7 +147,10 @@ describe.skipIf(!hasPythonDocs)('Python 3.11 documentation', () => {
     it('carry on past API signatures to the sentence that says what the thing does', () => {
       const doc = byId(documents, 'library/functools');
       const passage = splitDocument(doc, { maxChars: 400 }).find((p) => p.text.startsWith('@functools.lru_cache(user_function)'))!;
-      const span = pickQuote(doc.text, sentenceSpans(doc.text, passage.start, passage.end), contentTerms('what does functools.lru_cache do?'));
+      const span = pickQuote(doc.text, sentenceSpans(doc.text, passage.start, passage.end), contentTerms('what does functools.lru_cache do?'), {
+        codeNames: [],
+        profile: profileFor(doc),
+      });
       const quote = slice(doc, span);
       expect(quote.startsWith('@functools.lru_cache(user_function)')).toBe(true);
       expect(quote).toContain('@functools.lru_cache(maxsize=128, typed=False)');

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../src/library.js';
+import { genericProfile } from '../src/profiles/generic.js';
 import { codeNameScorer, codeNames } from '../src/search/identifiers.js';
 
-const codeNameMatch = (names: string[], text: string) => codeNameScorer(names)(text);
+const codeNameMatch = (names: string[], text: string) => codeNameScorer(names)(text, genericProfile);
 import { page, pagesLibrary } from './helpers/pages-library.js';
 
 describe('codeNames', () => {

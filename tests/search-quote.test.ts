@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { sentenceSpans } from '../src/passages/sentences.js';
+import { genericProfile } from '../src/profiles/generic.js';
+import { profileFor } from '../src/profiles/registry.js';
+import { sphinxProfile } from '../src/profiles/sphinx.js';
+import type { FormatProfile } from '../src/profiles/types.js';
 import { codeNames } from '../src/search/identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from '../src/search/quote.js';
 import { contentTerms } from '../src/search/terms.js';
-import type { Document } from '../src/types.js';
+import type { Document, Generator } from '../src/types.js';
 
-/** The quote pickQuote takes from `text` (one passage) for `question`. */
-function quote(text: string, question: string): string {
-  const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question) });
+/** The quote pickQuote takes from `text` (one passage of a document read with `profile`) for `question`. */
+function quote(text: string, question: string, profile: FormatProfile = genericProfile): string {
+  const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), profile });
   return text.slice(span.start, span.end);
 }
 
-/** A document of one section: `texts` as blocks under `heading`. */
-function section(heading: string, texts: string[]): Document {
+/** A document of one section, written by `generator`: `texts` as blocks under `heading`. */
+function section(heading: string, texts: string[], generator?: Generator): Document {
   const text = texts.join('\n\n');
   let at = 0;
   const blocks = texts.map((t) => {
@@ -20,7 +24,7 @@ function section(heading: string, texts: string[]): Document {
     at += t.length + 2;
     return block;
   });
-  return { id: 'doc', path: 'doc.html', title: 'Doc', text, hash: 'x', blocks };
+  return { id: 'doc', path: 'doc.html', title: 'Doc', text, hash: 'x', blocks, ...(generator ? { generator } : {}) };
 }
 
 /** The quote taken for `question` from the passage of blocks [from, to) of `doc`, as search takes it. */
@@ -28,7 +32,11 @@ function quoteIn(doc: Document, from: number, to: number, question: string): str
   const start = doc.blocks[from]!.start;
   const end = doc.blocks[to - 1]!.end;
   const passage = { ref: 'doc:1', docId: 'doc', ordinal: 1, start, end, text: doc.text.slice(start, end), paragraph: from + 1, headingPath: doc.blocks[from]!.headingPath };
-  const span = pickQuote(doc.text, quoteUnits(doc, passage), contentTerms(question), { codeNames: codeNames(question), ...sectionEntry(doc, passage) });
+  const span = pickQuote(doc.text, quoteUnits(doc, passage), contentTerms(question), {
+    codeNames: codeNames(question),
+    profile: profileFor(doc),
+    ...sectionEntry(doc, passage),
+  });
   return doc.text.slice(span.start, span.end);
 }
 
@@ -97,10 +105,10 @@ describe('pickQuote around API entries', () => {
       'Note: This function is only available on targets where AtomicPtr<T> has the same alignment as *const T',
     ];
     const question = 'how do I use AtomicPtr::from_mut?';
-    const method = section('pub fn from_mut(v: &mut *mut T) -> &mut Self', blocks);
+    const method = section('pub fn from_mut(v: &mut *mut T) -> &mut Self', blocks, 'rustdoc');
     expect(quoteIn(method, 0, 3, question)).toBe(blocks.slice(1).join('\n\n'));
     // Under a heading that names no entry, the shared words decide.
-    expect(quoteIn(section('Atomics', blocks), 0, 3, question)).toBe(blocks[2]);
+    expect(quoteIn(section('Atomics', blocks, 'rustdoc'), 0, 3, question)).toBe(blocks[2]);
   });
 
   it('finds the summary of a Node.js entry past its version line, history table and parameters, in a later passage', () => {
@@ -112,7 +120,7 @@ describe('pickQuote around API entries', () => {
       'The path.join() method joins all given path segments together using the platform-specific separator as a delimiter, then normalizes the resulting path.',
       'Zero-length path segments are ignored.',
     ];
-    const entry = section('path.join([...paths])', blocks);
+    const entry = section('path.join([...paths])', blocks, 'nodejs');
     // The passage holding the summary starts after the section does.
     expect(quoteIn(entry, 3, 6, 'what does path.join do?')).toBe(blocks[4]);
     // A question with more to it is answered by the sentence that shares it (joined, being short).
@@ -121,8 +129,8 @@ describe('pickQuote around API entries', () => {
 
   it('never quotes a status note for its own sake, nor pads a short quote with one', () => {
     const text = 'Kill signal.\n\nIt cannot be caught, blocked, or ignored.\n\nAvailability: Unix.';
-    expect(quote(text, 'can SIGKILL be caught or blocked?')).toBe('Kill signal.\n\nIt cannot be caught, blocked, or ignored.');
-    expect(quote('Return the time of last access.\n\nNew in version 3.4.', 'what is new in version 3.4?')).toBe('Return the time of last access.');
+    expect(quote(text, 'can SIGKILL be caught or blocked?', sphinxProfile)).toBe('Kill signal.\n\nIt cannot be caught, blocked, or ignored.');
+    expect(quote('Return the time of last access.\n\nNew in version 3.4.', 'what is new in version 3.4?', sphinxProfile)).toBe('Return the time of last access.');
   });
 
   it('takes a lone word above a sentence for a title, not a signature', () => {
@@ -147,7 +155,7 @@ describe('quoteUnits', () => {
     expect(units.map((u) => text.slice(u.start, u.end))).toEqual(['Retains only the elements specified by the predicate.', text.slice(code)]);
     // Read as sentences, the example would be quoted from "1, 2, 3, 4];" on.
     expect(quote(text.slice(code), 'how does vec.retain work?')).not.toBe(text.slice(code));
-    const span = pickQuote(text, units, contentTerms('how does vec.retain work?'));
+    const span = pickQuote(text, units, contentTerms('how does vec.retain work?'), { codeNames: [], profile: genericProfile });
     expect(text.slice(span.start, span.end)).toBe(text.slice(code));
   });
 });

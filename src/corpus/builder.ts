@@ -1,4 +1,4 @@
-import type { Block } from '../types.js';
+import type { Block, Generator } from '../types.js';
 
 /** What a format parser hands to the loader; `load.ts` adds id, path and hash. */
 export interface Parsed {
@@ -9,6 +9,8 @@ export interface Parsed {
   url?: string;
   /** Source and URL guessed from site markup (title suffix, og:site_name, canonical link): used only where no sources entry applies. */
   site?: { source?: string; url?: string };
+  /** The documentation generator that wrote the file, where the HTML reader recognises it. */
+  generator?: Generator;
   text: string;
   blocks: Block[];
   keyPoints: Array<{ start: number; end: number }>;

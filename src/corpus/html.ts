@@ -1,5 +1,6 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Document as DomDocument, Element } from 'domhandler';
+import type { Generator } from '../types.js';
 import { TextBuilder, type Parsed } from './builder.js';
 import { isoDate } from './meta.js';
 
@@ -56,6 +57,17 @@ const BLOCK_TAGS = new Set([
 /** " — Python 3.11.2 documentation": a site name after a dash or bar at the end of `<title>`. */
 const TITLE_SUFFIX = /^(.*\S)\s+[—–|·-]\s+([^—–|·]*\b(?:documentation|docs|manual|handbook|guide|wiki)\b[^—–|·]*)$/i;
 const RUSTDOC_SUFFIX = ' - Rust';
+/** `<meta name="generator">` of the generators that write one: "rustdoc", "DocBook XSL Stylesheets V1.79.2", "Sphinx 4.5.0". */
+const GENERATOR_META: Array<[RegExp, Generator]> = [
+  [/^rustdoc\b/i, 'rustdoc'],
+  [/^DocBook\b/i, 'docbook'],
+  [/^mdBook\b/i, 'mdbook'],
+  [/^Sphinx\b/i, 'sphinx'],
+];
+/** The scripts every Sphinx page loads: Sphinx with docutils 0.18 or later names docutils as the generator. */
+const SPHINX_SCRIPT = /(?:^|\/)_static\/(?:documentation_options|doctools)\.js(?:\?.*)?$/;
+/** The comment mdBook opens `<head>` with. */
+const MDBOOK_COMMENT = /Book generated using mdBook/i;
 /** Any title's last part after a dash or bar: the site's name when the page shows it elsewhere too. */
 const TITLE_PARTS = /^(.*\S)\s+[—–|·-]\s+([^—–|·]+)$/;
 const HTML_SPACE = /[ \t\n\r\f]+/g;
@@ -79,6 +91,7 @@ export function parseHtml(content: string): Parsed {
   const page = scan(root);
   const site = siteTitle(page.title, () => namesOutside(root, page.main), page.meta.get('generator'));
   const b = new TextBuilder(site.title);
+  const generator = generatorOf(page);
   let inline = '';
 
   const anchorFor = (scope: Scope): string | undefined => {
@@ -169,6 +182,7 @@ export function parseHtml(content: string): Parsed {
       url: canonical !== undefined && /^https?:\/\//i.test(canonical) ? canonical : undefined,
     },
     date,
+    ...(generator !== undefined ? { generator } : {}),
     warnings: rawDate !== undefined && date === undefined ? [`meta date "${rawDate}" is not a date; ignored`] : [],
   };
 }
@@ -179,15 +193,29 @@ interface Page {
   /** `<meta>` content by `name` or `property`, first occurrence wins. */
   meta: Map<string, string>;
   canonical?: string;
+  /** Script sources and comments met by the scan (the head, at least): Sphinx and mdBook name themselves there. */
+  marks: string[];
+}
+
+/** The generator that wrote the page, from its metadata: its format rules apply to the document (src/profiles). */
+function generatorOf(page: Page): Generator | undefined {
+  const meta = page.meta.get('generator');
+  const named = meta === undefined ? undefined : GENERATOR_META.find(([pattern]) => pattern.test(meta))?.[1];
+  if (named !== undefined) return named;
+  if (page.meta.has('nodejs.org:node-version')) return 'nodejs';
+  if (page.marks.some((mark) => SPHINX_SCRIPT.test(mark))) return 'sphinx';
+  if (page.marks.some((mark) => MDBOOK_COMMENT.test(mark))) return 'mdbook';
+  return undefined;
 }
 
 /** One pass over the page for what CSS selectors would find in several (they were 30% of load time). */
 function scan(root: DomDocument): Page {
-  const page: Page = { title: '', meta: new Map() };
+  const page: Page = { title: '', meta: new Map(), marks: [] };
   const found: Array<Element | undefined> = [];
   const stack: AnyNode[] = [...root.children].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (node.type === 'comment') page.marks.push(node.data);
     if (!isElement(node)) continue;
     for (let i = 0; i < MAIN_CANDIDATES.length; i++) {
       if (found[i] === undefined && MAIN_CANDIDATES[i]!(node)) found[i] = node;
@@ -200,6 +228,8 @@ function scan(root: DomDocument): Page {
       const key = (attribs.name ?? attribs.property)?.toLowerCase();
       const value = attribs.content?.trim();
       if (key !== undefined && value && !page.meta.has(key)) page.meta.set(key, value);
+    } else if (name === 'script' && attribs.src !== undefined) {
+      page.marks.push(attribs.src);
     } else if (name === 'link' && attribs.rel?.split(/\s+/).includes('canonical') && page.canonical === undefined) {
       page.canonical = attribs.href;
     }

@@ -36,9 +36,10 @@ interface Parser {
  * rustdoc puts them on. html/8: a heading alone in its section (rustdoc's method signatures) heads
  * what follows the section; rustdoc's blanket implementations dropped. html/9: excerpts ending in a
  * "Read more" link to another page dropped (rustdoc's trait implementations); rustdoc's " - Rust"
- * title suffix dropped.
+ * title suffix dropped. html/10: the page's generator recorded on the document (its format rules
+ * apply to it).
  */
-export const HTML_PARSER_VERSION = 'html/9';
+export const HTML_PARSER_VERSION = 'html/10';
 
 /**
  * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.
@@ -161,5 +162,6 @@ function toDocument(id: string, rel: string, raw: Buffer, parsed: Parsed, rule: 
   if (parsed.date !== undefined) doc.date = parsed.date;
   if (url !== undefined) doc.url = url;
   if (parsed.keyPoints.length > 0) doc.keyPoints = parsed.keyPoints;
+  if (parsed.generator !== undefined) doc.generator = parsed.generator;
   return doc;
 }

@@ -1,3 +1,4 @@
+import { profileFor } from '../profiles/registry.js';
 import type { Block, Document, Passage } from '../types.js';
 import { pack, type Span } from './pack.js';
 import { isApiSignature } from './signature.js';
@@ -111,7 +112,7 @@ function leadsIn(doc: Document, i: number): boolean {
   if (SENTENCE_END.test(tail)) return false;
   if (tail.endsWith(':') || block.end - block.start <= SHORT_LEAD_IN) return true;
   // Markdown and plain HTML give an entry no anchor of its own: its signature line says it.
-  if (isApiSignature(doc.text.slice(block.start, block.end)) && doc.blocks[i + 1]?.kind === 'text') return true;
+  if (isApiSignature(doc.text.slice(block.start, block.end), profileFor(doc)) && doc.blocks[i + 1]?.kind === 'text') return true;
   const previous = doc.blocks[i - 1];
   const next = doc.blocks[i + 1];
   return next?.anchor !== undefined && next.anchor === block.anchor && previous?.anchor !== block.anchor;

@@ -1,3 +1,5 @@
+import { SEARCH_DEFAULTS } from './defaults.js';
+
 /** One ranked list of candidates from one retriever (best first). */
 export interface Ranking {
   weight: number;
@@ -6,9 +8,9 @@ export interface Ranking {
 
 /**
  * Weighted reciprocal rank fusion: robust to the two retrievers' incomparable score scales.
- * `k` damps the head of each list; 60 is the value from the original RRF paper.
+ * `k` damps the head of each list (see SEARCH_DEFAULTS.rrfK).
  */
-export function reciprocalRankFusion(rankings: Ranking[], k = 60): Array<{ label: number; score: number }> {
+export function reciprocalRankFusion(rankings: Ranking[], k: number = SEARCH_DEFAULTS.rrfK): Array<{ label: number; score: number }> {
   const scores = new Map<number, number>();
   for (const { weight, labels } of rankings) {
     labels.forEach((label, rank) => {

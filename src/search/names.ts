@@ -3,14 +3,8 @@
 // no-answer threshold").
 import type { MissingName } from '../types.js';
 import type { Ranked, SearchableIndex } from './search.js';
+import { SEARCH_DEFAULTS } from './defaults.js';
 import { namedTerms, wordFor, writtenNames } from './terms.js';
-
-/**
- * A name in at most this share of the passages is specific: "Java", "PostgreSQL" or "SIGTERM" in the
- * Python docs (0.01–0.15%), not "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).
- * Calibrated on the Python docs (see README, "Calibrating the no-answer threshold").
- */
-const SPECIFIC_NAME_SHARE = 0.002;
 
 /**
  * The names a question gives ("in Java", "the schemacheck module", "in Docker Compose") that the
@@ -21,7 +15,7 @@ const SPECIFIC_NAME_SHARE = 0.002;
  * setting, not its subject, and do not count.
  */
 export function specificNames(index: SearchableIndex, question: string): Array<{ name: string; passages: Set<number> }> {
-  const limit = Math.max(1, Math.floor(SPECIFIC_NAME_SHARE * index.passageCount()));
+  const limit = Math.max(1, Math.floor(SEARCH_DEFAULTS.specificNameShare * index.passageCount()));
   const written = writtenNames(question);
   const seen = new Set(written.flatMap((name) => name.terms));
   // The word before "function" or "module" is a name only if the library never uses it: in "an
@@ -42,17 +36,13 @@ export function specificNames(index: SearchableIndex, question: string): Array<{
   return out;
 }
 
-/** Letters a derived word adds to its root: "Pythonic", "Pythonista". */
-const MAX_SUFFIX = 4;
-const MIN_ROOT = 5;
-
 /**
  * Whether a rare word is a common word of the library with a short suffix: "Pythonic" in the
  * Python docs, where "python" is in a fifth of the passages. It speaks of the library's own
  * subject, like the root does, and is not a name to require.
  */
 function derivedFromCommon(index: SearchableIndex, term: string, limit: number): boolean {
-  for (let cut = 1; cut <= MAX_SUFFIX && term.length - cut >= MIN_ROOT; cut++) {
+  for (let cut = 1; cut <= SEARCH_DEFAULTS.maxSuffix && term.length - cut >= SEARCH_DEFAULTS.minRoot; cut++) {
     if (index.passagesWith(term.slice(0, -cut), limit, true) === null) return true;
   }
   return false;

@@ -1,6 +1,9 @@
 import { SENTENCE_END, sentenceSpans } from '../passages/sentences.js';
 import { isApiSignature, signaturesOnly } from '../passages/signature.js';
+import { profileFor } from '../profiles/registry.js';
+import type { FormatProfile } from '../profiles/types.js';
 import type { Document, Passage } from '../types.js';
+import { SEARCH_DEFAULTS } from './defaults.js';
 import { codeNameScorer } from './identifiers.js';
 import { contentTerms } from './terms.js';
 
@@ -34,26 +37,25 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
   return units;
 }
 
-/** Blocks of a section's opening searched for its summary: an entry's version table, parameters and notes come first. */
-const SUMMARY_SEARCH_BLOCKS = 40;
-
 /**
- * The section a passage lies in, as an API entry: its heading, which in Node.js and rustdoc docs
- * is the entry's signature ("fs.readFile(path[, options], callback)", "pub fn retain<F>(…)"), and
- * the offset of its summary, the first sentence of the section that says something (past
- * "Added in: v0.1.16", version tables and parameter lines), which may lie in an earlier passage.
+ * The section a passage lies in, as an API entry: its heading, which in references that head each
+ * entry with its signature is that signature ("fs.readFile(path[, options], callback)", "pub fn
+ * retain<F>(…)"), and the offset of its summary, the first sentence of the section that says
+ * something (past the status notes, version tables and parameter lines the document's profile
+ * recognises), which may lie in an earlier passage.
  */
 export function sectionEntry(doc: Document, passage: Passage): { heading?: string; summaryAt?: number } {
+  const profile = profileFor(doc);
   const path = doc.blocks[passage.paragraph - 1]?.headingPath;
   const heading = path?.at(-1);
   if (!path || heading === undefined) return {};
   let first = passage.paragraph - 1;
   while (first > 0 && samePath(doc.blocks[first - 1]!.headingPath, path)) first--;
-  for (let i = first; i < Math.min(doc.blocks.length, first + SUMMARY_SEARCH_BLOCKS); i++) {
+  for (let i = first; i < Math.min(doc.blocks.length, first + SEARCH_DEFAULTS.summarySearchBlocks); i++) {
     const block = doc.blocks[i]!;
     if (!samePath(block.headingPath, path)) break;
     if (block.kind === 'code') continue;
-    const summary = sentenceSpans(doc.text, block.start, block.end).find((span) => isSummary(doc.text, span));
+    const summary = sentenceSpans(doc.text, block.start, block.end).find((span) => isSummary(doc.text, span, profile));
     if (summary) return { heading, summaryAt: summary.start };
   }
   return { heading };
@@ -67,56 +69,48 @@ function samePath(a: string[], b: string[]): boolean {
 function termOverlap(queryTerms: string[], text: string): number {
   const present = new Set(contentTerms(text));
   let score = 0;
-  for (const term of queryTerms) if (present.has(term)) score += term.length >= 6 || /\d/.test(term) ? 1.5 : 1;
+  for (const term of queryTerms) {
+    if (present.has(term)) score += term.length >= SEARCH_DEFAULTS.longTermChars || /\d/.test(term) ? SEARCH_DEFAULTS.longTermWeight : 1;
+  }
   return score;
 }
 
-/** Quotes longer than this are not extended past a signature. */
-const MAX_SIGNATURE_QUOTE = 500;
-/** A quote shorter than this is joined with a neighbouring sentence. */
-const MIN_QUOTE_CHARS = 80;
-/** What being in the entry a question names is worth, against 1–1.5 per shared term: more than one more shared word. */
-const ENTRY_CREDIT = 2;
-
 /**
- * Notes on an entry's status that say nothing of what it does: rustdoc's "🔬This is a nightly-only
- * experimental API." and "Available on Unix only.", Sphinx's "Availability: Unix.", a bare "New in
- * version 3.4." and Node.js's "Added in: v0.1.16". They are quoted only when nothing else is, and
- * never pad a short quote. ("Changed in version 3.7: …" and "Deprecated since …" say why, and count
- * as sentences.)
+ * A note on an entry's status that says nothing of what it does, as the document's profile reads
+ * one ("Added in: v0.1.16"): quoted only when nothing else is, and never padding a short quote.
  */
-const STATUS_NOTE = /^(?:🔬|Available on\b[^.]*\bonly\.?$|Availability:|New in version [\d.]+\.?$|Added in: v[\d.]+$)/u;
-
-function isStatusNote(docText: string, span: Span): boolean {
-  return !span.code && STATUS_NOTE.test(docText.slice(span.start, span.end).trimStart());
+function isStatusNote(docText: string, span: Span, profile: FormatProfile): boolean {
+  return !span.code && profile.isStatusNote(docText.slice(span.start, span.end).trimStart());
 }
 
-/** A parameter and its type as Node.js lists them ("...paths <string>", "Returns: <Buffer>"), or a table row ("v18.0.0 | …"). */
-const NOT_PROSE = /^(?:(?:\.\.\.)?[\w.$[\]]+:? <[^>]+>|Returns: <)| \| /;
+/** A table row as the HTML reader writes one, its cells joined by " | " ("v18.0.0 | …"). */
+const TABLE_ROW = / \| /;
 
-/** A parameter line or a table row: part of a listing, which pads no quote. */
-function isListing(docText: string, span: Span): boolean {
-  return !span.code && NOT_PROSE.test(docText.slice(span.start, span.end).trim());
+/** A table row or a parameter line (as the profile reads one): part of a listing, which pads no quote. */
+function isListing(docText: string, span: Span, profile: FormatProfile): boolean {
+  if (span.code) return false;
+  const line = docText.slice(span.start, span.end).trim();
+  return TABLE_ROW.test(line) || profile.isListing(line);
 }
 
 /** Whether a unit can be an entry's summary: a sentence of prose, not a status note, a parameter or a table row. */
-function isSummary(docText: string, span: Span): boolean {
-  if (span.code || isStatusNote(docText, span)) return false;
+function isSummary(docText: string, span: Span, profile: FormatProfile): boolean {
+  if (span.code || isStatusNote(docText, span, profile)) return false;
   const text = docText.slice(span.start, span.end).trim();
-  return SENTENCE_END.test(text) && !isListing(docText, span) && !isApiSignature(text);
+  return SENTENCE_END.test(text) && !isListing(docText, span, profile) && !isApiSignature(text, profile);
 }
 
 /** Whether a sentence is an API entry's signature line(s), the head of what follows it. */
-function isEntrySignature(docText: string, span: Span): boolean {
-  return !span.code && isApiSignature(docText.slice(span.start, span.end));
+function isEntrySignature(docText: string, span: Span, profile: FormatProfile): boolean {
+  return !span.code && isApiSignature(docText.slice(span.start, span.end), profile);
 }
 
 /** The signature of the entry unit `i` is part of: the nearest above it, with only sentences between. */
-function entrySignatureAbove(docText: string, units: Span[], i: number): Span | undefined {
+function entrySignatureAbove(docText: string, units: Span[], i: number, profile: FormatProfile): Span | undefined {
   for (let j = i - 1; j >= 0; j--) {
     const unit = units[j]!;
     if (unit.code) return undefined;
-    if (isEntrySignature(docText, unit)) return unit;
+    if (isEntrySignature(docText, unit, profile)) return unit;
   }
   return undefined;
 }
@@ -125,7 +119,9 @@ function entrySignatureAbove(docText: string, units: Span[], i: number): Span | 
 export interface QuoteContext {
   /** The code names the question writes (see `codeNames`). */
   codeNames: string[];
-  /** The heading of the passage's section (see `sectionEntry`): the entry's signature in Node.js and rustdoc docs. */
+  /** The format rules of the passage's document (see `profileFor`). */
+  profile: FormatProfile;
+  /** The heading of the passage's section (see `sectionEntry`): the entry's signature where entries are headed by theirs. */
   heading?: string;
   /** Where that section's summary starts in the document text, when it has one. */
   summaryAt?: number;
@@ -139,12 +135,12 @@ export interface QuoteContext {
  * "In particular, sys.exit("some error message") is a quick way…" is not the sentence that says
  * what sys.exit does.
  */
-function entryScores(docText: string, units: Span[], { codeNames, heading }: QuoteContext): number[] {
+function entryScores(docText: string, units: Span[], { codeNames, heading, profile }: QuoteContext): number[] {
   if (codeNames.length === 0) return units.map(() => 0);
   const score = codeNameScorer(codeNames);
-  let entry = heading === undefined ? 0 : score(heading);
+  let entry = heading === undefined ? 0 : score(heading, profile);
   return units.map((unit) => {
-    if (isEntrySignature(docText, unit)) entry = score(docText.slice(unit.start, unit.end));
+    if (isEntrySignature(docText, unit, profile)) entry = score(docText.slice(unit.start, unit.end), profile);
     return entry;
   });
 }
@@ -155,23 +151,23 @@ function entryScores(docText: string, units: Span[], { codeNames, heading }: Quo
  * signature heading. Where a signature precedes it, the signature's index, so that it is quoted
  * with the summary. -1 when no entry in the passage matches.
  */
-function entrySummary(docText: string, units: Span[], inEntry: number[], summaryAt: number | undefined): number {
+function entrySummary(docText: string, units: Span[], inEntry: number[], { summaryAt, profile }: QuoteContext): number {
   let found = -1;
   let top = 0;
   let afterSignature = false;
   units.forEach((unit, i) => {
-    if (isEntrySignature(docText, unit)) {
+    if (isEntrySignature(docText, unit, profile)) {
       afterSignature = true;
       return;
     }
     // An entry's summary comes before its examples.
     if (unit.code) afterSignature = false;
-    const summary = afterSignature ? isSummary(docText, unit) : unit.start === summaryAt;
+    const summary = afterSignature ? isSummary(docText, unit, profile) : unit.start === summaryAt;
     if (!summary) return;
     afterSignature = false;
     if (inEntry[i]! > top) {
       top = inEntry[i]!;
-      found = i > 0 && isEntrySignature(docText, units[i - 1]!) ? i - 1 : i;
+      found = i > 0 && isEntrySignature(docText, units[i - 1]!, profile) ? i - 1 : i;
     }
   });
   return found;
@@ -194,13 +190,14 @@ function entrySummary(docText: string, units: Span[], inEntry: number[], summary
  *
  * Returns offsets into the document text, so the quote is always an exact substring of it.
  */
-export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], context: QuoteContext = { codeNames: [] }): Span {
+export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], context: QuoteContext): Span {
+  const { profile } = context;
   if (sentences.length === 0) throw new Error('pickQuote needs at least one sentence');
   let best = 0;
   let bestScore = -Infinity;
   const inEntry = entryScores(docText, sentences, context);
   sentences.forEach((span, i) => {
-    const score = isStatusNote(docText, span) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end)) + ENTRY_CREDIT * inEntry[i]!;
+    const score = isStatusNote(docText, span, profile) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end)) + SEARCH_DEFAULTS.entryCredit * inEntry[i]!;
     if (score > bestScore) {
       best = i;
       bestScore = score;
@@ -208,24 +205,25 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   });
   const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
   if (context.codeNames.length > 0 && queryTerms.every((term) => nameTerms.has(term))) {
-    const summary = entrySummary(docText, sentences, inEntry, context.summaryAt);
+    const summary = entrySummary(docText, sentences, inEntry, context);
     if (summary >= 0) best = summary;
   }
   const chosen = sentences[best]!;
   let { start, end } = chosen;
   let last = best;
   const before = sentences[best - 1];
-  if (before && isEntrySignature(docText, before) && end - before.start <= MAX_SIGNATURE_QUOTE) start = before.start;
-  else if (!chosen.code && !isEntrySignature(docText, chosen)) {
+  if (before && isEntrySignature(docText, before, profile) && end - before.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = before.start;
+  else if (!chosen.code && !isEntrySignature(docText, chosen, profile)) {
     // Deeper in an entry, the quote starts at its signature when the whole is short enough: "This
     // can be used to make triple-quoted strings line up…" says nothing of textwrap.dedent on its own.
-    const signature = entrySignatureAbove(docText, sentences, best);
-    if (signature !== undefined && end - signature.start <= MAX_SIGNATURE_QUOTE) start = signature.start;
+    const signature = entrySignatureAbove(docText, sentences, best, profile);
+    if (signature !== undefined && end - signature.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = signature.start;
   }
   // A quote that is all signatures is carried on to the description below instead.
-  if (end - start < MIN_QUOTE_CHARS && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end)))) {
+  if (end - start < SEARCH_DEFAULTS.minQuoteChars && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end), profile))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
-    const pads = (span: Span | undefined) => span !== undefined && !isEntrySignature(docText, span) && !isStatusNote(docText, span) && !isListing(docText, span);
+    const pads = (span: Span | undefined) =>
+      span !== undefined && !isEntrySignature(docText, span, profile) && !isStatusNote(docText, span, profile) && !isListing(docText, span, profile);
     const next = pads(sentences[best + 1]) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start && pads(before) ? before : undefined;
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
@@ -235,7 +233,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
       last = best + 1;
     } else if (previous) start = previous.start;
   }
-  while (!chosen.code && signaturesOnly(docText.slice(start, end)) && sentences[last + 1] && sentences[last + 1]!.end - start <= MAX_SIGNATURE_QUOTE) {
+  while (!chosen.code && signaturesOnly(docText.slice(start, end), profile) && sentences[last + 1] && sentences[last + 1]!.end - start <= SEARCH_DEFAULTS.maxSignatureQuote) {
     end = sentences[++last]!.end;
   }
   return { start, end };

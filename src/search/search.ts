@@ -1,6 +1,8 @@
 import type { Embedder } from '../embed/embedder.js';
+import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
+import { SEARCH_DEFAULTS } from './defaults.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
@@ -56,8 +58,6 @@ export interface Fusion {
   denseWeight: number;
 }
 
-export const DEFAULT_FUSION: Fusion = { method: 'convex', denseWeight: 0.5 };
-
 /**
  * When to answer. Dense similarity alone is a poor judge for short questions, so a hit also counts
  * as relevant when the best passage covers enough of the question's content terms. Calibrated on
@@ -72,7 +72,7 @@ export interface Relevance {
   coverage: number;
 }
 
-export const DEFAULT_RELEVANCE: Relevance = { denseAccept: 0.45, denseFloor: 0.25, coverage: 0.5 };
+export const DEFAULT_RELEVANCE: Relevance = SEARCH_DEFAULTS.relevance;
 
 export function citationFor(doc: Document, passage: Passage): Citation {
   return {
@@ -118,7 +118,7 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, ranked: 
   if (!doc) return null;
   const units = quoteUnits(doc, passage);
   // The section's entry matters only against code names; finding its summary segments the section.
-  const context = { codeNames: ranked.codeNames, ...(ranked.codeNames.length > 0 ? sectionEntry(doc, passage) : {}) };
+  const context = { codeNames: ranked.codeNames, profile: profileFor(doc), ...(ranked.codeNames.length > 0 ? sectionEntry(doc, passage) : {}) };
   const span = units.length > 0 ? pickQuote(doc.text, units, ranked.terms, context) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
@@ -170,9 +170,9 @@ export async function rank(
   question: string,
   options: SearchOptions = {},
 ): Promise<Ranked> {
-  const k = options.k ?? 3;
+  const k = options.k ?? SEARCH_DEFAULTS.k;
   const mode = options.mode ?? 'hybrid';
-  const candidates = Math.max(options.candidates ?? 50, k);
+  const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
@@ -181,8 +181,8 @@ export async function rank(
   // Awaited below; this only keeps its failure from going unhandled should a lexical search throw first.
   embedding?.catch(() => undefined);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
-  const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? DEFAULT_PAGE_WEIGHT;
-  const pages = pageWeight > 0 ? index.pages(question, PAGE_CANDIDATES) : [];
+  const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? SEARCH_DEFAULTS.pageWeight;
+  const pages = pageWeight > 0 ? index.pages(question, SEARCH_DEFAULTS.pageCandidates) : [];
   const vector = embedding ? await embedding : null;
   const dense = vector ? index.dense(vector, candidates) : [];
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
@@ -196,7 +196,7 @@ export async function rank(
     return stored ? dot(vector, stored) : 0;
   };
   const scored: Scored[] = labels.map((label) => ({ label, similarity: similarityOf(label), bm25: bm25.get(label) ?? 0 }));
-  const fusion = options.fusion ?? DEFAULT_FUSION;
+  const fusion = options.fusion ?? SEARCH_DEFAULTS.fusion;
   const fused =
     fusion.method === 'rrf'
       ? reciprocalRankFusion([
@@ -206,11 +206,11 @@ export async function rank(
       : convexFusion(scored, mode === 'dense' ? 1 : mode === 'lexical' ? 0 : fusion.denseWeight);
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
-  const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? DEFAULT_CODE_NAME_WEIGHT : 0;
+  const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? SEARCH_DEFAULTS.codeNameWeight : 0;
   const written = codeNames(question);
   if (codeNameWeight > 0) addCodeNameEvidence(index, fused, written, codeNameWeight);
   const names = specificNames(index, question);
-  const top = diversify(index, fused, options.sameDocumentDecay ?? DEFAULT_SAME_DOCUMENT_DECAY, k).map(({ label, score }) => {
+  const top = diversify(index, fused, options.sameDocumentDecay ?? SEARCH_DEFAULTS.sameDocumentDecay, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
     return {
       label,
@@ -228,12 +228,6 @@ export async function rank(
   };
   return { top, signals, terms, codeNames: written };
 }
-
-export const DEFAULT_SAME_DOCUMENT_DECAY = 0.7;
-export const DEFAULT_PAGE_WEIGHT = 0.5;
-export const DEFAULT_CODE_NAME_WEIGHT = 1;
-/** Documents taken from the page index; a candidate on a page below them gets no page evidence. */
-const PAGE_CANDIDATES = 100;
 
 /**
  * Adds the document's own BM25 score (normalised by the best document's) to each candidate: a page
@@ -265,8 +259,8 @@ function addCodeNameEvidence(index: SearchableIndex, fused: Array<{ label: numbe
   const score = codeNameScorer(names);
   for (const candidate of fused) {
     const passage = index.passage(candidate.label);
-    // The heading path counts: rustdoc names a method in the heading above its documentation.
-    if (passage) candidate.score += weight * score([...passage.headingPath, passage.text].join('\n'));
+    // The heading path counts: some references name a method in the heading above its documentation.
+    if (passage) candidate.score += weight * score([...passage.headingPath, passage.text].join('\n'), profileFor(index.document(passage.docId)));
   }
   fused.sort((a, b) => b.score - a.score);
 }
@@ -302,15 +296,12 @@ function diversify(
   return top;
 }
 
-/** Passages shorter than this are never taken for copies: short lines ("Example:") repeat by chance. */
-const MIN_COPY_CHARS = 80;
-
 const normalisedText = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Whether one passage's text is the other's, or wholly inside it. */
 function repeats(a: string, b: string): boolean {
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  return shorter.length >= MIN_COPY_CHARS && longer.includes(shorter);
+  return shorter.length >= SEARCH_DEFAULTS.minCopyChars && longer.includes(shorter);
 }
 
 /** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */

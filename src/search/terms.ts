@@ -1,4 +1,5 @@
 import { processTerm, tokenize } from '../index/tokenize.js';
+import { SEARCH_DEFAULTS } from './defaults.js';
 
 // Words that phrase a question rather than name its subject; they would dilute coverage.
 const QUESTION_WORDS = new Set(
@@ -81,9 +82,6 @@ export function nameLikeTerms(question: string): string[] {
   return [...new Set(writtenNames(question).flatMap((name) => name.terms))];
 }
 
-/** Share of a question's terms the library never mentions from which they are its subject. */
-const UNKNOWN_SHARE = 0.2;
-
 /**
  * The question's terms (`terms`, from `contentTerms`) that the library never mentions, when they are
  * a fifth of them or more: then they are what the question is about ("undo the last git commit").
@@ -92,5 +90,5 @@ const UNKNOWN_SHARE = 0.2;
  */
 export function unknownSubjects(terms: string[], knows: (term: string) => boolean): string[] {
   const neverSeen = terms.filter((term) => !knows(term));
-  return neverSeen.length >= UNKNOWN_SHARE * terms.length ? neverSeen : [];
+  return neverSeen.length >= SEARCH_DEFAULTS.unknownShare * terms.length ? neverSeen : [];
 }

@@ -1,0 +1,94 @@
+// The ranking constants of search, in one place: each with its meaning, its default and why. The
+// figures are those measured when it was set (README, "What was tried" and "Calibrating the
+// no-answer threshold"): Python docs = python-docs-dev, seeds = seeds-dev.
+import type { Fusion, Relevance } from './search.js';
+
+export const SEARCH_DEFAULTS = Object.freeze({
+  /** Results shown for a question: 3. */
+  k: 3,
+  /**
+   * Candidates taken from each retriever (dense and BM25) before fusion: 50. 100 or 200 changed no
+   * figure on the Python docs.
+   */
+  candidates: 50,
+  /**
+   * How dense and lexical candidates are merged: a convex combination of min-max normalised cosine
+   * and max-normalised BM25, dense weight 0.5. Reciprocal rank fusion gave seeds hit@1 0.583; the
+   * convex combination 0.917 at dense weights 0.3–0.6.
+   */
+  fusion: Object.freeze({ method: 'convex', denseWeight: 0.5 }) satisfies Fusion,
+  /**
+   * `k` of reciprocal rank fusion (when `fusion.method` is "rrf"): 60, the value of the original
+   * RRF paper. It damps the head of each list.
+   */
+  rrfK: 60,
+  /**
+   * Each further passage from a document already in the results has its score multiplied by this
+   * (1 = no diversity): 0.7. Python-docs hit@5 0.52 → 0.56, seeds unchanged.
+   */
+  sameDocumentDecay: 0.7,
+  /**
+   * Weight of the whole page's BM25 score (normalised by the best page's) added to each candidate
+   * (0 = off): 0.5. With the diversity above, Python-docs hit@1 0.36 → 0.40 and hit@5 0.56 → 0.68
+   * (weights 0.2–0.3: 0.64); seeds unchanged.
+   */
+  pageWeight: 0.5,
+  /** Pages taken from the page index; a candidate on a page below them gets no page evidence: 100. */
+  pageCandidates: 100,
+  /**
+   * Weight of the match on the code names the question writes ("functools.lru_cache"), hybrid only
+   * (0 = off): 1. Weights 0.3–1.5 give nearly the same figures; at 0.3 the entry of functools.cache
+   * still came first for "what does functools.lru_cache do?" in a small library, whose min-max
+   * normalised scores are far apart.
+   */
+  codeNameWeight: 1,
+  /**
+   * What a passage writing only a dotted tail of a code name ("Connection.deserialize" for
+   * "sqlite3.Connection.deserialize"), or opening an entry with its last part, earns against the
+   * whole name: 0.5. python-docs-api answer@5 0.667 → 0.806 → 0.917 with both kinds of tail.
+   */
+  tailCredit: 0.5,
+  /** Code names taken from a question: 8. A question names a few; a pasted stack trace can name a hundred, each tested on every candidate. */
+  maxCodeNames: 8,
+  /** Passages shorter than this (characters) are never taken for copies of a better-ranked one: 80. Short lines ("Example:") repeat by chance. */
+  minCopyChars: 80,
+  /**
+   * When to answer (see `Relevance`): cosine ≥ 0.45, or ≥ 0.25 with at least half the question's
+   * content terms. Set from the signals of every dev question: on the seeds the unanswerable
+   * questions score cosine 0.22–0.26 with coverage 0.
+   */
+  relevance: Object.freeze({ denseAccept: 0.45, denseFloor: 0.25, coverage: 0.5 }) satisfies Relevance,
+  /**
+   * A name the question gives is specific when at most this share of the passages mention it:
+   * 0.002. "Java", "PostgreSQL" or "SIGTERM" in the Python docs (0.01–0.15%), not
+   * "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).
+   */
+  specificNameShare: 0.002,
+  /** Letters a word derived from a common word may add to its root and still count as that word ("Pythonic"): 4. */
+  maxSuffix: 4,
+  /** The shortest root such a derived word is checked against: 5 letters. */
+  minRoot: 5,
+  /**
+   * Share of the question's terms the library never mentions from which they are its subject and
+   * the question is declined without coverage: 0.2 ("undo the last git commit"). One ordinary
+   * unknown word among many known ones is the asker's context.
+   */
+  unknownShare: 0.2,
+  /** Words at least this long may differ by one typo when asking whether the library knows them: 5 letters. */
+  typoMinLength: 5,
+  /** A term at least this long (or holding a digit) is rarer and weighs `longTermWeight` in a quote's overlap with the question: 6 characters. */
+  longTermChars: 6,
+  /** What such a term weighs against 1 for a shorter one: 1.5. */
+  longTermWeight: 1.5,
+  /** What being in the entry a question names is worth in choosing a quote, against 1–1.5 per shared term: 2, more than one more shared word. */
+  entryCredit: 2,
+  /**
+   * Quotes longer than this (characters) are not extended past or back to a signature: 500. A
+   * sentence deeper in an entry is quoted from the signature when the whole fits.
+   */
+  maxSignatureQuote: 500,
+  /** A quote shorter than this (characters) is joined with a neighbouring sentence: 80. */
+  minQuoteChars: 80,
+  /** Blocks of a section's opening searched for its summary: 40. An entry's version table, parameters and notes can come first. */
+  summarySearchBlocks: 40,
+});
