@@ -19,6 +19,7 @@
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { SimilarityScale } from '../embed/similarity-scale.js';
 import type { Document, Passage } from '../types.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -58,6 +59,8 @@ export interface Manifest {
   counts: { documents: number; passages: number; labels: number };
   /** Version of the splitter that cut the passages (absent in indexes written before it was recorded). */
   splitter?: string;
+  /** The embedder's similarity scale, measured at build (absent in indexes written before it was recorded). */
+  similarityScale?: SimilarityScale;
 }
 
 /** A passage as stored in passages.json: positions only. */
@@ -381,6 +384,7 @@ export interface GenerationContent {
   pageIndex: LexicalIndex;
   /** Each document's label in the page index. */
   pageLabels: Map<string, number>;
+  similarityScale?: SimilarityScale;
 }
 
 let lastStamp = 0;
@@ -460,6 +464,7 @@ function manifestFor(content: GenerationContent): Manifest {
     documents,
     counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
     splitter: content.splitter,
+    ...(content.similarityScale ? { similarityScale: content.similarityScale } : {}),
   };
 }
 

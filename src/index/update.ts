@@ -10,6 +10,7 @@
 // vectors are read from the previous generation's vectors.f32 here: an opened index does not keep them.
 
 import type { Embedder } from '../embed/embedder.js';
+import { measureScale } from '../embed/similarity-scale.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
 import { Checkpoints } from './checkpoints.js';
 import { embeddingText } from './embedding-text.js';
@@ -151,6 +152,8 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       previous && !resplit && !rebuildReason
         ? await patch(previous, plan, entries, opts.hnsw, opts.splitter.version)
         : await build(previous, entries, embedder, opts.hnsw, opts.splitter.version);
+    // The scale belongs to the embedder, which an index keeps: measured once, then carried forward.
+    content.similarityScale = previous?.manifest.similarityScale ?? (await measureScale(embedder));
     const index = await writeGeneration(opts.indexDir, content);
     await checkpoints.clear();
     timings.writeMs = lap();
