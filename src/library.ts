@@ -3,14 +3,16 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
+import { measureScale, type SimilarityScale } from './embed/similarity-scale.js';
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
+import { relevanceFor } from './search/calibrate.js';
 import { SEARCH_DEFAULTS } from './search/defaults.js';
-import { citationFor, decide, DEFAULT_RELEVANCE, quoteRanked, rank, search, type SearchableIndex, type SearchMode } from './search/search.js';
+import { citationFor, decide, DEFAULT_RELEVANCE, quoteRanked, rank, search, type Relevance, type SearchableIndex, type SearchMode } from './search/search.js';
 import type { Answer, Document } from './types.js';
 
 export interface OpenLibraryOptions {
@@ -55,6 +57,14 @@ export function searchable(index: LoadedIndex): SearchableIndex {
   };
 }
 
+/**
+ * The similarity scale the index recorded of its embedder, or, for an index written before it was
+ * recorded, measured now (about 0.1 s with USE-lite): the index is never written on load.
+ */
+async function scaleOf(index: LoadedIndex, embedder: Embedder): Promise<SimilarityScale> {
+  return index.manifest.similarityScale ?? (await measureScale(embedder));
+}
+
 /** One loaded index and its embedder: what the CLI, the console and the bot ask. */
 export class Library implements LibraryApi {
   private view: SearchableIndex;
@@ -65,13 +75,18 @@ export class Library implements LibraryApi {
   private picking: Promise<void> | null = null;
   private pickAgain = false;
 
+  /** The answer rule's thresholds on the embedder's similarity scale (see search/calibrate.ts). */
+  private readonly relevance: Relevance;
+
   private constructor(
     private index: LoadedIndex,
     private readonly embedder: Embedder,
     private readonly config: Config,
     private readonly log: Logger,
+    scale: SimilarityScale,
   ) {
     this.view = searchable(index);
+    this.relevance = relevanceFor(scale, DEFAULT_RELEVANCE);
   }
 
   static async open(options: OpenLibraryOptions): Promise<Library> {
@@ -106,11 +121,11 @@ export class Library implements LibraryApi {
       const builtWith = opened?.ok ? opened.index.manifest.embedder : null;
       // A recovered CURRENT is pointed at its generation again by the build, under the write lock.
       if (opened?.ok && !opened.recovered && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
-        return new Library(opened.index, embedder, config, log);
+        return new Library(opened.index, embedder, config, log, await scaleOf(opened.index, embedder));
       }
       // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.
       const { index } = await Library.build(config, embedder, log);
-      return new Library(index, embedder, config, log);
+      return new Library(index, embedder, config, log, await scaleOf(index, embedder));
     } catch (error) {
       await embedder.close();
       throw error;
@@ -139,19 +154,19 @@ export class Library implements LibraryApi {
   }
 
   ask(question: string, options: { k?: number } = {}): Promise<Answer> {
-    return search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, DEFAULT_RELEVANCE);
+    return search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, this.relevance);
   }
 
   /** Ranked hits with the answer decision, for the evaluator (hits are kept even when declined). */
   async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
     const ranked = await rank(this.view, this.embedder, question, { k, mode });
-    const quotes = new Map(quoteRanked(this.view, ranked, DEFAULT_RELEVANCE).map(({ label, hit }) => [label, hit.quote]));
+    const quotes = new Map(quoteRanked(this.view, ranked, this.relevance).map(({ label, hit }) => [label, hit.quote]));
     const hits = ranked.top.flatMap(({ label }) => {
       const passage = this.index.passagesByLabel.get(label);
       const doc = passage && this.index.documents.get(passage.docId);
       return passage && doc ? [{ passage: passage.text, path: doc.path, quote: quotes.get(label) }] : [];
     });
-    return { answered: decide(ranked, DEFAULT_RELEVANCE), hits };
+    return { answered: decide(ranked, this.relevance), hits };
   }
 
   source(ref: string): SourceView | null {

@@ -25,6 +25,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import type { SimilarityScale } from '../embed/similarity-scale.js';
 import type { Document, Passage } from '../types.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -75,6 +76,8 @@ export interface Manifest {
    * before checksums: they are read unchecked, and the next write adds them).
    */
   files?: Record<DataFile, FileSum>;
+  /** The embedder's similarity scale, measured at build (absent in indexes written before it was recorded). */
+  similarityScale?: SimilarityScale;
 }
 
 export interface FileSum {
@@ -568,6 +571,7 @@ export interface GenerationContent {
   pageLabels: Map<string, number>;
   /** The docs folder the documents came from, when they came from one. */
   docs?: DocsFolder;
+  similarityScale?: SimilarityScale;
 }
 
 let lastStamp = 0;
@@ -664,6 +668,7 @@ function manifestFor(content: GenerationContent): Manifest {
     counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
     splitter: content.splitter,
     ...(content.docs ? { docs: content.docs } : {}),
+    ...(content.similarityScale ? { similarityScale: content.similarityScale } : {}),
   };
 }
 

@@ -15,6 +15,7 @@
 
 import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
+import { measureScale } from '../embed/similarity-scale.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
 import { Checkpoints } from './checkpoints.js';
 import { docsFolderRecord } from './docs-folder.js';
@@ -180,6 +181,8 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
       previous && !resplit && !rebuildReason
         ? await patch(previous, plan, entries, opts.hnsw, opts.splitter.version)
         : await build(previous, entries, embedder, opts.hnsw, opts.splitter.version);
+    // The scale belongs to the embedder, which an index keeps: measured once, then carried forward.
+    content.similarityScale = previous?.manifest.similarityScale ?? (await measureScale(embedder));
     const index = await writeGeneration(opts.indexDir, { ...content, ...(docs ? { docs } : {}) });
     await checkpoints.clear();
     timings.writeMs = lap();
