@@ -10,6 +10,8 @@ export interface Block {
   headingPath: string[];
   /** Anchor id of the innermost enclosing section (HTML `id`, or a slug of a Markdown heading). */
   anchor?: string;
+  /** 1-based page the block is printed on, in a paged document (PDF). */
+  page?: number;
 }
 
 /** A loaded document. `text` is exactly what the bot quotes from: every quote is a substring of it. */
@@ -62,6 +64,8 @@ export interface Citation {
   path: string;
   url: string | null;
   paragraph: number;
+  /** 1-based page of the quoted block, in a paged document (PDF). */
+  page?: number;
   headingPath: string[];
 }
 

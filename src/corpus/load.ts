@@ -6,9 +6,11 @@ import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
 import type { Parsed } from './builder.js';
 import { decodeDocument } from './decode.js';
+import { readDocx } from './docx.js';
 import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
 import { parseMarkdown } from './markdown.js';
+import { readPdf } from './pdf-reader.js';
 import { findRepeats } from './repeats.js';
 import { parseText } from './text.js';
 
@@ -20,13 +22,20 @@ import { parseText } from './text.js';
  */
 export const LOADER_VERSION = 'archivist-loader/2';
 
-interface Parser {
-  parse: (content: string) => Parsed;
-  /** How its bytes are decoded: HTML may declare its charset (see decode.ts). */
-  format: 'html' | 'plain';
+type Parser = (
+  | {
+      parse: (content: string) => Parsed;
+      /** How its bytes are decoded: HTML may declare its charset (see decode.ts). */
+      format: 'html' | 'plain';
+    }
+  | {
+      /** A binary format (PDF, Word), read from the file's bytes. */
+      read: (raw: Buffer) => Promise<Parsed>;
+    }
+) & {
   /** Added to the hash of the documents it parses; none for a parser unchanged since LOADER_VERSION. */
   version?: string;
-}
+};
 
 /**
  * html/2: anchors from inside headings (Node.js, DocBook), any generator's permalink markers,
@@ -51,12 +60,18 @@ const MARKDOWN: Parser = { parse: parseMarkdown, format: 'plain', version: MARKD
 /** text/2: runs of blank lines are one. */
 const TEXT: Parser = { parse: parseText, format: 'plain', version: 'text/2' };
 const HTML: Parser = { parse: parseHtml, format: 'html', version: HTML_PARSER_VERSION };
+/** pdf/1: see pdf-layout.ts. */
+const PDF: Parser = { read: async (raw) => (await readPdf(raw)).parsed, version: 'pdf/1' };
+/** Word files become HTML (see docx.ts), so they change with the HTML parser too. */
+const DOCX: Parser = { read: readDocx, version: `docx/1+${HTML_PARSER_VERSION}` };
 const PARSERS: Record<string, Parser> = {
   '.md': MARKDOWN,
   '.markdown': MARKDOWN,
   '.txt': TEXT,
   '.html': HTML,
   '.htm': HTML,
+  '.pdf': PDF,
+  '.docx': DOCX,
 };
 
 /**
@@ -110,7 +125,7 @@ export async function loadCorpus(
         documents.push(known);
         continue;
       }
-      parsed = parser.parse(decodeDocument(raw, parser.format));
+      parsed = 'read' in parser ? await parser.read(raw) : parser.parse(decodeDocument(raw, parser.format));
     } catch (err) {
       report({ path: rel, level: 'error', message: `not loaded: ${err instanceof Error ? err.message : String(err)}` });
       continue;

@@ -75,16 +75,19 @@ export interface Relevance {
 export const DEFAULT_RELEVANCE: Relevance = SEARCH_DEFAULTS.relevance;
 
 export function citationFor(doc: Document, passage: Passage): Citation {
-  return {
+  const page = doc.blocks[passage.paragraph - 1]?.page;
+  const citation: Citation = {
     ref: passage.ref,
     title: doc.title,
     source: doc.source ?? null,
     date: doc.date ?? null,
     path: doc.path,
-    url: passageUrl(doc, passage),
+    url: passageUrl(doc, { anchor: passage.anchor, page }),
     paragraph: passage.paragraph,
     headingPath: passage.headingPath,
   };
+  if (page !== undefined) citation.page = page;
+  return citation;
 }
 
 /**
@@ -98,7 +101,10 @@ export function quoteCitation(doc: Document, passage: Passage, offset: number): 
   const block = doc.blocks[paragraph - 1];
   if (!block || paragraph === passage.paragraph) return citation;
   const anchor = block.anchor ?? passage.anchor;
-  return { ...citation, paragraph, headingPath: block.headingPath, url: passageUrl(doc, { anchor }) };
+  const quoted: Citation = { ...citation, paragraph, headingPath: block.headingPath, url: passageUrl(doc, { anchor, page: block.page }) };
+  // A PDF's passage may run over a page break: the quote is cited on its own page.
+  if (block.page !== undefined) quoted.page = block.page;
+  return quoted;
 }
 
 /** 1-based number of the block (paragraph) holding `offset`: a quote cites its own paragraph, not its passage's first. */

@@ -14,12 +14,14 @@ export function documentUrl(rule: SourceRule, rel: string): string | undefined {
 
 /**
  * The link a citation of `passage` opens: the document's URL with the passage's section anchor, so
- * the reader lands at (or just above) the quoted text. Null when the document has no URL.
+ * the reader lands at (or just above) the quoted text, or for a paged document (PDF) its page, the
+ * `#page=N` that PDF viewers open at. Null when the document has no URL.
  */
-export function passageUrl(doc: Pick<Document, 'url'>, passage: Pick<Passage, 'anchor'>): string | null {
+export function passageUrl(doc: Pick<Document, 'url'>, passage: Pick<Passage, 'anchor'> & { page?: number }): string | null {
   if (doc.url === undefined) return null;
-  if (passage.anchor === undefined || passage.anchor === '') return doc.url;
   const page = doc.url.replace(/#.*$/, '');
+  if (passage.page !== undefined) return `${page}#page=${passage.page}`;
+  if (passage.anchor === undefined || passage.anchor === '') return doc.url;
   // Parentheses too: Discord's Markdown links end at the first ")".
   return `${page}#${encodeURIComponent(passage.anchor).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
