@@ -17,8 +17,13 @@ export const INTENT_HINT =
  * keep has no text the bot can read: attachments or embeds only, or text Discord withheld.
  */
 export async function gatherConversation(client: Client, target: Message): Promise<Gathered> {
+  // Taken before any fetch: discord.js patches its cached Message in place with what REST returns,
+  // which is no text at all without the Message Content intent. The interaction carried the full text.
+  const targetText = { content: target.content, attachments: [...target.attachments.values()].map((a) => a.name), extras: target.embeds.length + target.stickers.size };
   const thread = await threadOf(client, target);
-  const messages = thread ? await threadMessages(thread) : [target];
+  const messages = thread ? await threadMessages(thread, target) : [target];
+  const textOf = (m: Message) =>
+    m.id === target.id ? targetText : { content: m.content, attachments: [...m.attachments.values()].map((a) => a.name), extras: m.embeds.length + m.stickers.size };
   if (thread && messages.length > MAX_THREAD_MESSAGES) {
     return { ok: false, reason: `The thread has more than ${MAX_THREAD_MESSAGES} messages; save the messages that answer the question one by one instead.` };
   }
@@ -26,9 +31,9 @@ export async function gatherConversation(client: Client, target: Message): Promi
   const kept = messages.filter((m) => m.author.id !== client.user?.id);
   if (kept.length === 0) return { ok: false, reason: 'These are my own answers: they already come from the library.' };
 
-  const withoutText = kept.filter((m) => m.content.trim() === '');
+  const withoutText = kept.filter((m) => textOf(m).content.trim() === '');
   if (withoutText.length > 0) {
-    const attachmentsOnly = withoutText.filter((m) => m.attachments.size > 0 || m.embeds.length > 0 || m.stickers.size > 0);
+    const attachmentsOnly = withoutText.filter((m) => textOf(m).attachments.length > 0 || textOf(m).extras > 0);
     if (!thread) {
       return {
         ok: false,
@@ -58,8 +63,8 @@ export async function gatherConversation(client: Client, target: Message): Promi
         id: m.id,
         author: authors.get(m.author.id) ?? m.author.displayName,
         at: m.createdAt,
-        content: m.content,
-        attachments: [...m.attachments.values()].map((a) => a.name),
+        content: textOf(m).content,
+        attachments: textOf(m).attachments,
       }),
     ),
   };
@@ -75,8 +80,11 @@ export async function threadOf(client: Client, target: Message): Promise<ThreadC
   return started?.isThread() ? started : null;
 }
 
-/** A thread's messages, oldest first, its starter message (in the parent channel) first of all. */
-async function threadMessages(thread: ThreadChannel): Promise<Message[]> {
+/**
+ * A thread's messages, oldest first, its starter message (in the parent channel) first of all. The
+ * target comes from the interaction, which carries its text even when REST withholds it.
+ */
+async function threadMessages(thread: ThreadChannel, target: Message): Promise<Message[]> {
   const byId = new Map<string, Message>();
   let before: string | undefined;
   while (byId.size <= MAX_THREAD_MESSAGES) {
@@ -86,10 +94,13 @@ async function threadMessages(thread: ThreadChannel): Promise<Message[]> {
     before = [...page.keys()].reduce((a, b) => (BigInt(a) < BigInt(b) ? a : b));
   }
   if (!byId.has(thread.id)) {
-    // A thread started from a message: that message lives in the parent channel.
-    const starter = await thread.fetchStarterMessage().catch(() => null);
+    // A thread started from a message: that message lives in the parent channel. Forced past the
+    // cache, which holds it as the gateway sent it: without its text, lacking the Message Content intent.
+    const parent = thread.parent;
+    const starter = parent?.isTextBased() ? await parent.messages.fetch({ message: thread.id, force: true }).catch(() => null) : null;
     if (starter) byId.set(starter.id, starter);
   }
+  byId.set(target.id, target);
   return [...byId.values()].filter((m) => !m.system).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 }
 

@@ -72,6 +72,11 @@ export function renderMentions(text: string, names: MentionNames): string {
   return neutralizeMentions(named);
 }
 
+/** An HTML comment on a line of its own: nothing inside can end it early or span lines. */
+function comment(text: string): string {
+  return `<!-- ${neutralizeMentions(text).replace(/\s+/g, ' ').replace(/--+>?/g, '-')} -->`;
+}
+
 function utc(date: Date): string {
   return Number.isNaN(date.getTime()) ? 'an unknown time' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -91,8 +96,10 @@ function firstLine(text: string): string {
 
 /**
  * The Markdown document for a conversation: front matter (title, authors, channel, date, url, and
- * source "Discord #channel" so citations say where it was said), then each message under its author
- * and time, its text as written (Discord's Markdown is Markdown), attachments listed by name.
+ * source "Discord #channel" so citations say where it was said), then each message's text as written
+ * (Discord's Markdown is Markdown). Who wrote it, when, and its attachments' names go in an HTML
+ * comment line above it, which the loader leaves out: as a line of text it would be quoted with the
+ * message before it (the quote picker joins a line without a sentence end to its neighbours).
  */
 export function renderConversation(conversation: KeptConversation, names: MentionNames): { path: string; title: string; markdown: string } {
   const first = conversation.messages[0];
@@ -102,8 +109,8 @@ export function renderConversation(conversation: KeptConversation, names: Mentio
   const title = neutralizeMentions(conversation.thread ?? '') || firstLine(bodies.find((b) => b !== '') ?? '') || `Message in #${channel}`;
   const authors = [...new Set(conversation.messages.map((m) => neutralizeMentions(m.author)))];
   const sections = conversation.messages.map((m, i) => {
-    const attachments = m.attachments.length > 0 ? `\n\nAttachments: ${m.attachments.map(neutralizeMentions).join(', ')}` : '';
-    return `**${neutralizeMentions(m.author)}**, ${utc(m.at)}:\n\n${bodies[i]}${attachments}\n`;
+    const attachments = m.attachments.length > 0 ? `; attachments: ${m.attachments.join(', ')}` : '';
+    return `${comment(`${m.author}, ${utc(m.at)}, message ${m.id}${attachments}`)}\n\n${bodies[i]}\n`;
   });
   const data = {
     title,
