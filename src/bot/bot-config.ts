@@ -7,6 +7,13 @@ export interface BotConfig {
   rateLimit: { count: number; windowMs: number };
   /** How long shutdown waits for replies in flight. */
   shutdownGraceMs: number;
+  /** Adding to the library from Discord ("Add to library", /library). */
+  library: {
+    /** LIBRARY_ROLE_ID: members with this role may add and remove, besides the permission each command needs. */
+    roleId: string | null;
+    /** LIBRARY_MAX_UPLOAD_MB, in bytes: the largest file /library add takes. */
+    maxUploadBytes: number;
+  };
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -30,6 +37,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   }
   const guildId = env.DISCORD_GUILD_ID?.trim() || null;
   if (guildId !== null && !/^\d{15,22}$/.test(guildId)) throw new Error(`DISCORD_GUILD_ID must be a server id (digits), got "${guildId}"`);
+  const roleId = env.LIBRARY_ROLE_ID?.trim() || null;
+  if (roleId !== null && !/^\d{15,22}$/.test(roleId)) throw new Error(`LIBRARY_ROLE_ID must be a role id (digits), got "${roleId}"`);
   return {
     apiUrl: apiUrl?.replace(/\/+$/, '') ?? null,
     guildId,
@@ -38,5 +47,6 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
       windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 30) * 1000,
     },
     shutdownGraceMs: positiveInt(env, 'SHUTDOWN_GRACE_SECONDS', 15) * 1000,
+    library: { roleId, maxUploadBytes: positiveInt(env, 'LIBRARY_MAX_UPLOAD_MB', 10) * 1024 * 1024 },
   };
 }

@@ -2,7 +2,9 @@ import type {
   AutocompleteInteraction,
   ChatInputCommandInteraction,
   Client,
+  ContextMenuCommandBuilder,
   MessageComponentInteraction,
+  MessageContextMenuCommandInteraction,
   SlashCommandOptionsOnlyBuilder,
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
@@ -37,10 +39,14 @@ export interface CommandContext {
   runtime?: BotRuntime;
 }
 
-/** The shape of a file in `commands/` (discord.js guide style: named exports, or a default export object). */
+/**
+ * The shape of a file in `commands/` (discord.js guide style: named exports, or a default export object).
+ * A slash command's `execute` gets chat-input interactions; a message context-menu command's (its data a
+ * ContextMenuCommandBuilder of type Message) gets the message it was used on.
+ */
 export interface Command {
-  data: SlashCommandOptionsOnlyBuilder | SlashCommandSubcommandsOnlyBuilder | { name: string; toJSON(): unknown };
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  data: SlashCommandOptionsOnlyBuilder | SlashCommandSubcommandsOnlyBuilder | ContextMenuCommandBuilder | { name: string; toJSON(): unknown };
+  execute(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, ctx: CommandContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
   /**
    * Buttons and select menus whose custom_id starts with `<command name>:` are routed here, so a

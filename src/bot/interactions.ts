@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DiscordAPIError, type Interaction, type RepliableInteraction } from 'discord.js';
+import { ApplicationCommandType, DiscordAPIError, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { Command, CommandContext } from './context.js';
 import { LibraryUnavailableError, UserError, describeError } from './errors.js';
 import { tellUser } from './replies.js';
@@ -72,6 +72,20 @@ export function createInteractionRouter(options: {
         await command.execute(interaction, ctx);
       } catch (error) {
         await fail(interaction, error, `/${interaction.commandName}`);
+      }
+      return;
+    }
+    if (interaction.isMessageContextMenuCommand()) {
+      // "Add to library" and the like: by command name too, to a command registered as a message command.
+      const command = commands.get(interaction.commandName);
+      if (!command || (command.data.toJSON() as { type?: number }).type !== ApplicationCommandType.Message) {
+        await fail(interaction, new UserError('This command is not available any more.'), 'context menu');
+        return;
+      }
+      try {
+        await command.execute(interaction, ctx);
+      } catch (error) {
+        await fail(interaction, error, `"${interaction.commandName}"`);
       }
       return;
     }

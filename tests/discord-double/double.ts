@@ -32,6 +32,7 @@ export const INTENTS = { Guilds: 1 << 0, GuildMembers: 1 << 1, GuildPresences: 1
 const PRIVILEGED = INTENTS.GuildMembers | INTENTS.GuildPresences | INTENTS.MessageContent;
 const EPHEMERAL = 64;
 const LOADING = 128;
+const HAS_THREAD = 32;
 
 export interface DoubleOptions {
   /** Heartbeat interval sent in HELLO (Discord uses ~41 s). */
@@ -114,7 +115,21 @@ export interface DoubleUser {
   id: string;
   username: string;
   admin: boolean;
+  /** Roles besides Admin (see DiscordDouble.roles). */
+  roles: string[];
+  /** Server nickname, if any. */
+  nick?: string;
   payload: JsonObject;
+}
+
+/** A file a user attached: served by the double as Discord's CDN would, at `url`. */
+export interface DoubleAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
 }
 
 export class DiscordDouble extends EventEmitter {
@@ -126,6 +141,16 @@ export class DiscordDouble extends EventEmitter {
   readonly otherChannelId = snowflake();
   readonly adminRoleId = snowflake();
   readonly botRoleId = snowflake();
+  /** Roles a test can give users (`user(name, { roles })`): permissions, and one with none (a library role). */
+  readonly roles = { moderator: snowflake(), manager: snowflake(), librarian: snowflake() };
+  /** Whether REST returns message text to the bot (Discord: the app has the Message Content intent). */
+  messageContentAccess: boolean;
+  /** Threads by id (type 11), with the message that started them when there is one. */
+  readonly threads = new Map<string, JsonObject>();
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
+  readonly attachments = new Map<string, DoubleAttachment>();
+  /** Paths of attachment downloads from the CDN. */
+  readonly downloads: string[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly frames: GatewayFrame[] = [];
   /** Everything the double refused: message limits, double acknowledgements, late acknowledgements... */
@@ -159,6 +184,7 @@ export class DiscordDouble extends EventEmitter {
       rejectResume: options.rejectResume ?? false,
       withholdReadyFrom: options.withholdReadyFrom ?? Infinity,
     };
+    this.messageContentAccess = this.options.privilegedIntents;
     const botId = snowflake();
     this.token = botToken(botId);
     this.botUser = userPayload(botId, 'archivist', { bot: true, verified: true, mfa_enabled: false, discriminator: '4242' });
@@ -213,21 +239,39 @@ export class DiscordDouble extends EventEmitter {
   // ---------------------------------------------------------------- people and places
 
   /** A guild member (created on first use). Admins hold the Administrator role. */
-  user(username: string, options: { admin?: boolean } = {}): DoubleUser {
+  user(username: string, options: { admin?: boolean; roles?: string[]; nick?: string } = {}): DoubleUser {
     const existing = this.users.get(username);
     if (existing) return existing;
     const id = snowflake();
-    const created: DoubleUser = { id, username, admin: options.admin ?? false, payload: userPayload(id, username) };
+    const created: DoubleUser = { id, username, admin: options.admin ?? false, roles: options.roles ?? [], payload: userPayload(id, username) };
+    if (options.nick) created.nick = options.nick;
     this.users.set(username, created);
     return created;
   }
 
   private memberOf(u: DoubleUser): JsonObject {
-    return memberPayload(u.payload, u.admin ? [this.adminRoleId] : [], this.createdAt);
+    const member = memberPayload(u.payload, [...(u.admin ? [this.adminRoleId] : []), ...u.roles], this.createdAt);
+    if (u.nick) member.nick = u.nick;
+    return member;
   }
 
   private permissionsOf(u: DoubleUser): string {
-    return (u.admin ? ALL_PERMISSIONS : EVERYONE_PERMISSIONS).toString();
+    if (u.admin) return ALL_PERMISSIONS.toString();
+    const rolePermissions = this.guildRoles()
+      .filter((r) => u.roles.includes(r.id))
+      .reduce((all, r) => all | BigInt(r.permissions), EVERYONE_PERMISSIONS);
+    return rolePermissions.toString();
+  }
+
+  private guildRoles(): JsonObject[] {
+    return [
+      role(this.guildId, '@everyone', EVERYONE_PERMISSIONS, 0),
+      role(this.adminRoleId, 'Admin', 1n << 3n, 2, { hoist: true }),
+      role(this.botRoleId, 'archivist', EVERYONE_PERMISSIONS, 1, { managed: true, tags: { bot_id: this.botUser.id } }),
+      role(this.roles.moderator, 'Moderators', 1n << 13n /* manage messages */, 3),
+      role(this.roles.manager, 'Managers', 1n << 5n /* manage server */, 4),
+      role(this.roles.librarian, 'Librarians', 0n, 5),
+    ];
   }
 
   private botPermissions(): string {
@@ -256,11 +300,7 @@ export class DiscordDouble extends EventEmitter {
       verification_level: 1,
       default_message_notifications: 1,
       explicit_content_filter: 2,
-      roles: [
-        role(this.guildId, '@everyone', EVERYONE_PERMISSIONS, 0),
-        role(this.adminRoleId, 'Admin', 1n << 3n, 2, { hoist: true }),
-        role(this.botRoleId, 'archivist', EVERYONE_PERMISSIONS, 1, { managed: true, tags: { bot_id: this.botUser.id } }),
-      ],
+      roles: this.guildRoles(),
       emojis: [],
       features: [],
       mfa_level: 0,
@@ -293,7 +333,7 @@ export class DiscordDouble extends EventEmitter {
       voice_states: [],
       members: [botMember, ...[...this.users.values()].map((u) => this.memberOf(u))],
       channels: this.channels(),
-      threads: [],
+      threads: [...this.threads.values()],
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -363,7 +403,7 @@ export class DiscordDouble extends EventEmitter {
   private nextInteraction(type: number, u: DoubleUser, data: JsonObject, extra: JsonObject = {}, channelId = this.channelId): InteractionRecord {
     const id = snowflake();
     const token = interactionToken();
-    const channel = this.channels().find((c) => c.id === channelId) ?? this.channels()[0]!;
+    const channel = this.channels().find((c) => c.id === channelId) ?? this.threads.get(channelId) ?? this.channels()[0]!;
     const payload: JsonObject = {
       id,
       application_id: this.application.id,
@@ -440,6 +480,10 @@ export class DiscordDouble extends EventEmitter {
           const role = this.guildPayload().roles.find((r: JsonObject) => r.id === value);
           if (role) (resolved.roles ??= {})[role.id] = role;
         }
+        if (type === 11) {
+          const attachment = this.attachments.get(String(value));
+          if (attachment) (resolved.attachments ??= {})[attachment.id] = { ...attachment, ephemeral: true };
+        }
         return option;
       });
   }
@@ -466,6 +510,87 @@ export class DiscordDouble extends EventEmitter {
     this.dispatch('INTERACTION_CREATE', record.payload);
     record.dispatchedAt = Date.now();
     return record;
+  }
+
+  /**
+   * A message context-menu command (`Add to library`) used on `message`, as Discord sends it: type 2
+   * with data.type 3, the target in data.resolved.messages with its full content (Discord gives apps
+   * the content of the messages their commands are used on, Message Content intent or not).
+   */
+  messageCommand(name: string, message: JsonObject, as: { user?: string; admin?: boolean; roles?: string[] } = {}): InteractionRecord {
+    const definition = this.registered(name);
+    const u = this.user(as.user ?? 'member', { admin: as.admin ?? false, roles: as.roles ?? [] });
+    const target = this.messages.get(message.id) ?? message;
+    const data: JsonObject = {
+      id: definition?.id ?? snowflake(),
+      name,
+      type: 3,
+      target_id: target.id,
+      resolved: { messages: { [target.id]: JSON.parse(JSON.stringify(target)) } },
+    };
+    if (definition?.guild_id) data.guild_id = definition.guild_id;
+    const record = this.nextInteraction(2, u, data, {}, target.channel_id);
+    record.name = name;
+    this.dispatch('INTERACTION_CREATE', record.payload);
+    record.dispatchedAt = Date.now();
+    return record;
+  }
+
+  /**
+   * A file as a user attaches it to a command option or a message: its bytes are served over loopback
+   * HTTP at its `url`, as Discord's CDN serves attachments. Pass the returned id as the option's value.
+   */
+  attach(filename: string, bytes: Buffer | string, contentType = 'application/octet-stream'): DoubleAttachment {
+    const id = snowflake();
+    const body = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8');
+    const url = `${this.baseUrl}/attachments/${this.channelId}/${id}/${encodeURIComponent(filename)}`;
+    const attachment: DoubleAttachment = { id, filename, size: body.length, url, proxy_url: url, content_type: contentType };
+    this.attachments.set(id, attachment);
+    this.files.set(id, { bytes: body, contentType });
+    return attachment;
+  }
+
+  /**
+   * A public thread, started from `from` (a message, which then has the HAS_THREAD flag and, in the
+   * thread, a THREAD_STARTER_MESSAGE pointing at it) or standing alone in `channelId`. THREAD_CREATE
+   * is dispatched; post into it with postMessage(…, { channelId: thread.id }).
+   */
+  createThread(name: string, options: { from?: JsonObject; channelId?: string; user?: string } = {}): JsonObject {
+    const parentId = options.from?.channel_id ?? options.channelId ?? this.channelId;
+    const owner = this.user(options.user ?? 'member');
+    const id = options.from?.id ?? snowflake();
+    const thread: JsonObject = {
+      id,
+      guild_id: this.guildId,
+      parent_id: parentId,
+      owner_id: owner.id,
+      name,
+      type: 11,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      flags: 0,
+      total_message_sent: 0,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false, create_timestamp: new Date().toISOString() },
+    };
+    this.threads.set(id, thread);
+    if (options.from) {
+      const starter = this.messages.get(options.from.id) ?? options.from;
+      starter.flags = (Number(starter.flags) || 0) | HAS_THREAD;
+      starter.thread = thread;
+      const system = messagePayload({
+        id: snowflake(),
+        channelId: id,
+        guildId: this.guildId,
+        author: owner.payload,
+        type: 21,
+        reference: { type: 0, message_id: starter.id, channel_id: parentId, guild_id: this.guildId },
+      });
+      this.messages.set(system.id, system);
+    }
+    this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    return thread;
   }
 
   /** An autocomplete request while the user types `focused` (which may sit inside a subcommand). */
@@ -496,21 +621,34 @@ export class DiscordDouble extends EventEmitter {
    * A user message in a channel. `content` may contain `{bot}`, replaced by the bot's mention. Discord
    * withholds content from apps without the Message Content intent unless they are mentioned; so does this.
    */
-  postMessage(content: string, as: { user?: string; channelId?: string } = {}): JsonObject {
+  postMessage(content: string, as: { user?: string; channelId?: string; attachments?: DoubleAttachment[] } = {}): JsonObject {
     const u = this.user(as.user ?? 'member');
     const text = content.split('{bot}').join(`<@${this.botUser.id}>`);
     const mentioned = text.includes(`<@${this.botUser.id}>`) || text.includes(`<@!${this.botUser.id}>`);
+    // Users mentioned by id come with their member, as Discord sends them.
+    const mentionedUsers = [...this.users.values()]
+      .filter((x) => text.includes(`<@${x.id}>`) || text.includes(`<@!${x.id}>`))
+      .map((x) => ({ ...x.payload, member: { ...this.memberOf(x), user: undefined } }));
+    mentionedUsers.forEach((m) => delete m.member.user);
     const msg = messagePayload({
       id: snowflake(),
       channelId: as.channelId ?? this.channelId,
       guildId: this.guildId,
       author: u.payload,
       content: text,
-      mentions: mentioned ? [{ ...this.botUser, member: memberPayload(this.botUser, [this.botRoleId], this.createdAt) }] : [],
+      mentions: [...(mentioned ? [{ ...this.botUser, member: memberPayload(this.botUser, [this.botRoleId], this.createdAt) }] : []), ...mentionedUsers],
+      mentionRoles: [...text.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!),
       mentionEveryone: /@(everyone|here)/.test(text),
       member: { ...this.memberOf(u), user: undefined },
     });
     delete msg.member.user;
+    if (as.attachments) msg.attachments = as.attachments.map((a) => ({ ...a }));
+    const thread = this.threads.get(msg.channel_id);
+    if (thread) {
+      thread.message_count += 1;
+      thread.total_message_sent += 1;
+      thread.last_message_id = msg.id;
+    }
     this.messages.set(msg.id, msg);
     this.dispatch('MESSAGE_CREATE', msg);
     return msg;
@@ -692,6 +830,20 @@ export class DiscordDouble extends EventEmitter {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.baseUrl);
+    const cdn = /^\/attachments\/\d+\/(\d+)\/[^/]+$/.exec(url.pathname);
+    if (cdn) {
+      // The CDN: no authorization, like Discord's signed attachment URLs.
+      const file = this.files.get(cdn[1]!);
+      this.downloads.push(url.pathname);
+      if (!file || req.method !== 'GET') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not Found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+      res.end(file.bytes);
+      return;
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const match = /^\/api\/v(\d+)(\/.*)$/.exec(decodeURIComponent(url.pathname));
     const path = match ? match[2]! : url.pathname;
@@ -795,14 +947,16 @@ export class DiscordDouble extends EventEmitter {
 
     if ((m = /^\/channels\/(\d+)(?:\/(messages|typing))?(?:\/(\d+))?$/.exec(path))) {
       const [, channelId, what, messageId] = m;
-      if (!this.channels().some((c) => c.id === channelId)) return [404, { message: 'Unknown Channel', code: 10003 }];
-      if (!what && method === 'GET') return [200, this.channels().find((c) => c.id === channelId)];
+      const channel = this.channels().find((c) => c.id === channelId) ?? this.threads.get(channelId!);
+      if (!channel) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (!what && method === 'GET') return [200, channel];
       if (what === 'typing' && method === 'POST') return [204, null];
       if (what === 'messages' && method === 'POST' && !messageId) return this.createChannelMessage(channelId!, record);
+      if (what === 'messages' && method === 'GET' && !messageId) return [200, this.history(channelId!, url.searchParams)];
       if (what === 'messages' && messageId) {
         const found = this.messages.get(messageId);
         if (!found || found.channel_id !== channelId) return [404, { message: 'Unknown Message', code: 10008 }];
-        if (method === 'GET') return [200, found];
+        if (method === 'GET') return [200, this.asReadByBot(found)];
         if (method === 'DELETE') {
           this.messages.delete(messageId);
           return [204, null];
@@ -822,6 +976,30 @@ export class DiscordDouble extends EventEmitter {
       return u ? [200, this.memberOf(u)] : [404, { message: 'Unknown Member', code: 10007 }];
     }
     return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  /** GET /channels/{id}/messages: newest first, `limit` (default 50, max 100) before/after a message id. */
+  private history(channelId: string, query: URLSearchParams): JsonObject[] {
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+    const before = query.get('before');
+    const after = query.get('after');
+    let list = [...this.messages.values()]
+      .filter((msg) => msg.channel_id === channelId && !(Number(msg.flags) & EPHEMERAL))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : -1));
+    if (before) list = list.filter((msg) => BigInt(msg.id) < BigInt(before));
+    if (after) list = list.filter((msg) => BigInt(msg.id) > BigInt(after)).slice(-limit);
+    return list.slice(0, limit).map((msg) => this.asReadByBot(msg));
+  }
+
+  /**
+   * A message as REST shows it to the bot: without the Message Content intent, Discord empties the
+   * content, embeds, attachments and components of other users' messages that do not mention it.
+   */
+  private asReadByBot(msg: JsonObject): JsonObject {
+    const own = msg.author?.id === this.botUser.id;
+    const mentioned = (msg.mentions ?? []).some((x: JsonObject) => x.id === this.botUser.id);
+    if (this.messageContentAccess || own || mentioned) return msg;
+    return { ...msg, content: '', embeds: [], attachments: [], components: [] };
   }
 
   private storedCommand(body: JsonObject, previous: JsonObject[], guildId: string | null): JsonObject {

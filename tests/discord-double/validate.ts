@@ -81,6 +81,7 @@ export function messageViolations(body: JsonObject, options: { requireSomething?
 }
 
 const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+const CONTEXT_MENU_NAME = /^(?! )[-_ '\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}(?<! )$/u;
 
 export function commandViolations(commands: unknown): string[] {
   if (!Array.isArray(commands)) return ['body must be an array of commands'];
@@ -88,10 +89,20 @@ export function commandViolations(commands: unknown): string[] {
   const names = new Set<string>();
   commands.forEach((command: JsonObject, i) => {
     const at = `commands[${i}]`;
-    if (typeof command.name !== 'string' || !NAME.test(command.name) || command.name !== command.name.toLowerCase()) problems.push(`${at}.name is invalid`);
+    const type = command.type ?? 1;
+    if (type === 1) {
+      if (typeof command.name !== 'string' || !NAME.test(command.name) || command.name !== command.name.toLowerCase()) problems.push(`${at}.name is invalid`);
+    } else if (type === 2 || type === 3) {
+      // User and message commands: 1-32 characters, capitals and spaces allowed, no description or options.
+      if (typeof command.name !== 'string' || !CONTEXT_MENU_NAME.test(command.name)) problems.push(`${at}.name is invalid`);
+      if (command.description) problems.push(`${at}: context-menu commands have no description`);
+      if (command.options !== undefined && (!Array.isArray(command.options) || command.options.length > 0)) problems.push(`${at}: context-menu commands have no options`);
+    } else {
+      problems.push(`${at}.type ${String(type)} is not a command type`);
+    }
     if (names.has(command.name)) problems.push(`${at}.name "${command.name}" is duplicated`);
     names.add(command.name);
-    if ((command.type ?? 1) === 1 && (typeof command.description !== 'string' || command.description.length < 1 || command.description.length > 100)) {
+    if (type === 1 && (typeof command.description !== 'string' || command.description.length < 1 || command.description.length > 100)) {
       problems.push(`${at}.description must be 1-100 characters`);
     }
     const check = (options: unknown, path: string) => {
