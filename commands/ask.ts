@@ -53,7 +53,7 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   const parsed = parseAskId(interaction.customId);
   if (!parsed) throw new UserError('This button is no longer active.');
   if (parsed.action === 'feedback') {
-    ctx.questionLog.recordFeedback(parsed.questionId, interaction.user.id, parsed.vote);
+    await ctx.questionLog.recordFeedback(parsed.questionId, interaction.user.id, parsed.vote);
     ctx.log.info('feedback recorded', { question: parsed.questionId, user: interaction.user.id, vote: parsed.vote });
     await interaction.reply({
       content: parsed.vote === 'up' ? 'Thanks! Recorded 👍 for this answer.' : 'Thanks! Recorded 👎; it helps improve the library.',

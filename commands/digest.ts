@@ -54,7 +54,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       await subscribe(interaction, service);
       break;
     case 'unsubscribe':
-      await interaction.reply(ephemeral(service.unsubscribe(interaction.guildId) ? 'The daily digest is stopped.' : 'There was no daily digest to stop.'));
+      await interaction.reply(ephemeral((await service.unsubscribe(interaction.guildId)) ? 'The daily digest is stopped.' : 'There was no daily digest to stop.'));
       break;
     case 'now': {
       // A public post anyone may ask for: it counts against the same per-user limit as a question.
@@ -75,7 +75,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       throw new UserError(`Unknown subcommand "${subcommand}".`);
   }
   // A scheduled post that failed is reported to the next person who uses /digest in that server.
-  const notices = service.takeFailureNotices(interaction.guildId);
+  const notices = await service.takeFailureNotices(interaction.guildId);
   if (notices.length > 0) await interaction.followUp(ephemeral(notices.join('\n')));
 }
 
@@ -86,7 +86,7 @@ async function subscribe(interaction: ChatInputCommandInteraction<'cached' | 'ra
   const timezone = zoneOption === null ? service.settings.timezone : canonicalTimeZone(zoneOption);
   if (!timezone) throw new UserError(`"${zoneOption}" is not a time zone I know; use an IANA name such as Europe/Berlin.`);
   const channel = interaction.options.getChannel('channel', true, [ChannelType.GuildText, ChannelType.GuildAnnouncement]);
-  const subscription = service.subscribe({ guildId: interaction.guildId, channelId: channel.id, time, timezone, createdBy: interaction.user.id });
+  const subscription = await service.subscribe({ guildId: interaction.guildId, channelId: channel.id, time, timezone, createdBy: interaction.user.id });
   const next = nextSlot(subscription, new Date());
   await interaction.reply(
     ephemeral(`Subscribed: the digest will be posted in <#${channel.id}> every day at ${time} (${timezone})${next ? `, next on <t:${Math.floor(next.getTime() / 1000)}:F>` : ''}.`),
@@ -95,7 +95,7 @@ async function subscribe(interaction: ChatInputCommandInteraction<'cached' | 'ra
 
 async function preview(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, service: DigestService): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const subscription = service.subscription(interaction.guildId);
+  const subscription = await service.subscription(interaction.guildId);
   const where = subscription
     ? `Posted daily in <#${subscription.channelId}> at ${subscription.time} (${subscription.timezone}). It would read now:`
     : 'No daily digest is set up in this server (`/digest subscribe`). It would read now:';

@@ -6,6 +6,8 @@ export interface Config {
   docsDir: string;
   indexDir: string;
   dataDir: string;
+  /** DATABASE_URL (postgres://…): the records live in PostgreSQL, shared by every process; else a SQLite file in dataDir. */
+  databaseUrl?: string;
   /** `auto`, `bundled`, a Hugging Face model name, or a path to a local model folder. */
   embeddingModel: string;
   modelCacheDir: string;
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     docsDir: resolve(env.DOCS_DIR, 'seeds'),
     indexDir: resolve(env.INDEX_DIR, 'index'),
     dataDir: resolve(env.DATA_DIR, 'data'),
+    ...(env.DATABASE_URL?.trim() ? { databaseUrl: env.DATABASE_URL.trim() } : {}),
     embeddingModel: env.EMBEDDING_MODEL?.trim() || 'auto',
     modelCacheDir: resolve(env.MODEL_CACHE_DIR, '.cache/models'),
     offline: env.HF_HUB_OFFLINE === '1' || env.ARCHIVIST_OFFLINE === '1',

@@ -8,17 +8,17 @@ const log = createLogger();
 const token = process.env.DISCORD_TOKEN?.trim();
 redact(token);
 if (token) {
-  const [{ runBot }, { openStore }, { startDigest }, { digestSettings }, { librarySources }] = await Promise.all([
+  const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }] = await Promise.all([
     import('./bot/run.js'),
-    import('./store/store.js'),
+    import('./records/open.js'),
     import('./digest/start.js'),
     import('./digest/settings.js'),
     import('./digest/sources.js'),
   ]);
   digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
-  const store = openStore({ dataDir: config.dataDir, log });
+  const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const services = new Map<string, unknown>();
-  const bot = await runBot({ config, token, log, questionLog: store.questionLog, services });
+  const bot = await runBot({ config, token, log, questionLog: records.questionLog, services });
   await bot.serving;
   const { Library } = await import('./library.js');
   const library = () => {
@@ -26,7 +26,7 @@ if (token) {
     if (!(live instanceof Library)) throw new Error('the digest needs the on-disk library');
     return live;
   };
-  await startDigest({ client: bot.client, store, sources: librarySources(library), log, services });
+  await startDigest({ client: bot.client, records, sources: librarySources(library), log, services });
   if (config.watchDocs) {
     const { watchDocs } = await import('./watch.js');
     void watchDocs({ library: library(), docsDir: config.docsDir, log, ignore: [config.indexDir, config.dataDir] });

@@ -383,12 +383,12 @@ describe('mentions, config, registry, loader, question log', () => {
     expect(commandFromModule({ data: { name: 'x' } })).toBeNull();
   });
 
-  it('keeps one vote per user and question in memory', () => {
+  it('keeps one vote per user and question in memory', async () => {
     const log = new MemoryQuestionLog();
-    const id = log.logQuestion({ guildId: null, channelId: null, userId: 'u', question: 'q', answered: true, refs: [], scores: [], latencyMs: 1, askedAt: new Date() });
+    const id = await log.logQuestion({ guildId: null, channelId: null, userId: 'u', question: 'q', answered: true, refs: [], scores: [], latencyMs: 1, askedAt: new Date() });
     expect(id).toBe(1);
-    log.recordFeedback(1, 'u', 'up');
-    log.recordFeedback(1, 'u', 'down');
+    await log.recordFeedback(1, 'u', 'up');
+    await log.recordFeedback(1, 'u', 'down');
     expect(log.feedback.map((f) => f.vote)).toEqual(['down']);
   });
 });

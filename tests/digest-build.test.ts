@@ -6,19 +6,19 @@ import { librarySources } from '../src/digest/sources.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { INDEXED_AT, PERIOD, seedActivity } from './helpers/digest-fixtures.js';
 import { seedLibrary } from './helpers/seed-library.js';
-import { tempStore } from './helpers/store.js';
+import { tempSqliteRecords } from './helpers/store.js';
 
 let library: Awaited<ReturnType<typeof seedLibrary>>;
-let t: ReturnType<typeof tempStore>;
+let t: ReturnType<typeof tempSqliteRecords>;
 let digest: Digest;
 const sources = () => librarySources(() => library);
 
 beforeAll(async () => {
   library = await seedLibrary(new HashEmbedder({ dims: 256 }));
-  t = tempStore();
-  await seedActivity(t.store, library);
+  t = tempSqliteRecords();
+  await seedActivity(t.records, library);
   // A bag of words scores a rewording lower than a sentence model does, hence the lower bar here.
-  digest = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'Europe/Berlin' }, { store: t.store, sources: sources(), options: { duplicateSimilarity: 0.8 } });
+  digest = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'Europe/Berlin' }, { records: t.records, sources: sources(), options: { duplicateSimilarity: 0.8 } });
 });
 afterAll(() => {
   t.cleanup();
@@ -47,7 +47,7 @@ describe('buildDigest over the seed corpus and ten questions', () => {
   });
 
   it('lists at most `documents` documents and counts the rest', async () => {
-    const capped = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'UTC' }, { store: t.store, sources: sources(), options: { documents: 2 } });
+    const capped = await buildDigest({ ...PERIOD, guildId: 'g1', timezone: 'UTC' }, { records: t.records, sources: sources(), options: { documents: 2 } });
     expect([capped.library.length, capped.libraryNotListed]).toEqual([2, 1]);
   });
 
@@ -82,13 +82,13 @@ describe('buildDigest over the seed corpus and ten questions', () => {
   });
 
   it('keeps to its period and guild; a re-indexed document shows as changed', async () => {
-    const other = await buildDigest({ ...PERIOD, guildId: 'g2', timezone: 'UTC' }, { store: t.store, sources: sources() });
+    const other = await buildDigest({ ...PERIOD, guildId: 'g2', timezone: 'UTC' }, { records: t.records, sources: sources() });
     expect(other.figures.questions).toBe(0);
 
     const later = { since: new Date(PERIOD.until), until: new Date(PERIOD.until.getTime() + 86_400_000) };
     const [first] = library.loaded.documents.values();
-    t.store.recordIndexedDocuments([{ id: first!.id, hash: 'edited' }], new Date(later.since.getTime() + 1000));
-    const next = await buildDigest({ ...later, timezone: 'UTC' }, { store: t.store, sources: sources() });
+    await t.records.recordIndexedDocuments([{ id: first!.id, hash: 'edited' }], new Date(later.since.getTime() + 1000));
+    const next = await buildDigest({ ...later, timezone: 'UTC' }, { records: t.records, sources: sources() });
     expect(next.library.map((d) => [d.id, d.change])).toEqual([[first!.id, 'changed']]);
     expect(next.figures.questions).toBe(0);
     expect(INDEXED_AT < PERIOD.until).toBe(true);

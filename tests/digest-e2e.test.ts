@@ -10,7 +10,8 @@ import { librarySources } from '../src/digest/sources.js';
 import { startDigest } from '../src/digest/start.js';
 import { openLibrary, type Library } from '../src/library.js';
 import { createLogger } from '../src/log.js';
-import { openStore, type Store } from '../src/store/store.js';
+import type { Records } from '../src/records/records.js';
+import { openSqliteRecords } from '../src/records/sqlite/open.js';
 import { startDiscordDouble, type DiscordDouble, type InteractionRecord } from './discord-double/index.js';
 import { SEEDS_DIR } from './helpers/seed-library.js';
 
@@ -60,7 +61,7 @@ describe('digest end to end (bot runtime + Discord double)', () => {
   let double: DiscordDouble;
   let bot: BotHandle;
   let library: Library;
-  let store: Store;
+  let records: Records;
   let digest: DigestService;
   const lines: string[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'archivist-digest-e2e-'));
@@ -73,28 +74,28 @@ describe('digest end to end (bot runtime + Discord double)', () => {
     );
     double = await startDiscordDouble();
     library = await openLibrary({ config, log });
-    store = openStore({ dataDir: config.dataDir, log });
-    // The wiring main.ts needs: the store's question log into the bot, then the digest once serving.
+    records = openSqliteRecords({ dataDir: config.dataDir, log });
+    // The wiring main.ts needs: the records' question log into the bot, then the digest once serving.
     const services = new Map<string, unknown>();
     bot = await runBot({
       config,
       token: double.token,
       log,
       library,
-      questionLog: store.questionLog,
+      questionLog: records.questionLog,
       services,
       env: { DISCORD_API_URL: double.apiUrl, DISCORD_GUILD_ID: double.guildId },
       processHandlers: false,
     });
     await bot.serving;
-    digest = await startDigest({ client: bot.client, store, sources: librarySources(() => library), log, services, env: {} });
+    digest = await startDigest({ client: bot.client, records, sources: librarySources(() => library), log, services, env: {} });
     await double.waitFor(() => double.commands.get(double.guildId)?.some((c) => c.name === 'digest'), 10_000, 'commands registered');
   }, 120_000);
 
   afterAll(async () => {
     digest?.stop();
     await bot?.stop('tests done');
-    store?.close();
+    await records?.close();
     await double?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -112,7 +113,7 @@ describe('digest end to end (bot runtime + Discord double)', () => {
     const answered = [...double.interactions.values()].filter((r) => r.name === 'ask').at(-1)!;
     const down = answered.original!.components.flatMap((row: { components: Array<{ custom_id?: string }> }) => row.components).find((b: { custom_id?: string }) => b.custom_id?.endsWith(':down'));
     await double.waitForFinal(double.click(answered.original!, down.custom_id, { user: 'critic' }));
-    const logged = store.questionLog.between(new Date(Date.now() - 3600_000), new Date(Date.now() + 1000), double.guildId);
+    const logged = await records.questionLog.between(new Date(Date.now() - 3600_000), new Date(Date.now() + 1000), double.guildId);
     expect(logged.map((q) => [q.answered, q.downvotes])).toEqual([
       [true, 0],
       [false, 0],
@@ -124,7 +125,7 @@ describe('digest end to end (bot runtime + Discord double)', () => {
     const record = slashSubcommand(double, 'subscribe', [{ name: 'channel', type: 7, value: double.otherChannelId }, { name: 'time', type: 3, value: '09:00' }], { user: 'member', admin: false });
     const final = await double.waitForFinal(record);
     expect(double.shown(final)).toMatchObject({ content: NEEDS_MANAGE_SERVER, flags: EPHEMERAL });
-    expect(store.subscriptions.forGuild(double.guildId)).toBeNull();
+    expect(await records.subscriptions.forGuild(double.guildId)).toBeNull();
   });
 
   it('an admin subscribes; when the minute comes the digest lands in the channel with every section', async () => {

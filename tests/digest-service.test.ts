@@ -8,7 +8,7 @@ import { librarySources } from '../src/digest/sources.js';
 import { INDEXED_AT, seedActivity } from './helpers/digest-fixtures.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { seedLibrary } from './helpers/seed-library.js';
-import { memoryLogger, tempStore } from './helpers/store.js';
+import { memoryLogger, tempSqliteRecords } from './helpers/store.js';
 
 let library: Awaited<ReturnType<typeof seedLibrary>>;
 beforeAll(async () => {
@@ -21,13 +21,13 @@ afterEach(() => {
 });
 
 async function setup(env: NodeJS.ProcessEnv = {}, failing = false) {
-  const t = tempStore();
+  const t = tempSqliteRecords();
   cleanups.push(t.cleanup);
-  await seedActivity(t.store, library);
+  await seedActivity(t.records, library);
   const clock = { now: new Date('2024-11-01T08:30:00Z') };
   const posts: Array<{ channelId: string; message: DigestMessage; at: Date }> = [];
   const service = new DigestService({
-    store: t.store,
+    records: t.records,
     sources: librarySources(() => library),
     log: memoryLogger(),
     settings: digestSettings(env),
@@ -38,7 +38,7 @@ async function setup(env: NodeJS.ProcessEnv = {}, failing = false) {
     },
   });
   cleanups.push(() => service.stop());
-  service.subscribe({ guildId: 'g1', channelId: 'c1', time: '09:00', timezone: 'Europe/Berlin', createdBy: 'u1' });
+  await service.subscribe({ guildId: 'g1', channelId: 'c1', time: '09:00', timezone: 'Europe/Berlin', createdBy: 'u1' });
   const at = async (iso: string) => {
     clock.now = new Date(iso);
     return service.scheduler.runDue();
@@ -62,21 +62,21 @@ describe('DigestService', () => {
   });
 
   it('with DIGEST_SKIP_EMPTY a quiet day posts nothing, and the next digest starts after it', async () => {
-    const { posts, at, store } = await setup({ DIGEST_SKIP_EMPTY: '1' });
+    const { posts, at, records } = await setup({ DIGEST_SKIP_EMPTY: '1' });
     await at('2024-11-02T08:00:00Z');
     const outcome = await at('2024-11-03T08:00:00Z');
     expect(outcome.map((o) => o.result)).toEqual(['skipped']);
     expect(posts).toHaveLength(1);
-    expect(store.digestRuns.lastCovered()).toEqual(new Date('2024-11-03T08:00:00Z'));
+    expect(await records.digestRuns.lastCovered()).toEqual(new Date('2024-11-03T08:00:00Z'));
   });
 
   it('a failed post is told once, by the next /digest, and the next digest covers it', async () => {
     const { service, at } = await setup({}, true);
     await at('2024-11-02T08:00:00Z');
-    const notices = service.takeFailureNotices('g1');
+    const notices = await service.takeFailureNotices('g1');
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/digest for 2024-11-02 could not be posted in <#c1> \(Missing Permissions\)/);
-    expect(service.takeFailureNotices('g1')).toEqual([]);
+    expect(await service.takeFailureNotices('g1')).toEqual([]);
     const pending = await service.pending('g1');
     expect(pending.figures.questions).toBe(10); // still owed: nothing was delivered
   });
@@ -93,11 +93,11 @@ describe('DigestService', () => {
 
 describe('runDigestCli', () => {
   it('prints the text digest since a date, or JSON', async () => {
-    const t = tempStore();
+    const t = tempSqliteRecords();
     cleanups.push(t.cleanup);
-    await seedActivity(t.store, library);
+    await seedActivity(t.records, library);
     let out = '';
-    const deps = { store: t.store, sources: librarySources(() => library), timezone: 'UTC', now: () => new Date('2024-11-02T08:00:00Z'), write: (text: string) => (out += text) };
+    const deps = { records: t.records, sources: librarySources(() => library), timezone: 'UTC', now: () => new Date('2024-11-02T08:00:00Z'), write: (text: string) => (out += text) };
     expect(await runDigestCli({ since: INDEXED_AT.toISOString() }, deps)).toBe(0);
     expect(out).toMatch(/^Digest, 1 Nov 2024, 08:00 to 2 Nov 2024, 08:00 \(UTC\)\n/);
     expect(out).toContain('Most asked');

@@ -36,7 +36,7 @@ export async function answerQuestion(ctx: CommandContext, request: AskRequest): 
   const latencyMs = Math.round(performance.now() - started);
   let questionId: number | null = null;
   try {
-    questionId = ctx.questionLog.logQuestion({
+    questionId = await ctx.questionLog.logQuestion({
       guildId: request.guildId,
       channelId: request.channelId,
       userId: request.userId,

@@ -11,7 +11,7 @@ import type {
 import type { Config } from '../config.js';
 import type { LibraryApi } from '../library-api.js';
 import type { Logger } from '../log.js';
-import type { QuestionLog } from '../store/question-log.js';
+import type { QuestionLog } from '../records/question-log.js';
 import { loadBotConfig, type BotConfig } from './bot-config.js';
 import { RateLimiter } from './rate-limit.js';
 

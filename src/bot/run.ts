@@ -2,7 +2,7 @@ import { Client, Events, GatewayIntentBits, type Interaction, type Message } fro
 import type { Config } from '../config.js';
 import type { LibraryApi } from '../library-api.js';
 import { redact, type Logger } from '../log.js';
-import type { QuestionLog } from '../store/question-log.js';
+import type { QuestionLog } from '../records/question-log.js';
 import { loadBotConfig, type BotConfig } from './bot-config.js';
 import { syncGuildCommands } from './command-registry.js';
 import { loadCommands, type defaultCommandsDir } from './commands-loader.js';

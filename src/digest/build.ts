@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Records } from '../records/records.js';
 import type { AskedQuestion, Digest, DigestDocumentEntry, NotFoundQuestion } from './digest.js';
 import { groupQuestions } from './group-questions.js';
 import { keyPointsOf } from './key-points.js';
@@ -37,19 +37,19 @@ export function pendingSince(lastCovered: Date | null, until: Date): Date {
 /** Gathers the period's library changes and questions into a Digest. */
 export async function buildDigest(
   request: DigestRequest,
-  deps: { store: Store; sources: DigestSources; options?: Partial<DigestOptions> },
+  deps: { records: Records; sources: DigestSources; options?: Partial<DigestOptions> },
 ): Promise<Digest> {
-  const { store, sources } = deps;
+  const { records, sources } = deps;
   const options = { ...DEFAULT_DIGEST_OPTIONS, ...deps.options };
 
   // Documents are recorded here, from the index in use, rather than by every path that builds an
   // index (CLI, bot start-up, /reindex): versions already known keep the date they were first seen.
   const indexed = sources.indexed();
-  store.recordIndexedDocuments(indexed.documents, indexed.at);
+  await records.recordIndexedDocuments(indexed.documents, indexed.at);
 
   const library: DigestDocumentEntry[] = [];
   let libraryNotListed = 0;
-  for (const change of store.documentVersions.changesBetween(request.since, request.until)) {
+  for (const change of await records.documentVersions.changesBetween(request.since, request.until)) {
     const doc = sources.document(change.docId);
     if (!doc) continue; // removed again since
     if (library.length >= options.documents) {
@@ -61,7 +61,7 @@ export async function buildDigest(
     library.push({ id, title, source, date, url, change: change.kind, pointsFrom: from, points });
   }
 
-  const questions = store.questionLog.between(request.since, request.until, request.guildId);
+  const questions = await records.questionLog.between(request.since, request.until, request.guildId);
   const groups = await groupQuestions(questions, sources.embed, options.duplicateSimilarity);
   // Most asked first; among equals, the earlier question first.
   groups.sort((a, b) => b.members.length - a.members.length || a.members[0]!.askedAt.getTime() - b.members[0]!.askedAt.getTime());

@@ -1,10 +1,10 @@
-import type { Store } from '../store/store.js';
+import type { Records } from '../records/records.js';
 import { buildDigest, pendingSince } from './build.js';
 import { renderJson, renderText } from './render-text.js';
 import type { DigestSources } from './sources.js';
 
 export interface DigestCliDeps {
-  store: Store;
+  records: Records;
   sources: DigestSources;
   /** The zone dates are shown in (DIGEST_TZ via digestSettings().timezone). */
   timezone: string;
@@ -18,9 +18,9 @@ export interface DigestCliDeps {
  */
 export async function runDigestCli(args: { since?: string; json?: boolean }, deps: DigestCliDeps): Promise<number> {
   const until = (deps.now ?? (() => new Date()))();
-  const since = args.since === undefined ? pendingSince(deps.store.digestRuns.lastCovered(), until) : new Date(args.since);
+  const since = args.since === undefined ? pendingSince(await deps.records.digestRuns.lastCovered(), until) : new Date(args.since);
   if (Number.isNaN(since.getTime())) throw new Error(`--since must be an ISO date or time (got "${args.since}")`);
-  const digest = await buildDigest({ since, until, timezone: deps.timezone }, { store: deps.store, sources: deps.sources });
+  const digest = await buildDigest({ since, until, timezone: deps.timezone }, { records: deps.records, sources: deps.sources });
   (deps.write ?? ((text) => process.stdout.write(text)))(args.json ? renderJson(digest) : renderText(digest));
   return 0;
 }

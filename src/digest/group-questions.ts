@@ -1,4 +1,4 @@
-import type { LoggedQuestion } from '../store/questions.js';
+import type { LoggedQuestion } from '../records/question-log.js';
 import { dot } from './vectors.js';
 
 export interface QuestionGroup {

@@ -1,13 +1,13 @@
 import { Cron } from 'croner';
 import type { Logger } from '../log.js';
-import type { DigestRun } from '../store/digest-runs.js';
-import type { Store } from '../store/store.js';
-import type { Subscription } from '../store/subscriptions.js';
+import type { DigestRun } from '../records/digest-runs.js';
+import type { Records } from '../records/records.js';
+import type { Subscription } from '../records/subscriptions.js';
 import { lastSlot } from './daily-time.js';
 import type { DigestMessage } from './render-discord.js';
 
 export interface SchedulerDeps {
-  store: Store;
+  records: Pick<Records, 'subscriptions' | 'digestRuns'>;
   log: Logger;
   /** The message for a claimed run, or null to skip it (an empty period with DIGEST_SKIP_EMPTY). */
   compose(run: DigestRun, subscription: Subscription): Promise<DigestMessage | null>;
@@ -61,17 +61,25 @@ export class DigestScheduler {
 
   /** Runs every subscription whose latest scheduled time has passed and is not yet claimed. */
   async runDue(): Promise<RunOutcome[]> {
-    this.expireAbandoned();
+    await this.expireAbandoned();
+    let subscriptions: Subscription[];
+    try {
+      subscriptions = await this.deps.records.subscriptions.active();
+    } catch (error) {
+      // The database is away: the next minute tries again, and a claim not made is a day not lost.
+      this.deps.log.error('digest: could not read the subscriptions', { error });
+      return [];
+    }
     const outcomes: RunOutcome[] = [];
-    for (const subscription of this.deps.store.subscriptions.active()) outcomes.push(await this.run(subscription));
+    for (const subscription of subscriptions) outcomes.push(await this.run(subscription));
     return outcomes;
   }
 
   /** A day claimed by a process that stopped before posting is not retried (never twice), but it is reported. */
-  private expireAbandoned(): void {
+  private async expireAbandoned(): Promise<void> {
     try {
       const now = this.now();
-      const expired = this.deps.store.digestRuns.expireClaims(new Date(now.getTime() - ABANDONED_AFTER_MS), now, 'the bot stopped before posting it');
+      const expired = await this.deps.records.digestRuns.expireClaims(new Date(now.getTime() - ABANDONED_AFTER_MS), now, 'the bot stopped before posting it');
       if (expired > 0) this.deps.log.warn('digest: runs the bot stopped in the middle of are marked failed; the next digest covers their period', { runs: expired });
     } catch (error) {
       this.deps.log.error('digest: could not look for abandoned runs', { error });
@@ -79,7 +87,7 @@ export class DigestScheduler {
   }
 
   private async run(subscription: Subscription): Promise<RunOutcome> {
-    const { store, log } = this.deps;
+    const { records, log } = this.deps;
     const subscriptionId = subscription.id;
     let run: DigestRun | null;
     try {
@@ -87,9 +95,9 @@ export class DigestScheduler {
       const slot = lastSlot(subscription, now);
       if (!slot || slot.scheduledFor < subscription.scheduleFrom) return { subscriptionId, result: 'not-due' };
       // Checked with a read first: a claim is a write, and writes are what could hold up a logged question.
-      if (store.digestRuns.exists(subscriptionId, slot.localDate)) return { subscriptionId, result: 'already-claimed' };
+      if (await records.digestRuns.exists(subscriptionId, slot.localDate)) return { subscriptionId, result: 'already-claimed' };
       const late = now.getTime() - slot.scheduledFor.getTime() > this.lateAfterMs;
-      run = store.digestRuns.claim(subscription, { ...slot, late }, now);
+      run = await records.digestRuns.claim(subscription, { ...slot, late }, now);
     } catch (error) {
       log.error('digest: could not claim a run', { error, subscriptionId });
       return { subscriptionId, result: 'not-due' };
@@ -110,7 +118,7 @@ export class DigestScheduler {
       runLog.warn('digest could not be posted; the next run covers its period', { error });
     }
     try {
-      store.digestRuns.finish(run.id, result, this.now(), error);
+      await records.digestRuns.finish(run.id, result, this.now(), error);
     } catch (failure) {
       // The row stays "claimed": the day is not retried, which is the safe side of "exactly once";
       // after a while it is reported as failed (expireAbandoned).

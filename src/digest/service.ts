@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
-import type { DigestRun } from '../store/digest-runs.js';
-import type { Store } from '../store/store.js';
-import type { Subscription, SubscriptionInput } from '../store/subscriptions.js';
+import type { DigestRun } from '../records/digest-runs.js';
+import type { Records } from '../records/records.js';
+import type { Subscription, SubscriptionInput } from '../records/subscriptions.js';
 import { buildDigest, pendingSince, type DigestOptions } from './build.js';
 import { isEmptyDigest, type Digest } from './digest.js';
 import { renderDiscord, type DigestMessage } from './render-discord.js';
@@ -13,7 +13,7 @@ import type { DigestSources } from './sources.js';
 export const DIGEST_SERVICE = 'digest';
 
 export interface DigestServiceDeps {
-  store: Store;
+  records: Records;
   sources: DigestSources;
   log: Logger;
   settings: DigestSettings;
@@ -30,7 +30,7 @@ export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.scheduler = new DigestScheduler({
-      store: deps.store,
+      records: deps.records,
       log: deps.log,
       now: this.now,
       post: deps.post,
@@ -42,24 +42,24 @@ export class DigestService {
     return this.deps.settings;
   }
 
-  subscription(guildId: string): Subscription | null {
-    const subscription = this.deps.store.subscriptions.forGuild(guildId);
+  async subscription(guildId: string): Promise<Subscription | null> {
+    const subscription = await this.deps.records.subscriptions.forGuild(guildId);
     return subscription?.active ? subscription : null;
   }
 
-  subscribe(input: SubscriptionInput): Subscription {
-    return this.deps.store.subscriptions.subscribe(input, this.now());
+  subscribe(input: SubscriptionInput): Promise<Subscription> {
+    return this.deps.records.subscriptions.subscribe(input, this.now());
   }
 
-  unsubscribe(guildId: string): boolean {
-    return this.deps.store.subscriptions.unsubscribe(guildId, this.now());
+  unsubscribe(guildId: string): Promise<boolean> {
+    return this.deps.records.subscriptions.unsubscribe(guildId, this.now());
   }
 
   /** The guild's digest as it would read now: from where its last delivered digest ended. */
   async pending(guildId: string): Promise<Digest> {
-    const subscription = this.subscription(guildId);
+    const subscription = await this.subscription(guildId);
     const until = this.now();
-    const since = pendingSince(subscription && this.deps.store.digestRuns.lastCovered(subscription.id), until);
+    const since = pendingSince(subscription && (await this.deps.records.digestRuns.lastCovered(subscription.id)), until);
     return this.build({ since, until, guildId, timezone: subscription?.timezone ?? this.deps.settings.timezone });
   }
 
@@ -68,12 +68,11 @@ export class DigestService {
   }
 
   /** Posts that failed since the guild was last told, as sentences to show it once. */
-  takeFailureNotices(guildId: string): string[] {
-    const subscription = this.deps.store.subscriptions.forGuild(guildId);
+  async takeFailureNotices(guildId: string): Promise<string[]> {
+    const subscription = await this.deps.records.subscriptions.forGuild(guildId);
     if (!subscription) return [];
-    return this.deps.store.digestRuns
-      .takeFailureNotices(subscription.id, this.now())
-      .map((run) => `⚠️ The digest for ${run.localDate} could not be posted in <#${run.channelId}> (${run.error ?? 'unknown error'}). Check that I can view that channel, send messages and embed links there; its content will be in the next digest.`);
+    const runs = await this.deps.records.digestRuns.takeFailureNotices(subscription.id, this.now());
+    return runs.map((run) => `⚠️ The digest for ${run.localDate} could not be posted in <#${run.channelId}> (${run.error ?? 'unknown error'}). Check that I can view that channel, send messages and embed links there; its content will be in the next digest.`);
   }
 
   private async composeRun(run: DigestRun, subscription: Subscription): Promise<DigestMessage | null> {
@@ -88,6 +87,6 @@ export class DigestService {
   }
 
   private build(request: Parameters<typeof buildDigest>[0]): Promise<Digest> {
-    return buildDigest(request, { store: this.deps.store, sources: this.deps.sources, options: this.deps.options });
+    return buildDigest(request, { records: this.deps.records, sources: this.deps.sources, options: this.deps.options });
   }
 }

@@ -1,6 +1,6 @@
 import type { Client } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { Records } from '../records/records.js';
 import type { DigestMessage } from './render-discord.js';
 import { DIGEST_SERVICE, DigestService } from './service.js';
 import { digestSettings } from './settings.js';
@@ -8,7 +8,7 @@ import type { DigestSources } from './sources.js';
 
 export interface StartDigestDeps {
   client: Client;
-  store: Store;
+  records: Records;
   sources: DigestSources;
   log: Logger;
   /** CommandContext.services: the service is registered under DIGEST_SERVICE for /digest. */
@@ -22,16 +22,16 @@ export interface StartDigestDeps {
  * the daily ones. Call `stop()` on the result at shutdown.
  */
 export async function startDigest(deps: StartDigestDeps): Promise<DigestService> {
-  const { client, store, log } = deps;
+  const { client, records, log } = deps;
   const settings = digestSettings(deps.env);
-  const service = new DigestService({ store, sources: deps.sources, log: log.child({ component: 'digest' }), settings, post: (id, message) => post(client, id, message) });
+  const service = new DigestService({ records, sources: deps.sources, log: log.child({ component: 'digest' }), settings, post: (id, message) => post(client, id, message) });
   if (settings.defaultSubscription) {
     const { channelId, time, timezone } = settings.defaultSubscription;
     const guildId = await guildOf(client, channelId).catch((error: unknown) => {
       log.warn('DIGEST_CHANNEL_ID: the channel could not be fetched; no default digest subscription', { channelId, error });
       return null;
     });
-    if (guildId) store.subscriptions.ensureDefault({ guildId, channelId, time, timezone }, new Date());
+    if (guildId) await records.subscriptions.ensureDefault({ guildId, channelId, time, timezone }, new Date());
   }
   deps.services.set(DIGEST_SERVICE, service);
   await service.scheduler.start();

@@ -2,24 +2,24 @@ import type { Config } from '../config.js';
 import { sayWaitingForWriter } from '../format/terminal.js';
 import { openLibrary } from '../library.js';
 import type { Logger } from '../log.js';
-import { openStore } from '../store/store.js';
+import { openRecords } from '../records/open.js';
 import { runDigestCli } from './cli.js';
 import { digestSettings } from './settings.js';
 import { librarySources } from './sources.js';
 
-/** `archivist digest`: opens the store and the library, prints the digest, closes both. */
+/** `archivist digest`: opens the records and the library, prints the digest, closes both. */
 export async function runDigestFromCli(options: { since?: string; json: boolean; config: Config; log: Logger }): Promise<number> {
   const { config, log } = options;
   const settings = digestSettings();
-  const store = openStore({ dataDir: config.dataDir, log });
+  const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   try {
     const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir) });
     try {
-      return await runDigestCli({ since: options.since, json: options.json }, { store, sources: librarySources(() => library), timezone: settings.timezone });
+      return await runDigestCli({ since: options.since, json: options.json }, { records, sources: librarySources(() => library), timezone: settings.timezone });
     } finally {
       await library.close();
     }
   } finally {
-    store.close();
+    await records.close();
   }
 }

@@ -1,6 +1,6 @@
 // A store holding the seed corpus as indexed at one moment, and ten logged questions after it.
 import type { DigestLibrary } from '../../src/digest/sources.js';
-import type { Store } from '../../src/store/store.js';
+import type { Records } from '../../src/records/records.js';
 
 export const INDEXED_AT = new Date('2024-11-01T08:00:00Z');
 export const PERIOD = { since: new Date('2024-11-01T07:00:00Z'), until: new Date('2024-11-02T07:00:00Z') };
@@ -23,11 +23,11 @@ export const TEN_QUESTIONS: Array<{ q: string; user: string; down?: boolean }> =
 ];
 
 /** Records the library's documents as indexed at INDEXED_AT and logs the ten questions (answered as the library answers them). */
-export async function seedActivity(store: Store, library: DigestLibrary, guildId = 'g1'): Promise<void> {
-  store.recordIndexedDocuments([...library.loaded.documents.values()], INDEXED_AT);
+export async function seedActivity(records: Records, library: DigestLibrary, guildId = 'g1'): Promise<void> {
+  await records.recordIndexedDocuments([...library.loaded.documents.values()], INDEXED_AT);
   for (const [i, { q, user, down }] of TEN_QUESTIONS.entries()) {
     const answer = await library.ask(q, { k: 3 });
-    const id = store.questionLog.logQuestion({
+    const id = await records.questionLog.logQuestion({
       guildId,
       channelId: 'c1',
       userId: user,
@@ -38,6 +38,6 @@ export async function seedActivity(store: Store, library: DigestLibrary, guildId
       latencyMs: answer.ms,
       askedAt: new Date(INDEXED_AT.getTime() + (i + 1) * 3600_000),
     });
-    if (down && id !== null) store.questionLog.recordFeedback(id, 'u9', 'down');
+    if (down && id !== null) await records.questionLog.recordFeedback(id, 'u9', 'down');
   }
 }

@@ -1,15 +1,8 @@
 import type Database from 'better-sqlite3';
-
-/** A document that appeared or changed in a period, per the index builds recorded. */
-export interface DocumentChange {
-  docId: string;
-  kind: 'new' | 'changed';
-  /** When the latest version in the period was first indexed. */
-  at: Date;
-}
+import type { DocumentChange, DocumentVersionRecords } from '../document-versions.js';
 
 /** When each (document, content hash) pair was first indexed: the digest's "new and changed". */
-export class DocumentVersions {
+export class SqliteDocumentVersions implements DocumentVersionRecords {
   private readonly record: (docs: ReadonlyArray<{ id: string; hash: string }>, at: number) => void;
   private readonly selectChanges: Database.Statement;
 
@@ -28,13 +21,11 @@ export class DocumentVersions {
     );
   }
 
-  /** Records the documents of an index build; versions already known keep their first date. */
-  recordIndexed(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): void {
+  async recordIndexed(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<void> {
     this.record(docs, at.getTime());
   }
 
-  /** Documents first indexed, or indexed with new content, in [since, until); the most recent first. */
-  changesBetween(since: Date, until: Date): DocumentChange[] {
+  async changesBetween(since: Date, until: Date): Promise<DocumentChange[]> {
     const rows = this.selectChanges.all({ since: since.getTime(), until: until.getTime() }) as Array<{ docId: string; at: number; existed: number }>;
     return rows.map((row) => ({ docId: row.docId, kind: row.existed ? 'changed' : 'new', at: new Date(row.at) }));
   }

@@ -1,23 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Subscription } from './subscriptions.js';
-
-export type RunState = 'claimed' | 'posted' | 'skipped' | 'failed';
-
-/** One subscription's digest for one local date. The row is the "exactly once" guarantee. */
-export interface DigestRun {
-  id: number;
-  subscriptionId: number;
-  channelId: string;
-  /** YYYY-MM-DD in the subscription's time zone. */
-  localDate: string;
-  scheduledFor: Date;
-  /** Posted well after its scheduled time (a catch-up after downtime). */
-  late: boolean;
-  periodStart: Date;
-  periodEnd: Date;
-  state: RunState;
-  error: string | null;
-}
+import { FIRST_LOOKBACK_MS, type DigestRun, type DigestRunRecords, type DigestSlot, type RunState } from '../digest-runs.js';
+import type { Subscription } from '../subscriptions.js';
 
 interface RunRow {
   id: number;
@@ -45,10 +28,8 @@ const fromRow = (row: RunRow): DigestRun => ({
   error: row.error,
 });
 
-/** A first digest looks back one day from when the subscription began. */
-const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
-
-export class DigestRuns {
+/** Digest runs in the SQLite file; claims are unique per (subscription, local date) across connections. */
+export class SqliteDigestRuns implements DigestRunRecords {
   private readonly insertClaim: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly byDate: Database.Statement;
@@ -94,13 +75,11 @@ export class DigestRuns {
     }).immediate;
   }
 
-  /** Whether the subscription's digest for `localDate` has been claimed (whatever became of it). */
-  exists(subscriptionId: number, localDate: string): boolean {
+  async exists(subscriptionId: number, localDate: string): Promise<boolean> {
     return this.byDate.get(subscriptionId, localDate) !== undefined;
   }
 
-  /** Claims the subscription's digest for `localDate`; null when another run (or process) already has. */
-  claim(subscription: Subscription, slot: { localDate: string; scheduledFor: Date; late: boolean }, now: Date): DigestRun | null {
+  async claim(subscription: Subscription, slot: DigestSlot, now: Date): Promise<DigestRun | null> {
     const result = this.insertClaim.run({
       subscriptionId: subscription.id,
       channelId: subscription.channelId,
@@ -114,29 +93,22 @@ export class DigestRuns {
     return fromRow(this.byId.get(result.lastInsertRowid) as RunRow);
   }
 
-  finish(runId: number, state: Exclude<RunState, 'claimed'>, at: Date, error: string | null = null): void {
+  async finish(runId: number, state: Exclude<RunState, 'claimed'>, at: Date, error: string | null = null): Promise<void> {
     this.setState.run(state, error, at.getTime(), runId);
   }
 
-  /**
-   * Marks runs claimed before `before` and never finished (the process stopped between claiming
-   * and posting) as failed, so the guild is told; returns how many. Their period is not covered,
-   * so the next digest carries it.
-   */
-  expireClaims(before: Date, at: Date, error: string): number {
+  async expireClaims(before: Date, at: Date, error: string): Promise<number> {
     // Looked for with a read first: this runs every minute, and a write could hold up a logged question.
     if (this.abandoned.get(before.getTime()) === undefined) return 0;
     return this.expire.run({ before: before.getTime(), at: at.getTime(), error }).changes;
   }
 
-  /** End of the period the subscription's (or, without one, any) last delivered digest covered. */
-  lastCovered(subscriptionId?: number): Date | null {
+  async lastCovered(subscriptionId?: number): Promise<Date | null> {
     const row = this.coveredUntil.get({ subscriptionId: subscriptionId ?? null }) as { until: number | null };
     return row.until === null ? null : new Date(row.until);
   }
 
-  /** Failed posts the guild has not been told about yet; they are marked as told. */
-  takeFailureNotices(subscriptionId: number, at: Date): DigestRun[] {
+  async takeFailureNotices(subscriptionId: number, at: Date): Promise<DigestRun[]> {
     return this.takeNotices(subscriptionId, at.getTime());
   }
 }

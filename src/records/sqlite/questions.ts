@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../log.js';
-import type { QuestionLog, QuestionRecord } from './question-log.js';
-
-/** A logged question as the digest reads it back, with its 👎 count. */
-export interface LoggedQuestion {
-  id: number;
-  question: string;
-  answered: boolean;
-  askedAt: Date;
-  downvotes: number;
-}
+import type { Logger } from '../../log.js';
+import type { LoggedQuestion, QuestionRecord, QuestionRecords } from '../question-log.js';
 
 interface QuestionRow {
   id: number;
@@ -24,7 +15,7 @@ interface QuestionRow {
  * tens of microseconds; when the database is locked or full the record is dropped and logged,
  * because an answer must never wait for, or fail on, its bookkeeping.
  */
-export class SqliteQuestionLog implements QuestionLog {
+export class SqliteQuestionLog implements QuestionRecords {
   private readonly insertQuestion: Database.Statement;
   private readonly upsertVote: Database.Statement;
   private readonly selectBetween: Database.Statement;
@@ -51,7 +42,7 @@ export class SqliteQuestionLog implements QuestionLog {
     );
   }
 
-  logQuestion(record: QuestionRecord): number | null {
+  async logQuestion(record: QuestionRecord): Promise<number | null> {
     try {
       const result = this.insertQuestion.run(
         record.guildId,
@@ -71,7 +62,7 @@ export class SqliteQuestionLog implements QuestionLog {
     }
   }
 
-  recordFeedback(questionId: number, userId: string, vote: 'up' | 'down'): void {
+  async recordFeedback(questionId: number, userId: string, vote: 'up' | 'down'): Promise<void> {
     try {
       this.upsertVote.run(questionId, userId, vote, Date.now());
     } catch (error) {
@@ -79,8 +70,7 @@ export class SqliteQuestionLog implements QuestionLog {
     }
   }
 
-  /** Questions asked in [since, until), oldest first; `guildId` undefined means every guild. */
-  between(since: Date, until: Date, guildId?: string): LoggedQuestion[] {
+  async between(since: Date, until: Date, guildId?: string): Promise<LoggedQuestion[]> {
     const rows = this.selectBetween.all({ since: since.getTime(), until: until.getTime(), guild: guildId ?? null }) as QuestionRow[];
     return rows.map((row) => ({
       id: row.id,

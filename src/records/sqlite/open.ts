@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Logger } from '../log.js';
-import { DigestRuns } from './digest-runs.js';
-import { DocumentVersions } from './document-versions.js';
+import type { Logger } from '../../log.js';
+import type { Records } from '../records.js';
+import { SqliteDigestRuns } from './digest-runs.js';
+import { SqliteDocumentVersions } from './document-versions.js';
 import { migrate } from './migrations.js';
 import { SqliteQuestionLog } from './questions.js';
-import { Subscriptions } from './subscriptions.js';
+import { SqliteSubscriptions } from './subscriptions.js';
 
 /**
  * How long a write waits for another connection's lock. better-sqlite3 is synchronous, so this is
@@ -16,31 +17,30 @@ export const BUSY_TIMEOUT_MS = 100;
 
 const DATABASE_FILE = 'archivist.db';
 
-/** archivist's SQLite database: question log, feedback, digest subscriptions and runs, document history. */
-export class Store {
-  /** What the bot logs questions and feedback to (it never throws); the digest reads them back. */
+/** The records in one SQLite file: for one machine, any number of processes on it. */
+export class SqliteRecords implements Records {
   readonly questionLog: SqliteQuestionLog;
-  readonly subscriptions: Subscriptions;
-  readonly digestRuns: DigestRuns;
-  readonly documentVersions: DocumentVersions;
+  readonly subscriptions: SqliteSubscriptions;
+  readonly digestRuns: SqliteDigestRuns;
+  readonly documentVersions: SqliteDocumentVersions;
 
   constructor(
     readonly db: Database.Database,
     private readonly log: Logger,
   ) {
     this.questionLog = new SqliteQuestionLog(db, log);
-    this.subscriptions = new Subscriptions(db);
-    this.digestRuns = new DigestRuns(db);
-    this.documentVersions = new DocumentVersions(db);
+    this.subscriptions = new SqliteSubscriptions(db);
+    this.digestRuns = new SqliteDigestRuns(db);
+    this.documentVersions = new SqliteDocumentVersions(db);
   }
 
-  /**
-   * Call after each index build with every indexed document. Returns false (and logs) when the
-   * database could not be written: a reindex must not fail over digest bookkeeping.
-   */
-  recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): boolean {
+  get location(): string {
+    return this.db.name;
+  }
+
+  async recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
     try {
-      this.documentVersions.recordIndexed(docs, at);
+      await this.documentVersions.recordIndexed(docs, at);
       return true;
     } catch (error) {
       this.log.warn('indexed documents not recorded for the digest', { error });
@@ -48,13 +48,13 @@ export class Store {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }
 
 /** Opens (creating and migrating when needed) `archivist.db` in `dataDir`, or the given file. */
-export function openStore(options: { dataDir: string; log: Logger; file?: string }): Store {
+export function openSqliteRecords(options: { dataDir: string; log: Logger; file?: string }): SqliteRecords {
   const file = options.file ?? path.join(options.dataDir, DATABASE_FILE);
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
@@ -69,5 +69,5 @@ export function openStore(options: { dataDir: string; log: Logger; file?: string
     db.close();
     throw error;
   }
-  return new Store(db, options.log);
+  return new SqliteRecords(db, options.log);
 }

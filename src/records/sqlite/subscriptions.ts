@@ -1,29 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** A guild's daily digest: where, and at what local time. One row per guild, kept when unsubscribed. */
-export interface Subscription {
-  id: number;
-  guildId: string;
-  channelId: string;
-  /** Local time of day, HH:MM. */
-  time: string;
-  /** IANA time zone name. */
-  timezone: string;
-  active: boolean;
-  /** `env` rows come from DIGEST_CHANNEL_ID/DIGEST_TIME/DIGEST_TZ; `command` rows from /digest subscribe. */
-  origin: 'command' | 'env';
-  createdBy: string | null;
-  /** Scheduled times before this are not owed: a new or changed subscription has no backlog to catch up. */
-  scheduleFrom: Date;
-}
-
-export interface SubscriptionInput {
-  guildId: string;
-  channelId: string;
-  time: string;
-  timezone: string;
-  createdBy: string | null;
-}
+import type { Subscription, SubscriptionInput, SubscriptionRecords } from '../subscriptions.js';
 
 interface SubscriptionRow {
   id: number;
@@ -49,7 +25,7 @@ const fromRow = (row: SubscriptionRow): Subscription => ({
   scheduleFrom: new Date(row.schedule_from),
 });
 
-export class Subscriptions {
+export class SqliteSubscriptions implements SubscriptionRecords {
   private readonly upsert: Database.Statement;
   private readonly insertDefault: Database.Statement;
   private readonly deactivate: Database.Statement;
@@ -74,32 +50,30 @@ export class Subscriptions {
     this.allActive = db.prepare(`SELECT * FROM subscriptions WHERE active = 1 ORDER BY id`);
   }
 
-  /** Creates or replaces the guild's subscription (re-activating it after an unsubscribe). */
-  subscribe(input: SubscriptionInput, at: Date): Subscription {
+  async subscribe(input: SubscriptionInput, at: Date): Promise<Subscription> {
     this.upsert.run({ ...input, at: at.getTime() });
-    return this.forGuild(input.guildId)!;
+    return this.row(input.guildId)!;
   }
 
-  /**
-   * The environment's default subscription: added only when the guild has never had one, so a
-   * guild's own /digest subscribe or unsubscribe is not undone by the next restart.
-   */
-  ensureDefault(input: Omit<SubscriptionInput, 'createdBy'>, at: Date): Subscription {
+  async ensureDefault(input: Omit<SubscriptionInput, 'createdBy'>, at: Date): Promise<Subscription> {
     this.insertDefault.run({ ...input, at: at.getTime() });
-    return this.forGuild(input.guildId)!;
+    return this.row(input.guildId)!;
   }
 
-  /** Returns whether there was an active subscription to end. */
-  unsubscribe(guildId: string, at: Date): boolean {
+  async unsubscribe(guildId: string, at: Date): Promise<boolean> {
     return this.deactivate.run(at.getTime(), guildId).changes > 0;
   }
 
-  forGuild(guildId: string): Subscription | null {
-    const row = this.byGuild.get(guildId) as SubscriptionRow | undefined;
-    return row ? fromRow(row) : null;
+  async forGuild(guildId: string): Promise<Subscription | null> {
+    return this.row(guildId);
   }
 
-  active(): Subscription[] {
+  async active(): Promise<Subscription[]> {
     return (this.allActive.all() as SubscriptionRow[]).map(fromRow);
+  }
+
+  private row(guildId: string): Subscription | null {
+    const row = this.byGuild.get(guildId) as SubscriptionRow | undefined;
+    return row ? fromRow(row) : null;
   }
 }

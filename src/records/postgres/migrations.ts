@@ -1,0 +1,107 @@
+import type pg from 'pg';
+
+/**
+ * Schema steps in order; step i brings the database to version i + 1, recorded in
+ * archivist_migrations. Steps are only ever appended: an installed database runs the ones it has
+ * not seen yet. The tables match the SQLite file's (src/records/sqlite/migrations.ts), with times
+ * as timestamptz.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE questions (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    guild_id text,
+    channel_id text,
+    user_id text NOT NULL,
+    question text NOT NULL,
+    answered boolean NOT NULL,
+    refs jsonb NOT NULL,
+    scores jsonb NOT NULL,
+    latency_ms integer NOT NULL,
+    asked_at timestamptz NOT NULL
+  );
+  CREATE INDEX questions_by_time ON questions (asked_at);
+  CREATE INDEX questions_by_guild ON questions (guild_id, asked_at);
+
+  CREATE TABLE feedback (
+    question_id bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id text NOT NULL,
+    vote text NOT NULL CHECK (vote IN ('up', 'down')),
+    voted_at timestamptz NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+  );
+
+  CREATE TABLE subscriptions (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    guild_id text NOT NULL UNIQUE,
+    channel_id text NOT NULL,
+    time text NOT NULL,
+    timezone text NOT NULL,
+    active boolean NOT NULL,
+    origin text NOT NULL CHECK (origin IN ('command', 'env')),
+    created_by text,
+    schedule_from timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+  );
+
+  CREATE TABLE digest_runs (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subscription_id bigint NOT NULL REFERENCES subscriptions (id),
+    channel_id text NOT NULL,
+    local_date text NOT NULL,
+    scheduled_for timestamptz NOT NULL,
+    late boolean NOT NULL,
+    period_start timestamptz NOT NULL,
+    period_end timestamptz NOT NULL,
+    state text NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped', 'failed')),
+    claimed_at timestamptz NOT NULL,
+    finished_at timestamptz,
+    error text,
+    notified_at timestamptz,
+    UNIQUE (subscription_id, local_date)
+  );
+  CREATE INDEX digest_runs_claimed ON digest_runs (claimed_at) WHERE state = 'claimed';
+
+  CREATE TABLE document_versions (
+    doc_id text NOT NULL,
+    hash text NOT NULL,
+    first_seen timestamptz NOT NULL,
+    PRIMARY KEY (doc_id, hash)
+  );
+  CREATE INDEX document_versions_by_time ON document_versions (first_seen);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Any constant, the same in every process: the advisory lock that serialises migrations. */
+const MIGRATION_LOCK = 7_318_001;
+
+/**
+ * Brings the schema up to date in one transaction, under an advisory lock: processes starting
+ * together wait for the first one's migration and then find nothing left to do; a failed step
+ * leaves the database as it was.
+ */
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS archivist_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ current: number | null }>('SELECT max(version) AS current FROM archivist_migrations');
+    const current = rows[0]?.current ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`the database has schema version ${current}, newer than this archivist's ${SCHEMA_VERSION}`);
+    }
+    for (let version = current; version < SCHEMA_VERSION; version++) {
+      await client.query(MIGRATIONS[version]!);
+      await client.query('INSERT INTO archivist_migrations (version) VALUES ($1)', [version + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
