@@ -81,7 +81,7 @@ function utc(date: Date): string {
   return Number.isNaN(date.getTime()) ? 'an unknown time' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The first line with text, without Markdown block markers, cut at a word near TITLE_MAX. */
+/** The first line with text, without Markdown block markers; a long one cut after its first sentence, else at a word. */
 function firstLine(text: string): string {
   const line = text
     .split('\n')
@@ -89,6 +89,8 @@ function firstLine(text: string): string {
     .find((l) => l !== '');
   if (!line) return '';
   if (line.length <= TITLE_MAX) return line;
+  const sentence = /^.{20,}?[.!?](?=\s)/.exec(line.slice(0, TITLE_MAX + 1));
+  if (sentence) return sentence[0];
   const cut = line.slice(0, TITLE_MAX);
   const space = cut.lastIndexOf(' ');
   return `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
