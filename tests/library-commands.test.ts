@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandBodies, sameCommands } from '../src/bot/command-registry.js';
+import { loadCommands } from '../src/bot/commands-loader.js';
 import { unescapeText } from '../src/bot/markdown.js';
 import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
 import { startDiscordDouble, type DiscordDouble, type InteractionRecord } from './discord-double/index.js';
+import { memoryLogger } from './helpers/store.js';
 
 /**
  * "Add to library", "Remove from library" and /library end to end: the real bot process over a copy
@@ -54,7 +57,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
     return record.original!.embeds[0];
   }
 
-  it('registers the two message commands (Manage Messages) and /library (Manage Server)', () => {
+  it('registers the two message commands (Manage Messages) and /library (Manage Server)', async () => {
     const commands = double.commands.get(double.guildId)!;
     const byName = (name: string) => commands.find((c) => c.name === name)!;
     expect(byName('Add to library')).toMatchObject({ type: 3, default_member_permissions: MANAGE_MESSAGES });
@@ -62,6 +65,9 @@ describe('keeping Discord messages and files in the library (real process, Disco
     expect(byName('library')).toMatchObject({ type: 1, default_member_permissions: MANAGE_GUILD });
     expect(byName('library').options.map((o: Json) => o.name)).toEqual(['add', 'remove', 'list']);
     expect(double.violations).toEqual([]);
+    // What Discord stored reads as the same commands: the next start-up does not register them again.
+    const local = await loadCommands(memoryLogger());
+    expect(sameCommands(commandBodies(local.values()), commands)).toBe(true);
   });
 
   it('refuses "Add to library" to a member without Manage Messages or the library role, storing nothing', async () => {
@@ -164,7 +170,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
   it('/library add downloads a Markdown attachment into uploads/ and makes it answerable; list and remove', async () => {
     const text = '---\ntitle: Parking Policy\n---\n\nVisitors park on level B2 of the north garage; the gate code is issued by reception each morning.\n';
     const upload = double.attach('../../Parking Policy.md', text, 'text/markdown');
-    const add = await final(double.slash('library', { add: { file: upload.id } }, { user: 'manager', ...{} }));
+    const add = await final(double.slash('library', { add: { file: upload.id } }, { user: 'uploader' }));
     expect(shown(add)).toBe('Changing the library from Discord needs the Manage Server permission or the library role.');
 
     double.user('boss', { roles: [double.roles.manager] });
