@@ -126,16 +126,19 @@ describe('keeping Discord messages and files in the library (real process, Disco
     double.user('priya', { nick: 'Priya (Network)' });
     const reply = double.postMessage('Use the gateway sg-edge-2, because sg-edge-1 is retired at the end of March.', { user: 'priya', channelId: thread.id });
     double.postMessage('Thanks, switching the office routers to sg-edge-2 today.', { user: 'sam', channelId: thread.id });
+    const diagram = double.attach('topology.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png');
+    double.postMessage('', { user: 'priya', channelId: thread.id, attachments: [diagram] });
 
     const add = await final(double.messageCommand('Add to library', reply, { user: 'librarian', roles: [double.roles.librarian] }));
     const file = `singapore-vpn-gateway-${thread.id}.md`;
-    expect(shown(add)).toContain(`Added: the thread “Singapore VPN gateway” (3 messages), as \`discord/${file}\``);
+    expect(shown(add)).toContain(`Added: the thread “Singapore VPN gateway” (4 messages), as \`discord/${file}\`. Messages with only attachments or embeds (1) are kept by file name, not read.`);
     const stored = matter(readFileSync(path.join(docs, 'discord', file), 'utf8'));
     const threadLink = `https://discord.com/channels/${double.guildId}/${thread.id}`;
-    expect(stored.data).toMatchObject({ title: 'Singapore VPN gateway', thread: 'Singapore VPN gateway', channel: '#general', url: threadLink, authors: ['Sam', 'Priya (Network)'], messages: 3 });
+    expect(stored.data).toMatchObject({ title: 'Singapore VPN gateway', thread: 'Singapore VPN gateway', channel: '#general', url: threadLink, authors: ['Sam', 'Priya (Network)'], messages: 4 });
     const order = ['Which VPN gateway should', 'Use the gateway sg-edge-2', 'Thanks, switching'].map((t) => stored.content.indexOf(t));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     expect(stored.content).toMatch(/^<!-- Priya \(Network\), \d{4}-\d\d-\d\d \d\d:\d\d UTC, message \d+ -->$/m);
+    expect(stored.content).toMatch(/^<!-- Priya \(Network\), .* UTC, message \d+; attachments: topology.png -->$/m);
 
     const answer = await ask('Which gateway should Singapore use?', 'asker-3');
     const field = (answer.fields ?? []).find((f: Json) => f.value.includes(`](${threadLink})`));

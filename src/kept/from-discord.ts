@@ -5,7 +5,7 @@ import type { KeptConversation, KeptMessage, MentionNames } from './render.js';
 export const MAX_THREAD_MESSAGES = 500;
 
 export type Gathered =
-  | { ok: true; conversation: KeptConversation; names: MentionNames; ownAnswersLeftOut: number }
+  | { ok: true; conversation: KeptConversation; names: MentionNames; ownAnswersLeftOut: number; attachmentsOnly: number }
   | { ok: false; reason: string };
 
 export const INTENT_HINT =
@@ -13,8 +13,9 @@ export const INTENT_HINT =
 
 /**
  * The conversation "Add to library" keeps for `target`: the thread it starts or sits in, its messages
- * in order (the starter first), else the message alone. Refused, with the reason, when a message to
- * keep has no text the bot can read: attachments or embeds only, or text Discord withheld.
+ * in order (the starter first), else the message alone. Refused, with the reason, when a message came
+ * without its text (Discord withholds it without the Message Content intent), or when the message
+ * alone is only attachments or embeds. In a thread, a message of attachments only is kept by file name.
  */
 export async function gatherConversation(client: Client, target: Message): Promise<Gathered> {
   // Taken before any fetch: discord.js patches its cached Message in place with what REST returns,
@@ -32,23 +33,23 @@ export async function gatherConversation(client: Client, target: Message): Promi
   if (kept.length === 0) return { ok: false, reason: 'These are my own answers: they already come from the library.' };
 
   const withoutText = kept.filter((m) => textOf(m).content.trim() === '');
-  if (withoutText.length > 0) {
-    const attachmentsOnly = withoutText.filter((m) => textOf(m).attachments.length > 0 || textOf(m).extras > 0);
-    if (!thread) {
-      return {
-        ok: false,
-        reason: attachmentsOnly.length > 0
-          ? 'This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.'
-          : `I cannot read this message's text. ${INTENT_HINT} Nothing was stored.`,
-      };
-    }
-    const withheld = withoutText.length - attachmentsOnly.length;
-    const parts = [
-      withheld > 0 ? `${withheld} of its ${kept.length} messages came without their text. ${INTENT_HINT}` : '',
-      attachmentsOnly.length > 0 ? `${attachmentsOnly.length} of its messages are only attachments or embeds, which cannot be kept as text.` : '',
-    ].filter(Boolean);
-    return { ok: false, reason: `I cannot read the whole thread: ${parts.join(' ')} Nothing was stored, rather than half of it.` };
+  const attachmentsOnly = withoutText.filter((m) => textOf(m).attachments.length > 0 || textOf(m).extras > 0);
+  const withheld = withoutText.length - attachmentsOnly.length;
+  if (!thread && withoutText.length > 0) {
+    return {
+      ok: false,
+      reason: withheld > 0
+        ? `I cannot read this message's text. ${INTENT_HINT} Nothing was stored.`
+        : 'This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.',
+    };
   }
+  if (withheld > 0) {
+    return {
+      ok: false,
+      reason: `I cannot read the whole thread: ${withheld} of its ${kept.length} messages came without their text. ${INTENT_HINT} Nothing was stored, rather than half of it.`,
+    };
+  }
+  if (attachmentsOnly.length === kept.length) return { ok: false, reason: 'The thread has no text to keep, only attachments or embeds. Nothing was stored.' };
 
   const guild = target.guild;
   const authors = await displayNames(guild, kept);
@@ -68,7 +69,7 @@ export async function gatherConversation(client: Client, target: Message): Promi
       }),
     ),
   };
-  return { ok: true, conversation, names: mentionNames(client, guild, kept, authors), ownAnswersLeftOut: own.length };
+  return { ok: true, conversation, names: mentionNames(client, guild, kept, authors), ownAnswersLeftOut: own.length, attachmentsOnly: attachmentsOnly.length };
 }
 
 /** The thread `target` sits in, or the one it starts; null for a message outside threads. */
