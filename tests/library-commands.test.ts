@@ -76,6 +76,8 @@ describe('keeping Discord messages and files in the library (real process, Disco
     expect(record.ackType).toBe(4);
     expect(record.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(record.original!.content).toBe('Adding messages to the library needs the Manage Messages permission or the library role.');
+    const remove = await final(double.messageCommand('Remove from library', message, { user: 'bystander' }));
+    expect(remove.original!.content).toBe('Removing messages from the library needs the Manage Messages permission or the library role.');
     expect(kept()).toEqual([]);
   });
 
@@ -212,6 +214,13 @@ describe('keeping Discord messages and files in the library (real process, Disco
     expect(shown(tooBig)).toBe('The file is 1.0 MB; the limit is 1.0 MB. Nothing was added.');
     expect(double.downloads.some((p) => p.includes(big.id) || p.includes(sheet.id))).toBe(false);
     expect(readdirSync(path.join(docs, 'uploads')).filter((f) => !f.startsWith('.'))).toEqual(['Parking-Policy-2.txt']);
+
+    // Accepted by its type, but not a PDF anyone could read: stored, and the reply says it is not indexed.
+    const broken = double.attach('scan.pdf', '%PDF-1.7 truncated', 'application/pdf');
+    const stored = await final(double.slash('library', { add: { file: broken.id } }, { user: 'boss' }));
+    expect(shown(stored)).toBe(
+      'Added `uploads/scan.pdf`. It is stored, but not in the index: the library could not read it (the bot\'s log says why). `/library remove file:uploads/scan.pdf` takes it out.',
+    );
   });
 
   it('sent every message with allowed_mentions parse [] and broke no Discord rule', () => {
