@@ -40,6 +40,11 @@ describe('keeping Discord messages and files in the library (real process, Disco
       env: { WATCH_DOCS: '0', LIBRARY_ROLE_ID: double.roles.librarian, LIBRARY_MAX_UPLOAD_MB: '1' },
     });
     await double.waitFor(() => double.commands.get(double.guildId)?.some((c) => c.name === 'Add to library'), 10_000, 'guild commands');
+    // The members each test acts as: a moderator (Manage Messages), a manager (Manage Server), and a
+    // member of the library role (no permission of its own).
+    double.user('mod', { roles: [double.roles.moderator] });
+    double.user('boss', { roles: [double.roles.manager] });
+    double.user('librarian', { roles: [double.roles.librarian] });
   }, 180_000);
 
   afterAll(async () => {
@@ -87,7 +92,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
       `The espresso machine on floor 3 is descaled every second Tuesday; the descaling kit is kept in the cupboard labelled K7. Ask <@${alice.id}> or <@&${double.roles.moderator}> in <#${double.otherChannelId}>, @everyone.`,
       { user: 'barista' },
     );
-    const add = await final(double.messageCommand('Add to library', message, { user: 'mod', roles: [double.roles.moderator] }));
+    const add = await final(double.messageCommand('Add to library', message, { user: 'mod' }));
     expect(add.ackType).toBe(5);
     expect(add.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     const file = `general-${message.id}.md`;
@@ -131,7 +136,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const diagram = double.attach('topology.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png');
     double.postMessage('', { user: 'priya', channelId: thread.id, attachments: [diagram] });
 
-    const add = await final(double.messageCommand('Add to library', reply, { user: 'librarian', roles: [double.roles.librarian] }));
+    const add = await final(double.messageCommand('Add to library', reply, { user: 'librarian' }));
     const file = `singapore-vpn-gateway-${thread.id}.md`;
     expect(shown(add)).toContain(`Added: the thread “Singapore VPN gateway” (4 messages), as \`discord/${file}\`. Messages with only attachments or embeds (1) are kept by file name, not read.`);
     const stored = matter(readFileSync(path.join(docs, 'discord', file), 'utf8'));
@@ -170,6 +175,11 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const image = await final(double.messageCommand('Add to library', imageOnly, { user: 'mod' }));
     expect(shown(image)).toBe('This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.');
     expect(kept()).toEqual(before);
+
+    double.historyDenied.add(thread.id);
+    const denied = await final(double.messageCommand('Add to library', starter, { user: 'mod' }));
+    expect(shown(denied)).toBe("I cannot read the thread's messages: the bot needs the View Channel and Read Message History permissions there. Nothing was stored.");
+    expect(kept()).toEqual(before);
   }, 60_000);
 
   it('/library add downloads a Markdown attachment into uploads/ and makes it answerable; list and remove', async () => {
@@ -178,7 +188,6 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const add = await final(double.slash('library', { add: { file: upload.id } }, { user: 'uploader' }));
     expect(shown(add)).toBe('Changing the library from Discord needs the Manage Server permission or the library role.');
 
-    double.user('boss', { roles: [double.roles.manager] });
     const added = await final(double.slash('library', { add: { file: upload.id } }, { user: 'boss' }));
     expect(added.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(shown(added)).toBe('Added `uploads/Parking-Policy.md`. Ask about it with `/ask`. To take it out: `/library remove file:uploads/Parking-Policy.md`.');
@@ -213,7 +222,8 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const tooBig = await final(double.slash('library', { add: { file: big.id } }, { user: 'boss' }));
     expect(shown(tooBig)).toBe('The file is 1.0 MB; the limit is 1.0 MB. Nothing was added.');
     expect(double.downloads.some((p) => p.includes(big.id) || p.includes(sheet.id))).toBe(false);
-    expect(readdirSync(path.join(docs, 'uploads')).filter((f) => !f.startsWith('.'))).toEqual(['Parking-Policy-2.txt']);
+    const uploads = path.join(docs, 'uploads');
+    expect((existsSync(uploads) ? readdirSync(uploads) : []).filter((f) => /budget|big/.test(f))).toEqual([]);
 
     // Accepted by its type, but not a PDF anyone could read: stored, and the reply says it is not indexed.
     const broken = double.attach('scan.pdf', '%PDF-1.7 truncated', 'application/pdf');
@@ -225,6 +235,8 @@ describe('keeping Discord messages and files in the library (real process, Disco
 
   it('sent every message with allowed_mentions parse [] and broke no Discord rule', () => {
     for (const { body } of double.contentBodies()) expect(body.allowed_mentions).toEqual({ parse: [] });
-    expect(double.violations).toEqual([]);
+    // Only the history read the test denied on purpose.
+    expect(double.violations.filter((v) => !v.what.startsWith('403'))).toEqual([]);
+    expect(double.violations.map((v) => v.path)).toEqual(double.violations.map(() => expect.stringMatching(/^GET \/channels\/\d+\/messages/)));
   });
 });

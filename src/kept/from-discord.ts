@@ -1,4 +1,4 @@
-import type { Client, Guild, Message, ThreadChannel } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Guild, type Message, type ThreadChannel } from 'discord.js';
 import type { KeptConversation, KeptMessage, MentionNames } from './render.js';
 
 /** More than this many messages in a thread are not kept: a document is for an answer, not a log. */
@@ -22,7 +22,13 @@ export async function gatherConversation(client: Client, target: Message): Promi
   // which is no text at all without the Message Content intent. The interaction carried the full text.
   const targetText = { content: target.content, attachments: [...target.attachments.values()].map((a) => a.name), extras: target.embeds.length + target.stickers.size };
   const thread = await threadOf(client, target);
-  const messages = thread ? await threadMessages(thread, target) : [target];
+  let messages: Message[];
+  try {
+    messages = thread ? await threadMessages(thread, target) : [target];
+  } catch (error) {
+    if (!(error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.MissingAccess || error.code === RESTJSONErrorCodes.MissingPermissions))) throw error;
+    return { ok: false, reason: 'I cannot read the thread\'s messages: the bot needs the View Channel and Read Message History permissions there. Nothing was stored.' };
+  }
   const textOf = (m: Message) =>
     m.id === target.id ? targetText : { content: m.content, attachments: [...m.attachments.values()].map((a) => a.name), extras: m.embeds.length + m.stickers.size };
   if (thread && messages.length > MAX_THREAD_MESSAGES) {
