@@ -12,7 +12,7 @@ import { renderDiscord } from '../src/digest/render-discord.js';
 import { librarySources } from '../src/digest/sources.js';
 import { keptFilesFor, libraryFiles, removeLibraryFile, saveUpload, uploadName, writeKept } from '../src/kept/docs-folder.js';
 import { DownloadError, downloadAttachment } from '../src/kept/download.js';
-import { renderConversation, renderMentions, slug, type KeptConversation, type MentionNames } from '../src/kept/render.js';
+import { closeFences, renderConversation, renderMentions, slug, type KeptConversation, type MentionNames } from '../src/kept/render.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { seedLibrary } from './helpers/seed-library.js';
 import { tempStore } from './helpers/store.js';
@@ -84,6 +84,20 @@ describe('kept messages as Markdown', () => {
     const parsed = parseMarkdown(doc.markdown);
     expect(parsed).toMatchObject({ title: 'Singapore VPN gateway', url: 'https://discord.com/channels/1/2/555555555555555555', source: 'Discord #Général Chat', date: '2026-12-03' });
     expect(parsed.text.trim()).toBe('Which VPN gateway should the Singapore office use?\n\nUse sg-edge-2; ping @Alice.');
+  });
+
+  it('closes a code fence a message left open, so the next message stays text', () => {
+    expect(closeFences('run:\n```sh\nmake deploy')).toBe('run:\n```sh\nmake deploy\n```');
+    expect(closeFences('```\na\n```\nafter')).toBe('```\na\n```\nafter');
+    expect(closeFences('~~~~\n```\nstill code')).toBe('~~~~\n```\nstill code\n~~~~');
+    const doc = renderConversation(
+      conversation([
+        { author: 'Sam', content: 'Run this:\n```sh\nmake deploy' },
+        { author: 'Priya', content: 'That worked, the deploy finished.' },
+      ]),
+      NAMES,
+    );
+    expect(parseMarkdown(doc.markdown).text).not.toContain('Priya');
   });
 
   it('titles a single message by its first line, without Markdown, cut at a word', () => {
