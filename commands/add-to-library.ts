@@ -47,17 +47,19 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     ? `the thread “${doc.title}” (${conversation.messages.length} messages)`
     : `the message “${doc.title}”`;
   const stored = `${state === 'added' ? 'Added' : 'Saved again (replacing the earlier copy)'}: ${what}, as \`${doc.path}\`.`;
-  const own = gathered.ownAnswersLeftOut > 0 ? ` My own answers in it (${gathered.ownAnswersLeftOut}) were left out.` : '';
+  const notes =
+    (gathered.ownAnswersLeftOut > 0 ? ` My own answers in it (${gathered.ownAnswersLeftOut}) were left out.` : '') +
+    (gathered.attachmentsOnly > 0 ? ` Messages with only attachments or embeds (${gathered.attachmentsOnly}) are kept by file name, not read.` : '');
   try {
     const { indexed } = await reindexUntil(() => ctx.library(), hasDocument(doc.path));
     await tellUser(
       interaction,
       indexed
-        ? `${stored}${own} Ask about it with \`/ask\`: answers quote it with a link back to the ${conversation.thread ? 'thread' : 'message'}. To take it out, use “Remove from library” on the message.`
-        : `${stored}${own} It is not in the index, though: the bot's log says why.`,
+        ? `${stored}${notes} Ask about it with \`/ask\`: answers quote it with a link back to the ${conversation.thread ? 'thread' : 'message'}. To take it out, use “Remove from library” on the message.`
+        : `${stored}${notes} It is not in the index, though: the bot's log says why.`,
     );
   } catch (error) {
     ctx.log.error('re-index after add to library failed', describeError(error));
-    await tellUser(interaction, `${stored}${own} Re-indexing failed (${error instanceof Error ? error.message : String(error)}); it will be indexed with the next re-index.`);
+    await tellUser(interaction, `${stored}${notes} Re-indexing failed (${error instanceof Error ? error.message : String(error)}); it will be indexed with the next re-index.`);
   }
 }

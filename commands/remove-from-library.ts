@@ -6,13 +6,11 @@ import {
   PermissionFlagsBits,
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
-import { unlink } from 'node:fs/promises';
-import path from 'node:path';
 import { runtimeOf, type CommandContext } from '../src/bot/context.js';
 import { describeError } from '../src/bot/errors.js';
 import { tellUser } from '../src/bot/replies.js';
 import { mayChangeLibrary, whoMay } from '../src/kept/access.js';
-import { keptFilesFor } from '../src/kept/docs-folder.js';
+import { keptFilesFor, removeLibraryFile } from '../src/kept/docs-folder.js';
 import { threadOf } from '../src/kept/from-discord.js';
 import { reindexUntil } from '../src/kept/reindex.js';
 
@@ -39,7 +37,7 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     await tellUser(interaction, `This ${thread ? 'thread' : 'message'} is not in the library.`);
     return;
   }
-  for (const rel of files) await unlink(path.join(ctx.config.docsDir, rel));
+  for (const rel of files) await removeLibraryFile(ctx.config.docsDir, rel);
   ctx.log.info('removed from the library', { paths: files.join(','), user: interaction.user.id });
   const removed = `Removed \`${files.join('`, `')}\` from the library.`;
   try {

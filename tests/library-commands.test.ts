@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandBodies, sameCommands } from '../src/bot/command-registry.js';
+import { loadCommands } from '../src/bot/commands-loader.js';
 import { unescapeText } from '../src/bot/markdown.js';
 import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
 import { startDiscordDouble, type DiscordDouble, type InteractionRecord } from './discord-double/index.js';
+import { memoryLogger } from './helpers/store.js';
 
 /**
  * "Add to library", "Remove from library" and /library end to end: the real bot process over a copy
@@ -37,6 +40,11 @@ describe('keeping Discord messages and files in the library (real process, Disco
       env: { WATCH_DOCS: '0', LIBRARY_ROLE_ID: double.roles.librarian, LIBRARY_MAX_UPLOAD_MB: '1' },
     });
     await double.waitFor(() => double.commands.get(double.guildId)?.some((c) => c.name === 'Add to library'), 10_000, 'guild commands');
+    // The members each test acts as: a moderator (Manage Messages), a manager (Manage Server), and a
+    // member of the library role (no permission of its own).
+    double.user('mod', { roles: [double.roles.moderator] });
+    double.user('boss', { roles: [double.roles.manager] });
+    double.user('librarian', { roles: [double.roles.librarian] });
   }, 180_000);
 
   afterAll(async () => {
@@ -54,7 +62,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
     return record.original!.embeds[0];
   }
 
-  it('registers the two message commands (Manage Messages) and /library (Manage Server)', () => {
+  it('registers the two message commands (Manage Messages) and /library (Manage Server)', async () => {
     const commands = double.commands.get(double.guildId)!;
     const byName = (name: string) => commands.find((c) => c.name === name)!;
     expect(byName('Add to library')).toMatchObject({ type: 3, default_member_permissions: MANAGE_MESSAGES });
@@ -62,6 +70,9 @@ describe('keeping Discord messages and files in the library (real process, Disco
     expect(byName('library')).toMatchObject({ type: 1, default_member_permissions: MANAGE_GUILD });
     expect(byName('library').options.map((o: Json) => o.name)).toEqual(['add', 'remove', 'list']);
     expect(double.violations).toEqual([]);
+    // What Discord stored reads as the same commands: the next start-up does not register them again.
+    const local = await loadCommands(memoryLogger());
+    expect(sameCommands(commandBodies(local.values()), commands)).toBe(true);
   });
 
   it('refuses "Add to library" to a member without Manage Messages or the library role, storing nothing', async () => {
@@ -70,6 +81,8 @@ describe('keeping Discord messages and files in the library (real process, Disco
     expect(record.ackType).toBe(4);
     expect(record.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(record.original!.content).toBe('Adding messages to the library needs the Manage Messages permission or the library role.');
+    const remove = await final(double.messageCommand('Remove from library', message, { user: 'bystander' }));
+    expect(remove.original!.content).toBe('Removing messages from the library needs the Manage Messages permission or the library role.');
     expect(kept()).toEqual([]);
   });
 
@@ -79,7 +92,7 @@ describe('keeping Discord messages and files in the library (real process, Disco
       `The espresso machine on floor 3 is descaled every second Tuesday; the descaling kit is kept in the cupboard labelled K7. Ask <@${alice.id}> or <@&${double.roles.moderator}> in <#${double.otherChannelId}>, @everyone.`,
       { user: 'barista' },
     );
-    const add = await final(double.messageCommand('Add to library', message, { user: 'mod', roles: [double.roles.moderator] }));
+    const add = await final(double.messageCommand('Add to library', message, { user: 'mod' }));
     expect(add.ackType).toBe(5);
     expect(add.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     const file = `general-${message.id}.md`;
@@ -120,16 +133,19 @@ describe('keeping Discord messages and files in the library (real process, Disco
     double.user('priya', { nick: 'Priya (Network)' });
     const reply = double.postMessage('Use the gateway sg-edge-2, because sg-edge-1 is retired at the end of March.', { user: 'priya', channelId: thread.id });
     double.postMessage('Thanks, switching the office routers to sg-edge-2 today.', { user: 'sam', channelId: thread.id });
+    const diagram = double.attach('topology.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png');
+    double.postMessage('', { user: 'priya', channelId: thread.id, attachments: [diagram] });
 
-    const add = await final(double.messageCommand('Add to library', reply, { user: 'librarian', roles: [double.roles.librarian] }));
+    const add = await final(double.messageCommand('Add to library', reply, { user: 'librarian' }));
     const file = `singapore-vpn-gateway-${thread.id}.md`;
-    expect(shown(add)).toContain(`Added: the thread “Singapore VPN gateway” (3 messages), as \`discord/${file}\``);
+    expect(shown(add)).toContain(`Added: the thread “Singapore VPN gateway” (4 messages), as \`discord/${file}\`. Messages with only attachments or embeds (1) are kept by file name, not read.`);
     const stored = matter(readFileSync(path.join(docs, 'discord', file), 'utf8'));
     const threadLink = `https://discord.com/channels/${double.guildId}/${thread.id}`;
-    expect(stored.data).toMatchObject({ title: 'Singapore VPN gateway', thread: 'Singapore VPN gateway', channel: '#general', url: threadLink, authors: ['Sam', 'Priya (Network)'], messages: 3 });
+    expect(stored.data).toMatchObject({ title: 'Singapore VPN gateway', thread: 'Singapore VPN gateway', channel: '#general', url: threadLink, authors: ['Sam', 'Priya (Network)'], messages: 4 });
     const order = ['Which VPN gateway should', 'Use the gateway sg-edge-2', 'Thanks, switching'].map((t) => stored.content.indexOf(t));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     expect(stored.content).toMatch(/^<!-- Priya \(Network\), \d{4}-\d\d-\d\d \d\d:\d\d UTC, message \d+ -->$/m);
+    expect(stored.content).toMatch(/^<!-- Priya \(Network\), .* UTC, message \d+; attachments: topology.png -->$/m);
 
     const answer = await ask('Which gateway should Singapore use?', 'asker-3');
     const field = (answer.fields ?? []).find((f: Json) => f.value.includes(`](${threadLink})`));
@@ -159,15 +175,19 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const image = await final(double.messageCommand('Add to library', imageOnly, { user: 'mod' }));
     expect(shown(image)).toBe('This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.');
     expect(kept()).toEqual(before);
+
+    double.historyDenied.add(thread.id);
+    const denied = await final(double.messageCommand('Add to library', starter, { user: 'mod' }));
+    expect(shown(denied)).toBe("I cannot read the thread's messages: the bot needs the View Channel and Read Message History permissions there. Nothing was stored.");
+    expect(kept()).toEqual(before);
   }, 60_000);
 
   it('/library add downloads a Markdown attachment into uploads/ and makes it answerable; list and remove', async () => {
     const text = '---\ntitle: Parking Policy\n---\n\nVisitors park on level B2 of the north garage; the gate code is issued by reception each morning.\n';
     const upload = double.attach('../../Parking Policy.md', text, 'text/markdown');
-    const add = await final(double.slash('library', { add: { file: upload.id } }, { user: 'manager', ...{} }));
+    const add = await final(double.slash('library', { add: { file: upload.id } }, { user: 'uploader' }));
     expect(shown(add)).toBe('Changing the library from Discord needs the Manage Server permission or the library role.');
 
-    double.user('boss', { roles: [double.roles.manager] });
     const added = await final(double.slash('library', { add: { file: upload.id } }, { user: 'boss' }));
     expect(added.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(shown(added)).toBe('Added `uploads/Parking-Policy.md`. Ask about it with `/ask`. To take it out: `/library remove file:uploads/Parking-Policy.md`.');
@@ -202,11 +222,21 @@ describe('keeping Discord messages and files in the library (real process, Disco
     const tooBig = await final(double.slash('library', { add: { file: big.id } }, { user: 'boss' }));
     expect(shown(tooBig)).toBe('The file is 1.0 MB; the limit is 1.0 MB. Nothing was added.');
     expect(double.downloads.some((p) => p.includes(big.id) || p.includes(sheet.id))).toBe(false);
-    expect(readdirSync(path.join(docs, 'uploads')).filter((f) => !f.startsWith('.'))).toEqual(['Parking-Policy-2.txt']);
+    const uploads = path.join(docs, 'uploads');
+    expect((existsSync(uploads) ? readdirSync(uploads) : []).filter((f) => /budget|big/.test(f))).toEqual([]);
+
+    // Accepted by its type, but not a PDF anyone could read: stored, and the reply says it is not indexed.
+    const broken = double.attach('scan.pdf', '%PDF-1.7 truncated', 'application/pdf');
+    const stored = await final(double.slash('library', { add: { file: broken.id } }, { user: 'boss' }));
+    expect(shown(stored)).toBe(
+      'Added `uploads/scan.pdf`. It is stored, but not in the index: the library could not read it (the bot\'s log says why). `/library remove file:uploads/scan.pdf` takes it out.',
+    );
   });
 
   it('sent every message with allowed_mentions parse [] and broke no Discord rule', () => {
     for (const { body } of double.contentBodies()) expect(body.allowed_mentions).toEqual({ parse: [] });
-    expect(double.violations).toEqual([]);
+    // Only the history read the test denied on purpose.
+    expect(double.violations.filter((v) => !v.what.startsWith('403'))).toEqual([]);
+    expect(double.violations.map((v) => v.path)).toEqual(double.violations.map(() => expect.stringMatching(/^GET \/channels\/\d+\/messages/)));
   });
 });

@@ -1,11 +1,11 @@
-import type { Client, Guild, Message, ThreadChannel } from 'discord.js';
+import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Guild, type Message, type ThreadChannel } from 'discord.js';
 import type { KeptConversation, KeptMessage, MentionNames } from './render.js';
 
 /** More than this many messages in a thread are not kept: a document is for an answer, not a log. */
 export const MAX_THREAD_MESSAGES = 500;
 
 export type Gathered =
-  | { ok: true; conversation: KeptConversation; names: MentionNames; ownAnswersLeftOut: number }
+  | { ok: true; conversation: KeptConversation; names: MentionNames; ownAnswersLeftOut: number; attachmentsOnly: number }
   | { ok: false; reason: string };
 
 export const INTENT_HINT =
@@ -13,15 +13,22 @@ export const INTENT_HINT =
 
 /**
  * The conversation "Add to library" keeps for `target`: the thread it starts or sits in, its messages
- * in order (the starter first), else the message alone. Refused, with the reason, when a message to
- * keep has no text the bot can read: attachments or embeds only, or text Discord withheld.
+ * in order (the starter first), else the message alone. Refused, with the reason, when a message came
+ * without its text (Discord withholds it without the Message Content intent), or when the message
+ * alone is only attachments or embeds. In a thread, a message of attachments only is kept by file name.
  */
 export async function gatherConversation(client: Client, target: Message): Promise<Gathered> {
   // Taken before any fetch: discord.js patches its cached Message in place with what REST returns,
   // which is no text at all without the Message Content intent. The interaction carried the full text.
   const targetText = { content: target.content, attachments: [...target.attachments.values()].map((a) => a.name), extras: target.embeds.length + target.stickers.size };
   const thread = await threadOf(client, target);
-  const messages = thread ? await threadMessages(thread, target) : [target];
+  let messages: Message[];
+  try {
+    messages = thread ? await threadMessages(thread, target) : [target];
+  } catch (error) {
+    if (!(error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.MissingAccess || error.code === RESTJSONErrorCodes.MissingPermissions))) throw error;
+    return { ok: false, reason: 'I cannot read the thread\'s messages: the bot needs the View Channel and Read Message History permissions there. Nothing was stored.' };
+  }
   const textOf = (m: Message) =>
     m.id === target.id ? targetText : { content: m.content, attachments: [...m.attachments.values()].map((a) => a.name), extras: m.embeds.length + m.stickers.size };
   if (thread && messages.length > MAX_THREAD_MESSAGES) {
@@ -32,23 +39,23 @@ export async function gatherConversation(client: Client, target: Message): Promi
   if (kept.length === 0) return { ok: false, reason: 'These are my own answers: they already come from the library.' };
 
   const withoutText = kept.filter((m) => textOf(m).content.trim() === '');
-  if (withoutText.length > 0) {
-    const attachmentsOnly = withoutText.filter((m) => textOf(m).attachments.length > 0 || textOf(m).extras > 0);
-    if (!thread) {
-      return {
-        ok: false,
-        reason: attachmentsOnly.length > 0
-          ? 'This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.'
-          : `I cannot read this message's text. ${INTENT_HINT} Nothing was stored.`,
-      };
-    }
-    const withheld = withoutText.length - attachmentsOnly.length;
-    const parts = [
-      withheld > 0 ? `${withheld} of its ${kept.length} messages came without their text. ${INTENT_HINT}` : '',
-      attachmentsOnly.length > 0 ? `${attachmentsOnly.length} of its messages are only attachments or embeds, which cannot be kept as text.` : '',
-    ].filter(Boolean);
-    return { ok: false, reason: `I cannot read the whole thread: ${parts.join(' ')} Nothing was stored, rather than half of it.` };
+  const attachmentsOnly = withoutText.filter((m) => textOf(m).attachments.length > 0 || textOf(m).extras > 0);
+  const withheld = withoutText.length - attachmentsOnly.length;
+  if (!thread && withoutText.length > 0) {
+    return {
+      ok: false,
+      reason: withheld > 0
+        ? `I cannot read this message's text. ${INTENT_HINT} Nothing was stored.`
+        : 'This message has no text to keep, only attachments or embeds. To add a file, use `/library add`. Nothing was stored.',
+    };
   }
+  if (withheld > 0) {
+    return {
+      ok: false,
+      reason: `I cannot read the whole thread: ${withheld} of its ${kept.length} messages came without their text. ${INTENT_HINT} Nothing was stored, rather than half of it.`,
+    };
+  }
+  if (attachmentsOnly.length === kept.length) return { ok: false, reason: 'The thread has no text to keep, only attachments or embeds. Nothing was stored.' };
 
   const guild = target.guild;
   const authors = await displayNames(guild, kept);
@@ -68,7 +75,7 @@ export async function gatherConversation(client: Client, target: Message): Promi
       }),
     ),
   };
-  return { ok: true, conversation, names: mentionNames(client, guild, kept, authors), ownAnswersLeftOut: own.length };
+  return { ok: true, conversation, names: mentionNames(client, guild, kept, authors), ownAnswersLeftOut: own.length, attachmentsOnly: attachmentsOnly.length };
 }
 
 /** The thread `target` sits in, or the one it starts; null for a message outside threads. */

@@ -72,6 +72,21 @@ export function renderMentions(text: string, names: MentionNames): string {
   return neutralizeMentions(named);
 }
 
+/**
+ * A message's code fence left open is closed at its end: Discord shows the rest as text, but in the
+ * document it would turn the following messages into code.
+ */
+export function closeFences(text: string): string {
+  let open: string | null = null;
+  for (const line of text.split('\n')) {
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (!fence) continue;
+    if (open === null) open = fence;
+    else if (fence[0] === open[0] && fence.length >= open.length && line.trim() === fence) open = null;
+  }
+  return open === null ? text : `${text}\n${open}`;
+}
+
 /** An HTML comment on a line of its own: nothing inside can end it early or span lines. */
 function comment(text: string): string {
   return `<!-- ${neutralizeMentions(text).replace(/\s+/g, ' ').replace(/--+>?/g, '-')} -->`;
@@ -81,7 +96,7 @@ function utc(date: Date): string {
   return Number.isNaN(date.getTime()) ? 'an unknown time' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The first line with text, without Markdown block markers, cut at a word near TITLE_MAX. */
+/** The first line with text, without Markdown block markers; a long one cut after its first sentence, else at a word. */
 function firstLine(text: string): string {
   const line = text
     .split('\n')
@@ -89,6 +104,8 @@ function firstLine(text: string): string {
     .find((l) => l !== '');
   if (!line) return '';
   if (line.length <= TITLE_MAX) return line;
+  const sentence = /^.{20,}?[.!?](?=\s)/.exec(line.slice(0, TITLE_MAX + 1));
+  if (sentence) return sentence[0];
   const cut = line.slice(0, TITLE_MAX);
   const space = cut.lastIndexOf(' ');
   return `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
@@ -104,7 +121,7 @@ function firstLine(text: string): string {
 export function renderConversation(conversation: KeptConversation, names: MentionNames): { path: string; title: string; markdown: string } {
   const first = conversation.messages[0];
   if (!first) throw new Error('a conversation to keep needs at least one message');
-  const bodies = conversation.messages.map((m) => renderMentions(m.content.replace(/\r\n?/g, '\n'), names).trim());
+  const bodies = conversation.messages.map((m) => closeFences(renderMentions(m.content.replace(/\r\n?/g, '\n'), names).trim()));
   const channel = neutralizeMentions(conversation.channel);
   const title = neutralizeMentions(conversation.thread ?? '') || firstLine(bodies.find((b) => b !== '') ?? '') || `Message in #${channel}`;
   const authors = [...new Set(conversation.messages.map((m) => neutralizeMentions(m.author)))];

@@ -145,6 +145,8 @@ export class DiscordDouble extends EventEmitter {
   readonly roles = { moderator: snowflake(), manager: snowflake(), librarian: snowflake() };
   /** Whether REST returns message text to the bot (Discord: the app has the Message Content intent). */
   messageContentAccess: boolean;
+  /** Channels (or threads) whose messages the bot may not read: GET …/messages answers 403 Missing Access. */
+  readonly historyDenied = new Set<string>();
   /** Threads by id (type 11), with the message that started them when there is one. */
   readonly threads = new Map<string, JsonObject>();
   private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
@@ -952,6 +954,7 @@ export class DiscordDouble extends EventEmitter {
       if (!what && method === 'GET') return [200, channel];
       if (what === 'typing' && method === 'POST') return [204, null];
       if (what === 'messages' && method === 'POST' && !messageId) return this.createChannelMessage(channelId!, record);
+      if (what === 'messages' && method === 'GET' && this.historyDenied.has(channelId!)) return [403, { message: 'Missing Access', code: 50001 }];
       if (what === 'messages' && method === 'GET' && !messageId) return [200, this.history(channelId!, url.searchParams)];
       if (what === 'messages' && messageId) {
         const found = this.messages.get(messageId);
