@@ -5,7 +5,10 @@
 // naming the damage), log output carrying control characters, and cases not repaired (the index
 // on disk must open cleanly afterwards).
 //
-//   npm run build && npx tsx bench/damage.ts [--cases 50] [--seed 1] [--docs seeds]
+//   npm run build && npx tsx bench/damage.ts [--cases 50] [--seed 1] [--docs seeds] [--files a,b]
+//
+// Each file's damage comes from its own generator (seed and file name), so a run over some of the
+// files (--files, to spread a long run over processes) damages them as the full run does.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -28,10 +31,18 @@ const QUESTIONS = [
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 const { values } = parseArgs({
-  options: { cases: { type: 'string', default: '50' }, seed: { type: 'string', default: '1' }, docs: { type: 'string', default: 'seeds' } },
+  options: {
+    cases: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '1' },
+    docs: { type: 'string', default: 'seeds' },
+    files: { type: 'string', default: FILES.join(',') },
+  },
 });
 const cases = Number(values.cases);
-const random = mulberry32(Number(values.seed));
+const files = values.files.split(',');
+const unknown = files.filter((file) => !FILES.includes(file));
+if (unknown.length > 0) throw new Error(`--files: unknown ${unknown.join(', ')} (files: ${FILES.join(', ')})`);
+let random = mulberry32(0);
 
 /** A small seeded generator: the same seed gives the same damage. */
 function mulberry32(seed: number): () => number {
@@ -87,7 +98,8 @@ try {
   console.log(`${QUESTIONS.length} questions over ${values.docs}; ${cases} corruptions + 1 truncation per file, seed ${values.seed}\n`);
   console.log('file            cases  crashes  differing  unreported  raw-bytes  unrepaired');
   const totals = { cases: 0, crashes: 0, differing: 0, unreported: 0, raw: 0, unrepaired: 0 };
-  for (const name of FILES) {
+  for (const name of files) {
+    random = mulberry32(Number(values.seed) * 1000 + FILES.indexOf(name));
     const row = { cases: 0, crashes: 0, differing: 0, unreported: 0, raw: 0, unrepaired: 0 };
     for (let i = 0; i <= cases; i++) {
       const indexDir = path.join(work, 'case');

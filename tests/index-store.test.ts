@@ -141,6 +141,25 @@ describe('building and opening', () => {
     expect(embedder.embedded).toBe(0);
     expect(await generations()).toEqual(before);
   });
+
+  it('reads an index written before checksums unchecked, and the next update adds them without embedding', async () => {
+    const { index: built } = await update(sampleCorpus(), new HashEmbedder());
+    const file = path.join(built.dir, 'manifest.json');
+    const { checksum: _seal, files: _sums, ...legacy } = JSON.parse(await fs.readFile(file, 'utf8'));
+    await fs.writeFile(file, JSON.stringify(legacy, null, 1));
+    const opened = await open();
+    expect(opened.manifest.files).toBeUndefined();
+    expect(lexicalTop(opened, 'sourdough')).toBe('notes/cooking:1');
+
+    const embedder = new HashEmbedder();
+    const { index, report } = await update(sampleCorpus(), embedder);
+    expect(report).toMatchObject({ unchanged: 3, passagesEmbedded: 0 });
+    expect(index.dir).not.toBe(built.dir);
+    expect(Object.keys((await open()).manifest.files!).sort()).toEqual(['documents.json', 'lexical.bin', 'pages.bin', 'passages.json', 'vectors.f32', 'vectors.hnsw']);
+    // Now checked: damage is found.
+    await fs.truncate(path.join(index.dir, 'pages.bin'), 10);
+    expect(await openIndex(indexDir, hnsw)).toMatchObject({ ok: false, reason: 'damaged', damage: { files: ['pages.bin'] } });
+  });
 });
 
 describe('incremental updates', () => {

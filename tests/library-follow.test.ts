@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,12 +68,17 @@ describe('a library following the index on disk', () => {
   it('keeps answering from the index it has when CURRENT names a generation it cannot load', async () => {
     const current = path.join(env.INDEX_DIR!, 'CURRENT');
     const live = readFileSync(current, 'utf8');
+    // A generation whose manifest is damaged (a missing one would be recovered from the live generation).
+    const damaged = path.join(env.INDEX_DIR!, 'gen-1-1');
+    mkdirSync(damaged);
+    writeFileSync(path.join(damaged, 'manifest.json'), '{');
     writeFileSync(current, 'gen-1-1\n');
     try {
       await until('a warning', () => warnings.some((line) => line.includes('cannot be served')));
       expect((await library.ask(QUESTION)).results[0]?.quote).toContain('6153');
     } finally {
       writeFileSync(current, live);
+      rmSync(damaged, { recursive: true, force: true });
     }
   }, 30_000);
 });

@@ -12,7 +12,8 @@ export type { IndexReport, IndexResult, IndexTimings } from './update.js';
 /**
  * Loads the docs folder and brings the index in `indexDir` up to date with it (see update.ts for
  * what is re-embedded and when the index is rebuilt, checkpoints.ts for resuming an interrupted
- * run). An index built from another docs folder is refused with an Error that says what to do. The live index stays readable throughout; the new one replaces it atomically at the end.
+ * run). The live index stays readable throughout; the new one replaces it atomically at the end.
+ * An index built from another docs folder is refused with an Error that says what to do.
  */
 export async function buildIndex(opts: {
   docsDir: string;
