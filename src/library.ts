@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
 import type { Retrieved } from './eval/evaluate.js';
-import { buildIndex } from './index/indexer.js';
+import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
@@ -24,6 +24,8 @@ export interface OpenLibraryOptions {
    * it to finish instead of failing with IndexLockedError; called once, with its pid, when waiting starts.
    */
   onWaitForWriter?: (pid: number) => void;
+  /** Called as a build this opening starts embeds documents (the bot shows it to those waiting). */
+  onBuildProgress?: (progress: BuildProgress) => void;
 }
 
 /** How often a library waiting for another build looks again at the write lock. */
@@ -93,7 +95,7 @@ export class Library implements LibraryApi {
     }
   }
 
-  private static async load({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
+  private static async load({ config, log, refresh = false, onBuildProgress }: OpenLibraryOptions): Promise<Library> {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
       createEmbedder(config, (line) => log.info(line)),
@@ -105,7 +107,7 @@ export class Library implements LibraryApi {
         return new Library(opened.index, embedder, config, log);
       }
       // buildIndex says why it (re)builds: missing, unreadable, or made with another embedder.
-      const { index } = await Library.build(config, embedder, log);
+      const { index } = await Library.build(config, embedder, log, onBuildProgress);
       return new Library(index, embedder, config, log);
     } catch (error) {
       await embedder.close();
@@ -113,13 +115,14 @@ export class Library implements LibraryApi {
     }
   }
 
-  private static async build(config: Config, embedder: Embedder, log: Logger) {
+  private static async build(config: Config, embedder: Embedder, log: Logger, onProgress?: (progress: BuildProgress) => void) {
     const { index, report } = await buildIndex({
       docsDir: config.docsDir,
       indexDir: config.indexDir,
       embedder,
       hnsw: config.hnsw,
       log: (line) => log.info(line),
+      ...(onProgress ? { onProgress } : {}),
     });
     return { index, report };
   }

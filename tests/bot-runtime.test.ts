@@ -170,7 +170,7 @@ describe('bot runtime (in-process, scripted library)', () => {
 });
 
 describe('bot runtime while the library is loading', () => {
-  it('tells users the library is still loading, then answers once it is', async () => {
+  it('defers a question that arrives while it loads, and answers it once it is in', async () => {
     const double = await startDiscordDouble();
     const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-loading-'));
     let release!: (library: FakeLibrary) => void;
@@ -187,11 +187,14 @@ describe('bot runtime while the library is loading', () => {
       await double.waitForSession();
       await double.waitFor(() => bot.client.isReady(), 5000, 'client ready');
       const early = double.slash('ask', { question: 'anyone home?' });
-      await double.waitForFinal(early);
-      expect(early.original!.content).toContain('still loading');
-      expect(early.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
+      await double.waitForAck(early);
+      expect(early.ackType).toBe(5);
+      expect(early.finalAt).toBeUndefined();
       release(new FakeLibrary(2));
       await bot.serving;
+      await double.waitForFinal(early);
+      expect(early.original!.embeds[0].fields.length).toBe(3);
+      expect(early.original!.flags & EPHEMERAL).toBe(0);
       const later = double.slash('ask', { question: 'anyone home now?' });
       await double.waitForFinal(later);
       expect(later.original!.embeds[0].fields.length).toBe(3);

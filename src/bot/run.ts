@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
+import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import { redact, type Logger } from '../log.js';
 import type { QuestionLog } from '../store/question-log.js';
@@ -7,12 +8,13 @@ import { loadBotConfig, type BotConfig } from './bot-config.js';
 import { syncGuildCommands } from './command-registry.js';
 import { loadCommands, type defaultCommandsDir } from './commands-loader.js';
 import { createRuntime, type Command, type CommandContext } from './context.js';
-import { LibraryUnavailableError, describeError } from './errors.js';
+import { LibraryUnavailableError, UserError, describeError } from './errors.js';
 import { InFlight } from './in-flight.js';
-import { createInteractionRouter } from './interactions.js';
+import { SHUTTING_DOWN, createInteractionRouter } from './interactions.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
 import { handleMention } from './mentions.js';
 import { NO_MENTIONS } from './replies.js';
+import { holdIfRequested } from './test-hold.js';
 
 export interface RunBotOptions {
   config: Config;
@@ -78,6 +80,9 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   });
 
   let library: LibraryApi | null = null;
+  let building: BuildProgress | null = null;
+  // Set below, once `loading` exists; questions wait on it (ctx.libraryLoaded).
+  let loaded: Promise<LibraryApi> | null = null;
   const ctx: CommandContext = {
     client,
     config,
@@ -86,6 +91,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
       if (!library) throw new LibraryUnavailableError();
       return library;
     },
+    libraryLoaded: () => loaded ?? Promise.reject(new LibraryUnavailableError()),
+    buildProgress: () => (library ? null : building),
     questionLog,
     services: options.services ?? new Map(),
     runtime,
@@ -145,10 +152,14 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     return stopping;
   };
 
-  // The index loads while the gateway connects; until it is ready, commands say so.
+  // The index loads while the gateway connects; questions that arrive meanwhile wait for it.
   const loading: Promise<void> = (async () => {
     const started = Date.now();
-    const opened = options.library ? await options.library : await (await import('../library.js')).openLibrary({ config, log, follow: true });
+    const opened = options.library
+      ? await options.library
+      : await (await import('../library.js')).openLibrary({ config, log, follow: true, onBuildProgress: (progress) => (building = progress) });
+    building = null;
+    await holdIfRequested(log);
     if (stopping) {
       await opened.close();
       return;
@@ -157,6 +168,12 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     const status = opened.status();
     log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
   })();
+
+  loaded = loading.then(() => {
+    if (!library) throw new UserError(SHUTTING_DOWN);
+    return library;
+  });
+  loaded.catch(() => undefined);
 
   if (options.processHandlers ?? true) installProcessHandlers(log, stop);
 

@@ -5,9 +5,9 @@ import { SPLITTER_VERSION, splitDocument } from '../passages/split.js';
 import type { LoadIssue } from '../types.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { LoadedIndex } from './store.js';
-import { updateIndex, type IndexResult } from './update.js';
+import { updateIndex, type IndexResult, type UpdateOptions } from './update.js';
 
-export type { IndexReport, IndexResult, IndexTimings } from './update.js';
+export type { BuildProgress, IndexReport, IndexResult, IndexTimings } from './update.js';
 
 /**
  * Loads the docs folder and brings the index in `indexDir` up to date with it (see update.ts for
@@ -21,6 +21,7 @@ export async function buildIndex(opts: {
   hnsw: HnswParams;
   log?: (line: string) => void;
   progress?: boolean;
+  onProgress?: UpdateOptions['onProgress'];
 }): Promise<IndexResult> {
   const started = performance.now();
   const log = opts.log ?? (() => undefined);
