@@ -60,7 +60,8 @@ function configFrom(values: { docs?: string; index?: string }): Config {
 }
 
 async function withLibrary<T>(config: Config, run: (library: Library) => Promise<T>): Promise<T> {
-  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir) });
+  // One-shot commands: which embedder answered is a debug detail (LOG_LEVEL=debug shows it).
+  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
   try {
     return await run(library);
   } finally {
@@ -170,7 +171,8 @@ async function indexCommand(values: ReturnType<typeof parse>['values'], config: 
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);
     if (values.watch) {
       const { watchDocs } = await import('./watch.js');
-      await watchDocs({ library, docsDir: config.docsDir, log, ignore: [config.indexDir] });
+      // The index was brought up to date just now: no catch-up pass.
+      await watchDocs({ library, docsDir: config.docsDir, log, ignore: [config.indexDir], catchUp: false });
     }
     return 0;
   } finally {

@@ -26,6 +26,8 @@ export interface OpenLibraryOptions {
   onWaitForWriter?: (pid: number) => void;
   /** Called as a build this opening starts embeds documents (the bot shows it to those waiting). */
   onBuildProgress?: (progress: BuildProgress) => void;
+  /** Log the embedder chosen at info (default; the bot, the console, `index`) or, for one-shot commands, at debug. */
+  announceEmbedder?: boolean;
 }
 
 /** How often a library waiting for another build looks again at the write lock. */
@@ -71,6 +73,8 @@ export class Library implements LibraryApi {
     private readonly embedder: Embedder,
     private readonly config: Config,
     private readonly log: Logger,
+    /** The docs folder's file problems already logged: each is logged once, not on every re-index. */
+    private readonly warned = new Set<string>(),
   ) {
     this.view = searchable(index);
   }
@@ -95,10 +99,10 @@ export class Library implements LibraryApi {
     }
   }
 
-  private static async load({ config, log, refresh = false, onBuildProgress }: OpenLibraryOptions): Promise<Library> {
+  private static async load({ config, log, refresh = false, onBuildProgress, announceEmbedder = true }: OpenLibraryOptions): Promise<Library> {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
-      createEmbedder(config, (line) => log.info(line)),
+      createEmbedder(config, (line) => log.info(line), announceEmbedder ? undefined : (line) => log.debug(line)),
       refresh ? null : openIndex(config.indexDir, config.hnsw),
     ]);
     try {
@@ -107,21 +111,27 @@ export class Library implements LibraryApi {
         return new Library(opened.index, embedder, config, log);
       }
       // buildIndex says why it (re)builds: missing, unreadable, or made with another embedder.
-      const { index } = await Library.build(config, embedder, log, onBuildProgress);
-      return new Library(index, embedder, config, log);
+      const warned = new Set<string>();
+      const { index } = await Library.build(config, embedder, log, warned, onBuildProgress);
+      return new Library(index, embedder, config, log, warned);
     } catch (error) {
       await embedder.close();
       throw error;
     }
   }
 
-  private static async build(config: Config, embedder: Embedder, log: Logger, onProgress?: (progress: BuildProgress) => void) {
+  private static async build(config: Config, embedder: Embedder, log: Logger, warned: Set<string>, onProgress?: (progress: BuildProgress) => void) {
     const { index, report } = await buildIndex({
       docsDir: config.docsDir,
       indexDir: config.indexDir,
       embedder,
       hnsw: config.hnsw,
       log: (line) => log.info(line),
+      warn: (line) => {
+        if (warned.has(line)) return;
+        warned.add(line);
+        log.warn(line);
+      },
       ...(onProgress ? { onProgress } : {}),
     });
     return { index, report };
@@ -223,7 +233,7 @@ export class Library implements LibraryApi {
   reindex(): Promise<ReindexReport> {
     this.reindexing ??= (async () => {
       try {
-        const { index, report } = await Library.build(this.config, this.embedder, this.log);
+        const { index, report } = await Library.build(this.config, this.embedder, this.log, this.warned);
         this.swap(index);
         const { added, changed, removed, unchanged, passagesEmbedded, ms } = report;
         return { added, changed, removed, unchanged, passagesEmbedded, ms };

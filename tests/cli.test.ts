@@ -145,6 +145,23 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
   });
 });
 
+describe('what the CLI logs', () => {
+  it('names the embedder for index, and only at debug level for a one-shot command such as ask', () => {
+    const run = (args: string[], level: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: indexDir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: level, LOG_FORMAT: '' },
+        timeout: 120_000,
+      });
+    expect(run(['index'], 'info').stderr).toMatch(/ info  embedder: bundled USE-lite/);
+    const ask = run(['ask', 'Which Indo-Pacific partners attended the NAC briefing?'], 'info');
+    expect(ask.status).toBe(0);
+    expect(ask.stderr).not.toContain('embedder:');
+    expect(run(['ask', 'Which Indo-Pacific partners attended the NAC briefing?'], 'debug').stderr).toMatch(/ debug embedder: bundled USE-lite/);
+  });
+});
+
 describe('commands while another build writes the index', () => {
   /**
    * Runs the CLI while a live process holds the write lock of a fresh index folder (as the bot's

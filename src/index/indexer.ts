@@ -20,6 +20,8 @@ export async function buildIndex(opts: {
   embedder: Embedder;
   hnsw: HnswParams;
   log?: (line: string) => void;
+  /** Files of the docs folder that were skipped or could not be read (default: `log`). */
+  warn?: (line: string) => void;
   progress?: boolean;
   onProgress?: UpdateOptions['onProgress'];
 }): Promise<IndexResult> {
@@ -37,7 +39,7 @@ export async function buildIndex(opts: {
       },
     });
     issues.push(...loaded.issues);
-    for (const line of issueLines(loaded.issues)) log(line);
+    for (const line of issueLines(loaded.issues)) (opts.warn ?? log)(line);
     corpusMs = Math.round(performance.now() - loadStarted);
     return loaded.documents;
   };
