@@ -208,6 +208,34 @@ describe('bot runtime while the library is loading', () => {
   });
 });
 
+describe('bot runtime stopped while the library is loading', () => {
+  it('tells the questions waiting for the library that the bot is restarting, without waiting for it', async () => {
+    const double = await startDiscordDouble();
+    const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-loading-stop-'));
+    const bot = await runBot({
+      config: loadConfig({ DOCS_DIR: dir, INDEX_DIR: dir }, dir),
+      token: double.token,
+      log: createLogger({ write: () => undefined }),
+      library: new Promise<FakeLibrary>(() => undefined), // a build that never ends
+      env: { DISCORD_API_URL: double.apiUrl },
+      processHandlers: false,
+    });
+    try {
+      await double.waitFor(() => bot.client.isReady(), 5000, 'client ready');
+      const waiting = double.slash('ask', { question: 'anyone home?' });
+      await double.waitForAck(waiting);
+      expect(waiting.ackType).toBe(5);
+      await bot.stop('deploy');
+      const shown = double.shown(await double.waitForFinal(waiting));
+      expect(shown!.content).toBe('The bot is restarting; please try again in a moment.');
+      expect(shown!.flags & EPHEMERAL).toBe(EPHEMERAL);
+    } finally {
+      await double.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describe('bot runtime shutdown while the gateway is between IDENTIFY and READY', () => {
   it('stops within its gateway deadline though discord.js never finishes closing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-stop-'));

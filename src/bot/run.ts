@@ -72,6 +72,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   const commands = await loadCommands(log, options.commandsDir);
   const inFlight = new InFlight();
   let stopping: Promise<void> | null = null;
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
@@ -128,6 +130,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
+    requestStop();
     stopping ??= (async () => {
       log.info('shutting down', { reason, inFlight: inFlight.size });
       const drained = await inFlight.drain(bot.shutdownGraceMs);
@@ -169,10 +172,16 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
   })();
 
-  loaded = loading.then(() => {
-    if (!library) throw new UserError(SHUTTING_DOWN);
-    return library;
-  });
+  // A stop does not wait for a library still loading: the questions waiting for it are told at once.
+  loaded = Promise.race([
+    loading.then(() => {
+      if (!library) throw new UserError(SHUTTING_DOWN);
+      return library;
+    }),
+    stopRequested.then(() => {
+      throw new UserError(SHUTTING_DOWN);
+    }),
+  ]);
   loaded.catch(() => undefined);
 
   if (options.processHandlers ?? true) installProcessHandlers(log, stop);
