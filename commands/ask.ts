@@ -8,6 +8,7 @@ import {
 import { answerQuestion, checkQuestion } from '../src/bot/ask-service.js';
 import type { CommandContext } from '../src/bot/context.js';
 import { parseAskId } from '../src/bot/custom-ids.js';
+import { waitForLibrary } from '../src/bot/wait-for-library.js';
 import { UserError } from '../src/bot/errors.js';
 import { formatSourceView } from '../src/bot/format-source.js';
 import { MAX_QUESTION_CHARS } from '../src/search/validate-question.js';
@@ -27,7 +28,6 @@ export const data = new SlashCommandBuilder()
   .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer'));
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  ctx.library(); // while the index is still loading this throws, and the user is told so before any deferral
   const check = checkQuestion(ctx, interaction.options.getString('question', true), interaction.user.id);
   if (!check.ok) {
     await tellUser(interaction, check.message);
@@ -35,8 +35,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const results = interaction.options.getInteger('results');
   const ephemeral = interaction.options.getBoolean('private') ?? false;
-  // Searching can take longer than Discord's 3 s: acknowledge first, then edit the reply.
+  // Searching can take longer than Discord's 3 s, and a library still loading after a restart much
+  // longer (Discord allows 15 min after a deferral): acknowledge first, then edit the reply.
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  await waitForLibrary(ctx, (text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }));
   const parts = await answerQuestion(ctx, {
     question: check.question,
     ...(results === null ? {} : { k: Math.min(10, Math.max(1, results)) }),

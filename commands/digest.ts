@@ -37,9 +37,24 @@ export const data = new SlashCommandBuilder()
 
 export const NEEDS_MANAGE_SERVER = 'Changing the digest subscription needs the Manage Server permission.';
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const service = ctx.services.get(DIGEST_SERVICE);
+export const WAITING_FOR_LIBRARY = 'The bot has just started: the digest begins once the library has loaded. Waiting for it…';
+
+/**
+ * The digest service. The bot starts it once the library has loaded (main.ts registers a promise
+ * of it until then): a command that arrives before is deferred, says what it waits for, and goes on.
+ */
+async function digestService(interaction: ChatInputCommandInteraction, ctx: CommandContext, ephemeral: boolean): Promise<DigestService> {
+  const registered = ctx.services.get(DIGEST_SERVICE);
+  if (registered instanceof DigestService) return registered;
+  if (!(registered instanceof Promise)) throw new UserError('The digest is not running on this bot.');
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  await interaction.editReply({ content: WAITING_FOR_LIBRARY, allowedMentions: NO_MENTIONS });
+  const service: unknown = await registered;
   if (!(service instanceof DigestService)) throw new UserError('The digest is not running on this bot.');
+  return service;
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   if (!interaction.inGuild()) throw new UserError('The digest works in servers only.');
   const subcommand = interaction.options.getSubcommand();
   if ((subcommand === 'subscribe' || subcommand === 'unsubscribe') && !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
@@ -49,12 +64,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     await tellUser(interaction, NEEDS_MANAGE_SERVER);
     return;
   }
+  // Only /digest now posts for everyone to see; the others answer the user alone.
+  const service = await digestService(interaction, ctx, subcommand !== 'now');
   switch (subcommand) {
     case 'subscribe':
       await subscribe(interaction, service);
       break;
     case 'unsubscribe':
-      await interaction.reply(ephemeral((await service.unsubscribe(interaction.guildId)) ? 'The daily digest is stopped.' : 'There was no daily digest to stop.'));
+      await respond(interaction, ephemeral((await service.unsubscribe(interaction.guildId)) ? 'The daily digest is stopped.' : 'There was no daily digest to stop.'));
       break;
     case 'now': {
       // A public post anyone may ask for: it counts against the same per-user limit as a question.
@@ -64,7 +81,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         await tellUser(interaction, rateLimitMessage(slot.retryAfterMs, runtime.limiter));
         return;
       }
-      await interaction.deferReply();
+      if (!interaction.deferred) await interaction.deferReply();
       await interaction.editReply(edit(renderDiscord(await service.pending(interaction.guildId))));
       break;
     }
@@ -88,13 +105,14 @@ async function subscribe(interaction: ChatInputCommandInteraction<'cached' | 'ra
   const channel = interaction.options.getChannel('channel', true, [ChannelType.GuildText, ChannelType.GuildAnnouncement]);
   const subscription = await service.subscribe({ guildId: interaction.guildId, channelId: channel.id, time, timezone, createdBy: interaction.user.id });
   const next = nextSlot(subscription, new Date());
-  await interaction.reply(
+  await respond(
+    interaction,
     ephemeral(`Subscribed: the digest will be posted in <#${channel.id}> every day at ${time} (${timezone})${next ? `, next on <t:${Math.floor(next.getTime() / 1000)}:F>` : ''}.`),
   );
 }
 
 async function preview(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, service: DigestService): Promise<void> {
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const subscription = await service.subscription(interaction.guildId);
   const where = subscription
     ? `Posted daily in <#${subscription.channelId}> at ${subscription.time} (${subscription.timezone}). It would read now:`
@@ -107,6 +125,12 @@ export async function autocomplete(interaction: AutocompleteInteraction): Promis
   const typed = interaction.options.getFocused().toLowerCase();
   const zones = ['UTC', ...Intl.supportedValuesOf('timeZone')].filter((zone) => zone.toLowerCase().includes(typed)).slice(0, 25);
   await interaction.respond(zones.map((zone) => ({ name: zone, value: zone })));
+}
+
+/** A reply, or the edit of the reply deferred while the digest was waiting for the library. */
+async function respond(interaction: ChatInputCommandInteraction, message: ReturnType<typeof ephemeral>): Promise<void> {
+  if (interaction.deferred) await interaction.editReply({ content: message.content, allowedMentions: NO_MENTIONS });
+  else await interaction.reply(message);
 }
 
 /** Our own wording only: safeContent would also break the channel mentions and timestamps it shows. */

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.js';
 import { evaluate, formatReports, readQuestions } from './eval/evaluate.js';
@@ -61,7 +60,8 @@ function configFrom(values: { docs?: string; index?: string }): Config {
 }
 
 async function withLibrary<T>(config: Config, run: (library: Library) => Promise<T>): Promise<T> {
-  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir) });
+  // One-shot commands: which embedder answered is a debug detail (LOG_LEVEL=debug shows it).
+  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
   try {
     return await run(library);
   } finally {
@@ -73,6 +73,28 @@ function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
+/**
+ * One JSON line. JSON.stringify leaves C1 controls (U+0080–U+009F: U+009B is a terminal's CSI) and
+ * U+2028/U+2029 raw; escaped, the line parses the same and cannot steer a terminal it is shown in.
+ */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The lines of stdin, split at \n alone (a \r\n ending loses its \r): readline also ends a line at a
+ * lone \r, which made one question of a pasted line into two.
+ */
+async function* stdinLines(): AsyncGenerator<string> {
+  let pending = '';
+  for await (const chunk of process.stdin.setEncoding('utf8')) {
+    const parts = (pending + (chunk as string)).split('\n');
+    pending = parts.pop()!;
+    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+  }
+  if (pending !== '') yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+}
+
 async function askCommand(positionals: string[], values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   const k = parseK(values.k, config.topK);
   if (positionals.length > 1) throw new UsageError('ask takes one question: put it in quotes');
@@ -82,20 +104,19 @@ async function askCommand(positionals: string[], values: ReturnType<typeof parse
     if (!checked.ok) throw new UsageError(checked.error);
     return withLibrary(config, async (library) => {
       const answer = await library.ask(checked.question, { k });
-      print(values.json ? JSON.stringify(answer) : renderAnswer(answer));
+      print(values.json ? jsonLine(answer) : renderAnswer(answer));
       return 0;
     });
   }
   // One JSON object per stdin line, in order; a bad line gets an error object in its place.
   return withLibrary(config, async (library) => {
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of stdinLines()) {
       const checked = validateQuestion(line);
       if (!checked.ok) {
-        print(JSON.stringify({ question: line, error: checked.error }));
+        print(jsonLine({ question: line, error: checked.error }));
         continue;
       }
-      print(JSON.stringify(await library.ask(checked.question, { k })));
+      print(jsonLine(await library.ask(checked.question, { k })));
     }
     return 0;
   });
@@ -107,12 +128,12 @@ async function sourceCommand(positionals: string[], json: boolean, config: Confi
   return withLibrary(config, async (library) => {
     if (!ref) {
       const docs = library.documents();
-      print(json ? JSON.stringify(docs) : renderDocumentList(docs));
+      print(json ? jsonLine(docs) : renderDocumentList(docs));
       return 0;
     }
     const view = library.source(ref);
     if (!view) throw new UsageError(`Unknown ref "${ref}". Refs look like DOCUMENT:N; run "archivist source" to list documents.`);
-    print(json ? JSON.stringify(view) : renderSource(view));
+    print(json ? jsonLine(view) : renderSource(view));
     return 0;
   });
 }
@@ -128,7 +149,7 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
   return withLibrary(config, async (library) => {
     const reports = [];
     for (const mode of modes) reports.push(await evaluate(questions, (q, kk, m) => library.retrieve(q, kk, m), k, mode));
-    if (values.json) print(JSON.stringify(modeArg === 'all' ? reports : reports[0]));
+    if (values.json) print(jsonLine(modeArg === 'all' ? reports : reports[0]));
     else {
       print(`${library.status().embedder} · ${questions.length} questions from ${file}\n`);
       print(formatReports(reports));
@@ -150,7 +171,8 @@ async function indexCommand(values: ReturnType<typeof parse>['values'], config: 
     print(`index ready: ${status.documents} documents, ${status.passages} passages (${status.embedder}) in ${config.indexDir}`);
     if (values.watch) {
       const { watchDocs } = await import('./watch.js');
-      await watchDocs({ library, docsDir: config.docsDir, log, ignore: [config.indexDir] });
+      // The index was brought up to date just now: no catch-up pass.
+      await watchDocs({ library, docsDir: config.docsDir, log, ignore: [config.indexDir], catchUp: false });
     }
     return 0;
   } finally {

@@ -5,7 +5,7 @@ import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
 import { measureScale, type SimilarityScale } from './embed/similarity-scale.js';
 import type { Retrieved } from './eval/evaluate.js';
-import { buildIndex } from './index/indexer.js';
+import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
@@ -27,6 +27,10 @@ export interface OpenLibraryOptions {
    * it to finish instead of failing with IndexLockedError; called once, with its pid, when waiting starts.
    */
   onWaitForWriter?: (pid: number) => void;
+  /** Called as a build this opening starts embeds documents (the bot shows it to those waiting). */
+  onBuildProgress?: (progress: BuildProgress) => void;
+  /** Log the embedder chosen at info (default; the bot, the console, `index`) or, for one-shot commands, at debug. */
+  announceEmbedder?: boolean;
 }
 
 /** How often a library waiting for another build looks again at the write lock. */
@@ -84,6 +88,8 @@ export class Library implements LibraryApi {
     private readonly config: Config,
     private readonly log: Logger,
     scale: SimilarityScale,
+    /** The docs folder's file problems already logged: each is logged once, not on every re-index. */
+    private readonly warned = new Set<string>(),
   ) {
     this.view = searchable(index);
     this.relevance = relevanceFor(scale, DEFAULT_RELEVANCE);
@@ -109,10 +115,10 @@ export class Library implements LibraryApi {
     }
   }
 
-  private static async load({ config, log, refresh = false }: OpenLibraryOptions): Promise<Library> {
+  private static async load({ config, log, refresh = false, onBuildProgress, announceEmbedder = true }: OpenLibraryOptions): Promise<Library> {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
-      createEmbedder(config, (line) => log.info(line)),
+      createEmbedder(config, (line) => log.info(line), announceEmbedder ? undefined : (line) => log.debug(line)),
       refresh ? null : openIndex(config.indexDir, config.hnsw, { docsDir: config.docsDir }),
     ]);
     try {
@@ -124,22 +130,28 @@ export class Library implements LibraryApi {
         return new Library(opened.index, embedder, config, log, await scaleOf(opened.index, embedder));
       }
       // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.
-      const { index } = await Library.build(config, embedder, log);
-      return new Library(index, embedder, config, log, await scaleOf(index, embedder));
+      const warned = new Set<string>();
+      const { index } = await Library.build(config, embedder, log, warned, onBuildProgress);
+      return new Library(index, embedder, config, log, await scaleOf(index, embedder), warned);
     } catch (error) {
       await embedder.close();
       throw error;
     }
   }
 
-  private static async build(config: Config, embedder: Embedder, log: Logger) {
+  private static async build(config: Config, embedder: Embedder, log: Logger, warned: Set<string>, onProgress?: (progress: BuildProgress) => void) {
     const { index, report } = await buildIndex({
       docsDir: config.docsDir,
       indexDir: config.indexDir,
       embedder,
       hnsw: config.hnsw,
       log: (line) => log.info(line),
-      warn: (line) => log.warn(line),
+      warn: (line) => {
+        if (warned.has(line)) return;
+        warned.add(line);
+        log.warn(line);
+      },
+      ...(onProgress ? { onProgress } : {}),
     });
     return { index, report };
   }
@@ -240,7 +252,7 @@ export class Library implements LibraryApi {
   reindex(): Promise<ReindexReport> {
     this.reindexing ??= (async () => {
       try {
-        const { index, report } = await Library.build(this.config, this.embedder, this.log);
+        const { index, report } = await Library.build(this.config, this.embedder, this.log, this.warned);
         this.swap(index);
         const { added, changed, removed, unchanged, passagesEmbedded, ms } = report;
         return { added, changed, removed, unchanged, passagesEmbedded, ms };

@@ -8,16 +8,26 @@ const log = createLogger();
 const token = process.env.DISCORD_TOKEN?.trim();
 redact(token);
 if (token) {
-  const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }] = await Promise.all([
+  const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
     import('./bot/run.js'),
     import('./records/open.js'),
     import('./digest/start.js'),
     import('./digest/settings.js'),
     import('./digest/sources.js'),
+    import('./digest/service.js'),
   ]);
   digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const services = new Map<string, unknown>();
+  // The digest needs the library, so it starts once the bot serves; until then /digest waits on this.
+  let digestStarted!: (service: unknown) => void;
+  let digestFailed!: (error: unknown) => void;
+  const digestStarting = new Promise<unknown>((resolve, reject) => {
+    digestStarted = resolve;
+    digestFailed = reject;
+  });
+  digestStarting.catch(() => undefined);
+  services.set(DIGEST_SERVICE, digestStarting);
   const bot = await runBot({ config, token, log, questionLog: records.questionLog, services });
   await bot.serving;
   const { Library } = await import('./library.js');
@@ -26,7 +36,12 @@ if (token) {
     if (!(live instanceof Library)) throw new Error('the digest needs the on-disk library');
     return live;
   };
-  await startDigest({ client: bot.client, records, sources: librarySources(library), log, services });
+  try {
+    digestStarted(await startDigest({ client: bot.client, records, sources: librarySources(library), log, services }));
+  } catch (error) {
+    digestFailed(error);
+    throw error;
+  }
   if (config.watchDocs) {
     const { watchDocs } = await import('./watch.js');
     void watchDocs({ library: library(), docsDir: config.docsDir, log, ignore: [config.indexDir, config.dataDir] });

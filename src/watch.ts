@@ -6,9 +6,12 @@ import type { Logger } from './log.js';
 
 /**
  * Keeps the index in step with the docs folder: any added, changed or removed file triggers an
- * incremental re-index once the folder has been quiet for `quietMs` (editors write in bursts), and
- * one re-index at the start catches up with changes made before the watch began. Changes under `ignore` (the index and data folders, should they sit inside the docs folder) are
- * not documents. Resolves when `signal` aborts or the process is asked to stop.
+ * incremental re-index once the folder has been quiet for `quietMs` (editors write in bursts), and,
+ * with `catchUp` (the default), one re-index at the start catches up with changes made before the
+ * watch began: the bot's library was opened as it was, `archivist index --watch` has just indexed.
+ * Changes under `ignore` (the index and data folders, should they sit inside the docs folder) are
+ * not documents. Each re-index logs its own line (what was added, changed and removed). Resolves
+ * when `signal` aborts or the process is asked to stop.
  */
 export async function watchDocs({
   library,
@@ -16,6 +19,7 @@ export async function watchDocs({
   log,
   quietMs = 500,
   ignore = [],
+  catchUp = true,
   signal,
 }: {
   library: Pick<Library, 'reindex'>;
@@ -23,6 +27,7 @@ export async function watchDocs({
   log: Logger;
   quietMs?: number;
   ignore?: string[];
+  catchUp?: boolean;
   signal?: AbortSignal;
 }): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -33,11 +38,8 @@ export async function watchDocs({
   const run = async () => {
     pending = false;
     try {
-      const report = await library.reindex();
+      await library.reindex();
       waitingFor = null;
-      if (report.added + report.changed + report.removed > 0) {
-        log.info('index updated', { ...report });
-      }
     } catch (error) {
       if (error instanceof IndexLockedError) {
         // An `archivist index` run beside us: try again until it is done, for changes it missed.
@@ -69,7 +71,7 @@ export async function watchDocs({
   });
   log.info(`watching ${docsDir} for changes`);
   // Files changed before the watch began (while the bot was down or starting) count too.
-  schedule();
+  if (catchUp) schedule();
   await new Promise<void>((resolve) => {
     watcher.on('close', resolve);
     watcher.on('error', (error) => {

@@ -170,7 +170,7 @@ describe('bot runtime (in-process, scripted library)', () => {
 });
 
 describe('bot runtime while the library is loading', () => {
-  it('tells users the library is still loading, then answers once it is', async () => {
+  it('defers a question that arrives while it loads, and answers it once it is in', async () => {
     const double = await startDiscordDouble();
     const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-loading-'));
     let release!: (library: FakeLibrary) => void;
@@ -187,11 +187,14 @@ describe('bot runtime while the library is loading', () => {
       await double.waitForSession();
       await double.waitFor(() => bot.client.isReady(), 5000, 'client ready');
       const early = double.slash('ask', { question: 'anyone home?' });
-      await double.waitForFinal(early);
-      expect(early.original!.content).toContain('still loading');
-      expect(early.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
+      await double.waitForAck(early);
+      expect(early.ackType).toBe(5);
+      expect(early.finalAt).toBeUndefined();
       release(new FakeLibrary(2));
       await bot.serving;
+      await double.waitForFinal(early);
+      expect(early.original!.embeds[0].fields.length).toBe(3);
+      expect(early.original!.flags & EPHEMERAL).toBe(0);
       const later = double.slash('ask', { question: 'anyone home now?' });
       await double.waitForFinal(later);
       expect(later.original!.embeds[0].fields.length).toBe(3);
@@ -203,6 +206,34 @@ describe('bot runtime while the library is loading', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('bot runtime stopped while the library is loading', () => {
+  it('tells the questions waiting for the library that the bot is restarting, without waiting for it', async () => {
+    const double = await startDiscordDouble();
+    const dir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-loading-stop-'));
+    const bot = await runBot({
+      config: loadConfig({ DOCS_DIR: dir, INDEX_DIR: dir }, dir),
+      token: double.token,
+      log: createLogger({ write: () => undefined }),
+      library: new Promise<FakeLibrary>(() => undefined), // a build that never ends
+      env: { DISCORD_API_URL: double.apiUrl },
+      processHandlers: false,
+    });
+    try {
+      await double.waitFor(() => bot.client.isReady(), 5000, 'client ready');
+      const waiting = double.slash('ask', { question: 'anyone home?' });
+      await double.waitForAck(waiting);
+      expect(waiting.ackType).toBe(5);
+      await bot.stop('deploy');
+      const shown = double.shown(await double.waitForFinal(waiting));
+      expect(shown!.content).toBe('The bot is restarting; please try again in a moment.');
+      expect(shown!.flags & EPHEMERAL).toBe(EPHEMERAL);
+    } finally {
+      await double.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('bot runtime shutdown while the gateway is between IDENTIFY and READY', () => {

@@ -50,6 +50,18 @@ describe('archivist ask', () => {
     expect(JSON.parse(plain).answered).toBe(true);
   });
 
+  it('reads a stdin line with a lone carriage return in it as one question, and never writes a C1 control raw', () => {
+    const input = 'Where in Russia were most of the North Korean troops sent?\rIn which region?\r\nwho attended\u009b[2J the briefing?\n\u0085\n';
+    const { code, stdout } = cli(['ask', '--json'], input);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(lines[0].question).toBe('Where in Russia were most of the North Korean troops sent? In which region?');
+    expect(lines[1]).toMatchObject({ question: 'who attended\u009b[2J the briefing?', error: expect.stringMatching(/control characters/) });
+    expect(lines[2].error).toMatch(/^The question is empty/);
+    expect(stdout).not.toMatch(/[\u0080-\u009f]/);
+  });
+
   it('reads questions from stdin with --json, one object per line, in order, errors in place', () => {
     const questions = ['Where in Russia were most of the North Korean troops sent?', '   ', 'x'.repeat(1001), 'What is the weather in Paris tomorrow?'];
     const { code, stdout } = cli(['ask', '--json'], questions.join('\n') + '\n');
@@ -130,6 +142,23 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     }
     // At least one quote per answered question, and secondary quotes where they are relevant on their own.
     expect(checked).toBeGreaterThan(12);
+  });
+});
+
+describe('what the CLI logs', () => {
+  it('names the embedder for index, and only at debug level for a one-shot command such as ask', () => {
+    const run = (args: string[], level: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: indexDir, EMBEDDING_MODEL: 'bundled', LOG_LEVEL: level, LOG_FORMAT: '' },
+        timeout: 120_000,
+      });
+    expect(run(['index'], 'info').stderr).toMatch(/ info  embedder: bundled USE-lite/);
+    const ask = run(['ask', 'Which Indo-Pacific partners attended the NAC briefing?'], 'info');
+    expect(ask.status).toBe(0);
+    expect(ask.stderr).not.toContain('embedder:');
+    expect(run(['ask', 'Which Indo-Pacific partners attended the NAC briefing?'], 'debug').stderr).toMatch(/ debug embedder: bundled USE-lite/);
   });
 });
 

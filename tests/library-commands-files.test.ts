@@ -15,7 +15,7 @@ import { DownloadError, downloadAttachment } from '../src/kept/download.js';
 import { closeFences, renderConversation, renderMentions, slug, type KeptConversation, type MentionNames } from '../src/kept/render.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { seedLibrary } from './helpers/seed-library.js';
-import { tempStore } from './helpers/store.js';
+import { tempSqliteRecords } from './helpers/store.js';
 
 /** Turning Discord messages into documents, and the docs-folder side of /library: the parts without Discord. */
 
@@ -209,12 +209,12 @@ describe('the digest', () => {
     const doc = renderConversation(conversation([{ author: 'Sam', content: 'The deploy freeze for the holidays starts on December 20. Hotfixes still go out with two approvals.' }]), NAMES);
     await writeKept(docs, doc.path, doc.markdown);
     const library = await seedLibrary(new HashEmbedder({ dims: 256 }), docs);
-    const t = tempStore();
+    const t = tempSqliteRecords();
     try {
       const now = new Date();
       const digest = await buildDigest(
         { since: new Date(now.getTime() - 3600_000), until: new Date(now.getTime() + 3600_000), timezone: 'UTC' },
-        { store: t.store, sources: librarySources(() => library) },
+        { records: t.records, sources: librarySources(() => library) },
       );
       const kept = digest.library.find((d) => d.id === doc.path.replace(/\.md$/, ''));
       expect(kept).toMatchObject({ title: 'The deploy freeze for the holidays starts on December 20.', change: 'new', source: 'Discord #Général Chat', url: 'https://discord.com/channels/1/2/555555555555555555' });

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { openLibrary, type Library } from '../src/library.js';
 import { acquireWriteLock } from '../src/index/lock.js';
@@ -127,8 +128,63 @@ describe('the running bot', () => {
     expect(first.original!.embeds[0].description).toContain('Not found in the library');
 
     writeFileSync(path.join(docsDir, 'parking.md'), NEW_DOC);
-    await bot.waitForOutput(/index updated/, 30_000);
+    await bot.waitForOutput(/indexed \d+ documents.*added 1/, 30_000);
     const second = await double.waitForFinal(double.slash('ask', { question }), 30_000);
     expect(JSON.stringify(second.original!.embeds[0].fields)).toContain('gate code is 4471');
   }, 90_000);
+});
+
+describe('what watching logs', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('re-indexes at the start only when asked to catch up', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'archivist-watch-catchup-'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const counts: number[] = [];
+      for (const catchUp of [true, false]) {
+        let reindexes = 0;
+        const library = { reindex: async () => (reindexes++, { added: 0, changed: 0, removed: 0, unchanged: 0, passagesEmbedded: 0, ms: 0 }) };
+        const stop = new AbortController();
+        const watching = watchDocs({ library, docsDir: dir, log: createLogger({ write: () => undefined }), catchUp, signal: stop.signal });
+        await vi.advanceTimersByTimeAsync(60_000);
+        stop.abort();
+        await watching;
+        counts.push(reindexes);
+      }
+      expect(counts).toEqual([1, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`archivist index --watch`: one line per change, a skipped file warned about once, at warn level', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'archivist-watch-log-'));
+    const docsDir = path.join(dir, 'docs');
+    cpSync(FIXTURES, docsDir, { recursive: true });
+    writeFileSync(path.join(docsDir, 'logo.png'), 'not a document');
+    const env = { ...process.env, EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', MODEL_CACHE_DIR: path.join(dir, 'models'), LOG_LEVEL: 'info', LOG_FORMAT: '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli.ts'), 'index', '--watch', '--docs', docsDir, '--index', path.join(dir, 'index')], { cwd: REPO_ROOT, env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await until('the watch', () => stderr.includes('watching'), 120_000);
+      for (const [i, file] of ['deploys.md', 'onboarding.md'].entries()) {
+        writeFileSync(path.join(docsDir, file), `\nAppended line ${i} for the watch test.\n`, { flag: 'a' });
+        await until(`re-index ${i + 1}`, () => (stderr.split('watching')[1]!.match(/indexed \d+ documents/g) ?? []).length === i + 1, 60_000);
+      }
+      const lines = stderr.split('\n');
+      const afterStart = stderr.split('watching')[1]!.split('\n').filter((line) => line.trim() !== '');
+      // Each change: its embedding lines and one line saying what was indexed; nothing for nothing.
+      expect(afterStart.filter((line) => /index updated|index is up to date/.test(line))).toEqual([]);
+      const skipped = lines.filter((line) => line.includes('logo.png'));
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toMatch(/ warn  warning: logo\.png: skipped: unsupported file type/);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

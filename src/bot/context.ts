@@ -9,6 +9,7 @@ import type {
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import type { Logger } from '../log.js';
 import type { QuestionLog } from '../records/question-log.js';
@@ -32,6 +33,13 @@ export interface CommandContext {
   log: Logger;
   /** The live library; replaced atomically by /reindex, so read it at use time. Throws while it is still loading. */
   library(): LibraryApi;
+  /**
+   * The library once it has loaded (rejects if loading fails or the bot stops first), for a question
+   * that arrives while it loads. Absent where the library is there from the start (tests).
+   */
+  libraryLoaded?: () => Promise<LibraryApi>;
+  /** While the library loads: how far the index build it started has got, or null when none is running. */
+  buildProgress?: () => BuildProgress | null;
   questionLog: QuestionLog;
   /** Services added by later features (the digest scheduler), looked up by name. */
   services: Map<string, unknown>;

@@ -3,6 +3,7 @@ import { answerQuestion, checkQuestion } from './ask-service.js';
 import type { CommandContext } from './context.js';
 import { LibraryUnavailableError, UserError, describeError } from './errors.js';
 import { NO_MENTIONS, safeContent } from './replies.js';
+import { waitForLibrary } from './wait-for-library.js';
 
 /**
  * The question in a message that mentions the bot: the content with the bot's `<@id>` / `<@!id>`
@@ -23,13 +24,19 @@ export async function handleMention(message: Message, ctx: CommandContext): Prom
   if (!botId || message.author.bot || message.webhookId || message.system) return;
   const question = questionFromMention(message.content, botId);
   if (question === null) return;
+  // A progress note shown while the library loads; the answer then replaces it.
+  let sent: Message | null = null;
   const reply = async (options: Pick<MessageReplyOptions, 'content' | 'embeds' | 'components'>) => {
+    if (sent) {
+      await sent.edit({ content: options.content ?? '', embeds: options.embeds ?? [], components: options.components ?? [], allowedMentions: NO_MENTIONS });
+      return;
+    }
     try {
-      await message.reply({ ...options, allowedMentions: NO_MENTIONS });
+      sent = await message.reply({ ...options, allowedMentions: NO_MENTIONS });
     } catch (error) {
       // The message may be gone, or replies not allowed: say it in the channel instead.
       ctx.log.warn('reply to mention failed; sending to the channel', describeError(error));
-      if (message.channel.isSendable()) await message.channel.send({ ...options, allowedMentions: NO_MENTIONS });
+      if (message.channel.isSendable()) sent = await message.channel.send({ ...options, allowedMentions: NO_MENTIONS });
     }
   };
   try {
@@ -37,13 +44,14 @@ export async function handleMention(message: Message, ctx: CommandContext): Prom
       await reply({ content: safeContent(MENTION_HELP) });
       return;
     }
-    ctx.library(); // throws while the index is still loading
     const check = checkQuestion(ctx, question, message.author.id);
     if (!check.ok) {
       await reply({ content: safeContent(check.message) });
       return;
     }
     if (message.channel.isSendable()) void message.channel.sendTyping().catch(() => undefined);
+    // After a restart the library may still be loading: the question waits for it.
+    await waitForLibrary(ctx, (text) => reply({ content: safeContent(text) }));
     const parts = await answerQuestion(ctx, {
       question: check.question,
       userId: message.author.id,

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
 import type { Config } from '../config.js';
+import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import { redact, type Logger } from '../log.js';
 import type { QuestionLog } from '../records/question-log.js';
@@ -7,12 +8,13 @@ import { loadBotConfig, type BotConfig } from './bot-config.js';
 import { syncGuildCommands } from './command-registry.js';
 import { loadCommands, type defaultCommandsDir } from './commands-loader.js';
 import { createRuntime, type Command, type CommandContext } from './context.js';
-import { LibraryUnavailableError, describeError } from './errors.js';
+import { LibraryUnavailableError, UserError, describeError } from './errors.js';
 import { InFlight } from './in-flight.js';
-import { createInteractionRouter } from './interactions.js';
+import { SHUTTING_DOWN, createInteractionRouter } from './interactions.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
 import { handleMention } from './mentions.js';
 import { NO_MENTIONS } from './replies.js';
+import { holdIfRequested } from './test-hold.js';
 
 export interface RunBotOptions {
   config: Config;
@@ -70,6 +72,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   const commands = await loadCommands(log, options.commandsDir);
   const inFlight = new InFlight();
   let stopping: Promise<void> | null = null;
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
@@ -78,6 +82,9 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   });
 
   let library: LibraryApi | null = null;
+  let building: BuildProgress | null = null;
+  // Set below, once `loading` exists; questions wait on it (ctx.libraryLoaded).
+  let loaded: Promise<LibraryApi> | null = null;
   const ctx: CommandContext = {
     client,
     config,
@@ -86,6 +93,8 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
       if (!library) throw new LibraryUnavailableError();
       return library;
     },
+    libraryLoaded: () => loaded ?? Promise.reject(new LibraryUnavailableError()),
+    buildProgress: () => (library ? null : building),
     questionLog,
     services: options.services ?? new Map(),
     runtime,
@@ -121,6 +130,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
+    requestStop();
     stopping ??= (async () => {
       log.info('shutting down', { reason, inFlight: inFlight.size });
       const drained = await inFlight.drain(bot.shutdownGraceMs);
@@ -145,10 +155,14 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     return stopping;
   };
 
-  // The index loads while the gateway connects; until it is ready, commands say so.
+  // The index loads while the gateway connects; questions that arrive meanwhile wait for it.
   const loading: Promise<void> = (async () => {
     const started = Date.now();
-    const opened = options.library ? await options.library : await (await import('../library.js')).openLibrary({ config, log, follow: true });
+    const opened = options.library
+      ? await options.library
+      : await (await import('../library.js')).openLibrary({ config, log, follow: true, onBuildProgress: (progress) => (building = progress) });
+    building = null;
+    await holdIfRequested(log);
     if (stopping) {
       await opened.close();
       return;
@@ -157,6 +171,18 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     const status = opened.status();
     log.info('library loaded', { documents: status.documents, passages: status.passages, embedder: status.embedder, ms: Date.now() - started });
   })();
+
+  // A stop does not wait for a library still loading: the questions waiting for it are told at once.
+  loaded = Promise.race([
+    loading.then(() => {
+      if (!library) throw new UserError(SHUTTING_DOWN);
+      return library;
+    }),
+    stopRequested.then(() => {
+      throw new UserError(SHUTTING_DOWN);
+    }),
+  ]);
+  loaded.catch(() => undefined);
 
   if (options.processHandlers ?? true) installProcessHandlers(log, stop);
 

@@ -13,7 +13,7 @@ export async function runDigestFromCli(options: { since?: string; json: boolean;
   const settings = digestSettings();
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   try {
-    const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir) });
+    const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
     try {
       return await runDigestCli({ since: options.since, json: options.json }, { records, sources: librarySources(() => library), timezone: settings.timezone });
     } finally {

@@ -53,11 +53,14 @@ async function loadBundled(): Promise<Embedder> {
 const describe = (embedder: Embedder) =>
   embedder.id.startsWith('bundled:') ? `bundled USE-lite (${embedder.dims} dims)` : `transformers.js ${embedder.id.split(':')[1]} (${embedder.dims} dims)`;
 
-/** Creates the configured embedder and logs one line saying which and why. */
-export async function createEmbedder(config: Config, log: (line: string) => void): Promise<Embedder> {
+/**
+ * Creates the configured embedder and logs one line saying which and why, to `announce` when given
+ * (a one-shot command logs it at debug; download progress still goes to `log`).
+ */
+export async function createEmbedder(config: Config, log: (line: string) => void, announce: (line: string) => void = log): Promise<Embedder> {
   const model = config.embeddingModel;
   const chosen = (embedder: Embedder, why: string) => {
-    log(`embedder: ${describe(embedder)} — ${why}`);
+    announce(`embedder: ${describe(embedder)} — ${why}`);
     return embedder;
   };
 

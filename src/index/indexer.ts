@@ -5,9 +5,9 @@ import { SPLITTER_VERSION, splitDocument } from '../passages/split.js';
 import type { LoadIssue } from '../types.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { LoadedIndex } from './store.js';
-import { updateIndex, type IndexResult } from './update.js';
+import { updateIndex, type IndexResult, type UpdateOptions } from './update.js';
 
-export type { IndexReport, IndexResult, IndexTimings } from './update.js';
+export type { BuildProgress, IndexReport, IndexResult, IndexTimings } from './update.js';
 
 /**
  * Loads the docs folder and brings the index in `indexDir` up to date with it (see update.ts for
@@ -21,9 +21,10 @@ export async function buildIndex(opts: {
   embedder: Embedder;
   hnsw: HnswParams;
   log?: (line: string) => void;
-  /** Damage found and repaired in the index (default: `log`). */
+  /** Damage found and repaired in the index, and files of the docs folder that were skipped or could not be read (default: `log`). */
   warn?: (line: string) => void;
   progress?: boolean;
+  onProgress?: UpdateOptions['onProgress'];
 }): Promise<IndexResult> {
   const started = performance.now();
   const log = opts.log ?? (() => undefined);
@@ -39,7 +40,7 @@ export async function buildIndex(opts: {
       },
     });
     issues.push(...loaded.issues);
-    for (const line of issueLines(loaded.issues)) log(line);
+    for (const line of issueLines(loaded.issues)) (opts.warn ?? log)(line);
     corpusMs = Math.round(performance.now() - loadStarted);
     return loaded.documents;
   };

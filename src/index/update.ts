@@ -97,6 +97,13 @@ export interface UpdateOptions {
   warn?: (line: string) => void;
   /** A progress bar on stderr when it is a terminal (default true); plain log lines otherwise. */
   progress?: boolean;
+  /** Called as documents are embedded: how many of the new and changed ones are done (the bot shows it). */
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuildProgress {
+  documents: number;
+  total: number;
 }
 
 /** Passages per embedding call; each call's documents are checkpointed when it returns, so an interruption loses at most one. */
@@ -289,6 +296,8 @@ async function embedEntries(
   if (pending.length < entries.length) {
     log(`resuming an interrupted build: ${entries.length - pending.length} documents were already embedded`);
   }
+  let documentsDone = entries.length - pending.length;
+  opts.onProgress?.({ documents: documentsDone, total: entries.length });
   const total = pending.reduce((sum, entry) => sum + entry.passages.length, 0);
   if (total === 0) {
     for (const entry of pending) entry.vectors = new Float32Array(0);
@@ -315,7 +324,9 @@ async function embedEntries(
       }
       await Promise.all(batch.map((entry) => checkpoints.write(entry.doc, entry.vectors!)));
       done += texts.length;
+      documentsDone += batch.length;
       progress.update(done);
+      opts.onProgress?.({ documents: documentsDone, total: entries.length });
       await pauseIfRequested('checkpoint');
     }
   } finally {

@@ -22,11 +22,12 @@ export interface BotProcess {
 
 /**
  * Starts the real bot (`node --import tsx src/main.ts`) against the double, with the docs in `docsDir`,
- * a fresh index and data folder, and the bundled embedder. Resolves once it logs that it is serving.
+ * a fresh index and data folder, and the bundled embedder. Resolves once it logs that it is serving
+ * (or, with `readyPattern`, another line: a cold-start test starts asking before the library is in).
  */
 export async function startBotProcess(
   double: DiscordDouble,
-  options: { docsDir: string; env?: Record<string, string>; readyTimeoutMs?: number },
+  options: { docsDir: string; env?: Record<string, string>; readyTimeoutMs?: number; readyPattern?: RegExp },
 ): Promise<BotProcess> {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-e2e-'));
   const env: NodeJS.ProcessEnv = {};
@@ -82,7 +83,7 @@ export async function startBotProcess(
 
   const handle: BotProcess = { child, stdout: () => out, stderr: () => err, waitForOutput, stop, exited, tempDir };
   try {
-    await waitForOutput(/archivist bot is serving/, options.readyTimeoutMs ?? 150_000);
+    await waitForOutput(options.readyPattern ?? /archivist bot is serving/, options.readyTimeoutMs ?? 150_000);
   } catch (error) {
     await stop('SIGKILL');
     throw error;
