@@ -3,8 +3,10 @@
 //
 //   npx tsx bench/split-questions.ts ALL.jsonl DEV.jsonl TEST.jsonl [--seed 16]
 //
-// Each kind is shuffled and halved; where a kind has an odd count its extra question goes to dev
-// and test in turn (kinds in name order), so the halves differ by at most one question.
+// Each kind is put in id order, shuffled and halved; where a kind has an odd count its extra
+// question goes to dev and test in turn (kinds in name order), so the halves differ by at most one
+// question. Id order first makes the split independent of the input's order: splitting
+// `cat DEV TEST` again gives the same two files.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** mulberry32: a small seeded generator, enough for a reproducible shuffle. */
@@ -39,17 +41,21 @@ function main(): void {
   const lines = readFileSync(all, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
-  const byKind = new Map<string, string[]>();
+  const byKind = new Map<string, Array<{ id: string; line: string }>>();
   for (const line of lines) {
-    const kind = (JSON.parse(line) as { kind: string }).kind;
-    byKind.set(kind, [...(byKind.get(kind) ?? []), line]);
+    const { id, kind } = JSON.parse(line) as { id: string; kind: string };
+    byKind.set(kind, [...(byKind.get(kind) ?? []), { id, line }]);
   }
   const random = generator(seed);
   const dev: string[] = [];
   const test: string[] = [];
   let extraToDev = true;
   for (const kind of [...byKind.keys()].sort()) {
-    const shuffled = shuffle(byKind.get(kind)!, random);
+    const inIdOrder = byKind
+      .get(kind)!
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((question) => question.line);
+    const shuffled = shuffle(inIdOrder, random);
     let half = Math.floor(shuffled.length / 2);
     if (shuffled.length % 2 === 1) {
       if (extraToDev) half++;

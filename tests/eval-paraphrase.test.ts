@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,12 +29,24 @@ beforeAll(() => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('the seeds paraphrase question sets', () => {
+describe('the blind question sets', () => {
   it('give answers that are quotable from the documents as loaded', () => {
     const sets = ['seeds-paraphrase-dev.jsonl', 'seeds-paraphrase-test.jsonl'].map((name) => path.join(fixtures, name));
     const { code, stdout, stderr } = run('bench/check-answers.ts', [...sets, '--docs', 'seeds']);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('86 questions over 3 documents');
+  });
+
+  it.each(['seeds-paraphrase', 'debian-reference'])('%s: are the fixed-seed split of the whole set, whatever its order', (set) => {
+    const dev = readFileSync(path.join(fixtures, `${set}-dev.jsonl`), 'utf8');
+    const test = readFileSync(path.join(fixtures, `${set}-test.jsonl`), 'utf8');
+    const whole = path.join(tmp, `${set}.jsonl`);
+    writeFileSync(whole, test + dev);
+    const out = [path.join(tmp, `${set}-dev.jsonl`), path.join(tmp, `${set}-test.jsonl`)];
+    const { code, stderr } = run('bench/split-questions.ts', [whole, ...out, '--seed', '16']);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(out[0]!, 'utf8')).toBe(dev);
+    expect(readFileSync(out[1]!, 'utf8')).toBe(test);
   });
 
   it('are checked strictly: an answer not in its page, or across paragraphs, fails the check', () => {
