@@ -1,7 +1,7 @@
 // Words a question may use for what the library writes otherwise, from WordNet: the other names
 // of a name ("United Nations" ~ "UN", "ICBM" ~ "intercontinental ballistic missile", "Seoul" ~
 // "South Korea", its country), and for an ordinary word its other forms ("called" ~ "call",
-// "displaced" ~ "displacement") and its synonyms in its most frequent sense ("dodge" ~ "evade").
+// "shipped" ~ "ship", "shipment") and its synonyms in its most frequent sense ("pact" ~ "treaty").
 import { WordNet, type PartOfSpeech, type Synset } from './wordnet.js';
 
 /** What links an expansion to the question's word, so each kind can be measured and switched alone. */
@@ -77,8 +77,8 @@ export class Lexicon {
 
   /**
    * Words for an ordinary question word: its base forms and the forms derived from them ('form':
-   * "called" ~ "call", "displaced" ~ "displace", "displacement"), and the other words of each part
-   * of speech's most frequent sense ('synonym': "dodge" ~ "evade", "fix" ~ "repair"). Names are
+   * "called" ~ "call", "shipped" ~ "ship", "shipment"), and the other words of each part
+   * of speech's most frequent sense ('synonym': "pact" ~ "treaty", "fix" ~ "repair"). Names are
    * expanded by `aliases` instead.
    */
   related(word: string): Expansion[] {
@@ -91,16 +91,19 @@ export class Lexicon {
       for (const base of this.baseForms(lower, pos)) {
         add(base, 'form');
         if (pos === 'v') for (const inflected of inflections(base)) add(inflected, 'form');
-        const [sense] = this.wordnet.senses(base, pos);
-        if (sense === undefined) continue;
-        const synset = this.wordnet.synset(sense, pos);
-        const at = synset.words.findIndex((w) => w.toLowerCase() === base) + 1;
-        for (const pointer of synset.pointers) {
-          // Derivations of this very word ("displace" -> "displacement"), not of its synonyms.
-          if (pointer.symbol !== '+' || pointer.source !== at || pointer.target === 0) continue;
-          const derived = this.wordnet.synset(pointer.offset, pointer.pos).words[pointer.target - 1];
-          if (derived) add(derived.toLowerCase(), 'form');
+        const senses = this.wordnet.senses(base, pos);
+        // Derivations of this very word in any sense ("ship" -> "shipment"), not of its synonyms.
+        for (const sense of senses) {
+          const synset = this.wordnet.synset(sense, pos);
+          const at = synset.words.findIndex((w) => w.toLowerCase() === base) + 1;
+          for (const pointer of synset.pointers) {
+            if (pointer.symbol !== '+' || pointer.source !== at || pointer.target === 0) continue;
+            const derived = this.wordnet.synset(pointer.offset, pointer.pos).words[pointer.target - 1];
+            if (derived) add(derived.toLowerCase(), 'form');
+          }
         }
+        if (senses.length === 0) continue;
+        const synset = this.wordnet.synset(senses[0]!, pos);
         for (const synonym of synset.words) if (!isName(synonym) && !synonym.includes(' ')) add(synonym.toLowerCase(), 'synonym');
       }
     }

@@ -40,6 +40,15 @@ export const NO_EXPANSION: Expanded = { alternatives: new Map(), aliases: new Ma
 /** Words shorter than this are abbreviations and units more often than names. */
 const MIN_STRANGER_LENGTH = 4;
 
+/** English words WordNet leaves out (it lists nouns, verbs, adjectives and adverbs only): never names. */
+const FUNCTION_WORDS = new Set(
+  ('whether although though because unless until while whilst whereas whereby wherever whenever whatever whichever ' +
+    'whoever whomever without within upon onto into toward towards among amongst despite during except throughout ' +
+    'versus unto myself yourself himself herself itself ourselves yourselves themselves mine yours hers ours theirs ' +
+    'something anything everything someone anyone everyone anybody everybody whose what which these those this ' +
+    'that their there they them your shall should would could might must cannot their neither either nor').split(' '),
+);
+
 let shared: Lexicon | null | undefined;
 
 /** WordNet, read once per process on first use; null (and no expansion) when its files cannot be read. */
@@ -86,7 +95,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   if (lexicon) {
     for (const [word] of question.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
       const [term] = contentTerms(word);
-      if (term !== undefined && word.length >= MIN_STRANGER_LENGTH && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
+      if (term !== undefined && word.length >= MIN_STRANGER_LENGTH && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
         strangers.push({ text: word, term });
       }
       if (term === undefined || nameTerms.has(term)) continue;
@@ -95,7 +104,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
         const list = contentTerms(related.text);
         // Other forms stand for the word in a passage; synonyms only widen the lexical query.
         if (related.kind === 'form') addAlternative(term, list);
-        for (const t of list) words.add(t);
+        else for (const t of list) words.add(t);
       }
     }
   }
