@@ -7,6 +7,16 @@ import { SEARCH_DEFAULTS } from './defaults.js';
 import { namedTerms, wordFor, writtenNames } from './terms.js';
 
 /**
+// ── Tuning (default, and why) ────────────────────────────────────────────────────────────────
+/**
+ * A name in at most this many passages is specific however small the library: in the 57 passages
+ * of the sample corpus the share above allows one, and "What is the NAC?" or "What is ACLED?"
+ * (2 passages each) were declined, their name taken for the question's setting.
+ */
+const MIN_SPECIFIC_PASSAGES = 3;
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
  * The names a question gives ("in Java", "the schemacheck module", "in Docker Compose") that the
  * library mentions rarely or never, with the passages that mention them (all of a name's rare
  * words). A passage that mentions none of them is about something else, however well the rest of
@@ -14,8 +24,14 @@ import { namedTerms, wordFor, writtenNames } from './terms.js';
  * docs' lambda passages. Words many passages use ("Python", "TypeError") are the question's
  * setting, not its subject, and do not count.
  */
-export function specificNames(index: SearchableIndex, question: string): Array<{ name: string; passages: Set<number> }> {
-  const limit = Math.max(1, Math.floor(SEARCH_DEFAULTS.specificNameShare * index.passageCount()));
+export function specificNames(
+  index: SearchableIndex,
+  question: string,
+  aliases: ReadonlyMap<string, string[][]> = new Map(),
+  strangers: ReadonlyArray<{ text: string; term: string }> = [],
+): Array<{ name: string; passages: Set<number> }> {
+  const share = Math.max(1, Math.floor(SEARCH_DEFAULTS.specificNameShare * index.passageCount()));
+  const limit = Math.max(MIN_SPECIFIC_PASSAGES, share);
   const written = writtenNames(question);
   const seen = new Set(written.flatMap((name) => name.terms));
   // The word before "function" or "module" is a name only if the library never uses it: in "an
@@ -23,21 +39,43 @@ export function specificNames(index: SearchableIndex, question: string): Array<{
   const named = namedTerms(question)
     .filter((term) => !seen.has(term))
     .map((term) => ({ text: wordFor(question, term), terms: [term], whenKnown: false }));
+  // So is a word that is neither English nor the library's: "with openpyxl", "asyncio.ParallelBroker".
+  for (const { text, term } of strangers) {
+    if (!seen.has(term) && !named.some((name) => name.terms[0] === term)) named.push({ text, terms: [term], whenKnown: false });
+  }
   const out: Array<{ name: string; passages: Set<number> }> = [];
   for (const { text, terms, whenKnown } of [...written.map((name) => ({ ...name, whenKnown: true })), ...named]) {
     // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
     const rare = terms.filter((term) => term.length > 2).flatMap((term) => {
       const where = index.passagesWith(term, limit);
-      return where && (where.size === 0 || whenKnown) && !derivedFromCommon(index, term, limit) ? [where] : [];
+      return where && (where.size === 0 || whenKnown) && !derivedFromCommon(index, term, share) ? [where] : [];
     });
     const [first, ...others] = rare;
-    if (first) out.push({ name: text, passages: new Set([...first].filter((label) => others.every((where) => where.has(label)))) });
+    if (!first) continue;
+    const passages = new Set([...first].filter((label) => others.every((where) => where.has(label))));
+    // A passage giving another name for it mentions it ("UN" for "United Nations"); a name with a
+    // common other name ("Moscow", for Russia) is the question's setting, like a common name.
+    const elsewhere = (aliases.get(text) ?? []).map((terms) => allOf(index, terms, limit));
+    if (elsewhere.includes(null)) continue;
+    for (const where of elsewhere) for (const label of where!) passages.add(label);
+    out.push({ name: text, passages });
   }
   return out;
 }
 
 /**
- * Whether a rare word is a common word of the library with a short suffix: "Pythonic" in the
+ * Passages holding every rare one of the terms (exactly), or null when none is rare: like a name,
+ * another name is judged by its rare words ("Armed Conflict Location & Event Data Project").
+ */
+function allOf(index: SearchableIndex, terms: string[], limit: number): Set<number> | null {
+  const rare = terms.flatMap((term) => index.passagesWith(term, limit, true) ?? []);
+  const [first, ...others] = rare;
+  return first ? new Set([...first].filter((label) => others.every((where) => where.has(label)))) : null;
+}
+
+/**
+ * Whether a rare word is a common word of the library (in more than `limit` passages, the share
+ * alone: a small library's floor is for names, not roots) with a short suffix: "Pythonic" in the
  * Python docs, where "python" is in a fifth of the passages. It speaks of the library's own
  * subject, like the root does, and is not a name to require.
  */

@@ -3,6 +3,8 @@ import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { SEARCH_DEFAULTS } from './defaults.js';
+import type { Lexicon } from '../lexicon/expand.js';
+import { DEFAULT_EXPANDERS, expandQuestion, EXPANSION_WEIGHT, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
@@ -50,6 +52,10 @@ export interface SearchOptions {
   pageWeight?: number;
   /** Weight of the match on code names the question writes ("functools.lru_cache"), hybrid only (0 = off). */
   codeNameWeight?: number;
+  /** Which expansions of the question to use ([] = none; see expansion.ts). */
+  expanders?: readonly Expander[];
+  /** Where WordNet expansions come from (default: the package's WordNet, read once per process). */
+  lexicon?: Lexicon | null;
 }
 
 /** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
@@ -180,6 +186,8 @@ export async function rank(
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
+  const expanders = options.expanders ?? DEFAULT_EXPANDERS;
+  const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? options.lexicon ?? sharedLexicon() : null, expanders);
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
   // retrievers run while it is computed rather than after.
@@ -187,11 +195,14 @@ export async function rank(
   // Awaited below; this only keeps its failure from going unhandled should a lexical search throw first.
   embedding?.catch(() => undefined);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
+  const widened = mode === 'dense' || expanded.lexicalQuery === '' ? [] : index.lexical(expanded.lexicalQuery, candidates);
   const pageWeight = mode === 'dense' ? 0 : options.pageWeight ?? SEARCH_DEFAULTS.pageWeight;
   const pages = pageWeight > 0 ? index.pages(question, SEARCH_DEFAULTS.pageCandidates) : [];
   const vector = embedding ? await embedding : null;
   const dense = vector ? index.dense(vector, candidates) : [];
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
+  // The expansions count less than the question's own words, and may bring candidates of their own.
+  for (const { label, score } of widened) bm25.set(label, (bm25.get(label) ?? 0) + EXPANSION_WEIGHT * score);
   const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
   // The dense retriever already scored its hits; only lexical-only hits need their stored vector.
   const denseSimilarity = new Map(dense.map((d) => [d.label, d.similarity]));
@@ -215,21 +226,21 @@ export async function rank(
   const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? SEARCH_DEFAULTS.codeNameWeight : 0;
   const written = codeNames(question);
   if (codeNameWeight > 0) addCodeNameEvidence(index, fused, written, codeNameWeight);
-  const names = specificNames(index, question);
+  const names = specificNames(index, question, expanded.aliases, expanded.strangers);
   const top = diversify(index, fused, options.sameDocumentDecay ?? SEARCH_DEFAULTS.sameDocumentDecay, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
     return {
       label,
       score,
       similarity: vector ? similarity.get(label) ?? 0 : null,
-      coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text) : 0,
+      coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text, expanded) : 0,
       missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ name, passages }) => ({ name, inLibrary: passages.size > 0 })),
     };
   });
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
-    unknown: unknownSubjects(terms, (term) => index.knows(term)),
+    unknown: unknownSubjects(terms, (term) => index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t)))),
     names: names.length,
   };
   return { top, signals, terms, codeNames: written };
@@ -365,8 +376,8 @@ export async function search(
   return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ms };
 }
 
-/** Share of the question's content terms found in a text. */
-function termOverlapShare(terms: string[], text: string): number {
+/** Share of the question's content terms found in a text, itself or in a form that stands for it. */
+function termOverlapShare(terms: string[], text: string, expanded: Expanded): number {
   const present = new Set(contentTerms(text));
-  return terms.filter((term) => present.has(term)).length / terms.length;
+  return terms.filter((term) => holds(present, term, expanded)).length / terms.length;
 }

@@ -1,0 +1,156 @@
+// Words a question may use for what the library writes otherwise, from WordNet: the other names
+// of a name ("United Nations" ~ "UN", "ICBM" ~ "intercontinental ballistic missile", "Seoul" ~
+// "South Korea", its country), and for an ordinary word its other forms ("called" ~ "call",
+// "shipped" ~ "ship", "shipment") and its synonyms in its most frequent sense ("pact" ~ "treaty").
+import { WordNet, type PartOfSpeech, type Synset } from './wordnet.js';
+
+/** What links an expansion to the question's word, so each kind can be measured and switched alone. */
+export type ExpansionKind = 'synonym' | 'acronym' | 'capital' | 'form';
+
+export const EXPANSION_KINDS: readonly ExpansionKind[] = ['synonym', 'acronym', 'capital', 'form'];
+
+export interface Expansion {
+  /** As WordNet writes it: "South Korea", "intercontinental ballistic missile", "evade". */
+  text: string;
+  kind: ExpansionKind;
+}
+
+const ALL_POS: PartOfSpeech[] = ['n', 'v', 'a', 'r'];
+/** Words a name's other names may hold in lower case: "Institute for the Study of War", "the States". */
+const NAME_JOINERS = new Set(['of', 'for', 'the', 'and', '&', 'de', 'on']);
+
+/** WordNet's detachment rules (its `morphy`), by part of speech: suffix → replacement. */
+const DETACH: Record<PartOfSpeech, Array<[string, string]>> = {
+  n: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
+  v: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
+  a: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  r: [],
+};
+
+/** Whether `short` is the initials of `long`'s words ("UN", "United Nations"; "ICBM", "intercontinental ballistic missile"). */
+export function isAcronymOf(short: string, long: string): boolean {
+  const letters = short.replace(/\./g, '');
+  if (!/^\p{Lu}{2,}$/u.test(letters)) return false;
+  const initials = long
+    .split(/[\s-]+/)
+    .filter((word) => word !== '' && !NAME_JOINERS.has(word.toLowerCase()))
+    .map((word) => word[0]!.toUpperCase())
+    .join('');
+  return initials === letters;
+}
+
+export class Lexicon {
+  private nationalCapital: number | undefined;
+
+  constructor(private readonly wordnet: WordNet) {
+    this.nationalCapital = wordnet.senses('national capital', 'n')[0];
+  }
+
+  static open(): Lexicon {
+    return new Lexicon(WordNet.open());
+  }
+
+  /**
+   * Other names of a name the question writes, from its most frequent sense as a noun: the
+   * synset's other words that are names too (capitalised, or an acronym of it, either way), and
+   * for a national capital its country's names. Descriptions WordNet lists as words ("capital of
+   * South Korea") are left out: the library would have to say them word for word.
+   */
+  aliases(name: string): Expansion[] {
+    const [sense] = this.wordnet.senses(name, 'n');
+    if (sense === undefined) return [];
+    const synset = this.wordnet.synset(sense, 'n');
+    const out: Expansion[] = [];
+    const add = (text: string, kind: ExpansionKind) => {
+      if (text.toLowerCase() !== name.toLowerCase() && !out.some((known) => known.text === text)) out.push({ text, kind });
+    };
+    const nameIsAcronym = /^\p{Lu}{2,}$/u.test(name.replace(/\./g, ''));
+    for (const word of synset.words) {
+      // An acronym's spelled-out words need not give all its letters: ICBM, "intercontinental ballistic missile".
+      if (isAcronymOf(word, name) || isAcronymOf(name, word) || (nameIsAcronym && word.includes(' '))) add(word, 'acronym');
+      else if (isName(word)) add(word, 'synonym');
+    }
+    const capitalOf = this.countryOfCapital(synset);
+    if (capitalOf) for (const word of capitalOf.words.filter(isName)) add(word, 'capital');
+    return out;
+  }
+
+  /**
+   * Words for an ordinary question word: its base forms and the forms derived from them ('form':
+   * "called" ~ "call", "shipped" ~ "ship", "shipment"), and the other words of each part
+   * of speech's most frequent sense ('synonym': "pact" ~ "treaty", "fix" ~ "repair"). Names are
+   * expanded by `aliases` instead.
+   */
+  related(word: string): Expansion[] {
+    const lower = word.toLowerCase();
+    const out: Expansion[] = [];
+    const add = (text: string, kind: ExpansionKind) => {
+      if (text.toLowerCase() !== lower && !out.some((known) => known.text === text)) out.push({ text, kind });
+    };
+    for (const pos of ALL_POS) {
+      for (const base of this.baseForms(lower, pos)) {
+        add(base, 'form');
+        if (pos === 'v') for (const inflected of inflections(base)) add(inflected, 'form');
+        const senses = this.wordnet.senses(base, pos);
+        // Derivations of this very word in any sense ("ship" -> "shipment"), not of its synonyms.
+        for (const sense of senses) {
+          const synset = this.wordnet.synset(sense, pos);
+          const at = synset.words.findIndex((w) => w.toLowerCase() === base) + 1;
+          for (const pointer of synset.pointers) {
+            if (pointer.symbol !== '+' || pointer.source !== at || pointer.target === 0) continue;
+            const derived = this.wordnet.synset(pointer.offset, pointer.pos).words[pointer.target - 1];
+            if (derived) add(derived.toLowerCase(), 'form');
+          }
+        }
+        if (senses.length === 0) continue;
+        const synset = this.wordnet.synset(senses[0]!, pos);
+        for (const synonym of synset.words) if (!isName(synonym) && !synonym.includes(' ')) add(synonym.toLowerCase(), 'synonym');
+      }
+    }
+    return out;
+  }
+
+  /** Whether the word is English to WordNet, as it is or inflected ("displaced", "commandos"). */
+  isWord(word: string): boolean {
+    const lower = word.toLowerCase();
+    return ALL_POS.some((pos) => this.baseForms(lower, pos).length > 0);
+  }
+
+  /** The lemmas WordNet has for a word in one part of speech: itself, or what its inflection detaches to. */
+  private baseForms(word: string, pos: PartOfSpeech): string[] {
+    const found = new Set<string>();
+    if (this.wordnet.has(word, pos)) found.add(word);
+    for (const [suffix, replacement] of DETACH[pos]) {
+      if (!word.endsWith(suffix) || word.length - suffix.length < 2) continue;
+      const stem = word.slice(0, -suffix.length) + replacement;
+      if (this.wordnet.has(stem, pos)) found.add(stem);
+      // A doubled consonant before -ed/-ing: "stopped" -> "stop".
+      if (replacement === '' && /([b-df-hj-np-tv-z])\1$/.test(stem) && this.wordnet.has(stem.slice(0, -1), pos)) found.add(stem.slice(0, -1));
+    }
+    return [...found];
+  }
+
+  /** The country a national capital is part of ("Seoul" -> South Korea), or null. */
+  private countryOfCapital(synset: Synset): Synset | null {
+    if (this.nationalCapital === undefined) return null;
+    const isCapital = synset.pointers.some((p) => p.symbol === '@i' && p.offset === this.nationalCapital);
+    const whole = isCapital ? synset.pointers.find((p) => p.symbol === '#p') : undefined;
+    return whole ? this.wordnet.synset(whole.offset, whole.pos) : null;
+  }
+}
+
+/** A verb's regular forms ("fix": fixes, fixed, fixing; "stop": stopped, stopping; "arm": armed, arming). */
+function inflections(verb: string): string[] {
+  if (verb.includes(' ')) return [];
+  const doubled = /^[^aeiou]*[aeiou][b-df-hj-np-tv-z]$/.test(verb) && !/[wxy]$/.test(verb) ? verb + verb.at(-1) : verb;
+  if (verb.endsWith('e')) return [verb + 's', verb + 'd', verb.slice(0, -1) + 'ing'];
+  if (/[^aeiou]y$/.test(verb)) return [verb.slice(0, -1) + 'ies', verb.slice(0, -1) + 'ied', verb + 'ing'];
+  const s = /(s|x|z|ch|sh)$/.test(verb) ? verb + 'es' : verb + 's';
+  return [s, doubled + 'ed', doubled + 'ing'];
+}
+
+/** A name: every word capitalised, bar joiners ("United States of America", "the States", "US"). */
+function isName(text: string): boolean {
+  const words = text.split(/\s+/);
+  return words.some((word) => /^\p{Lu}/u.test(word)) && words.every((word) => /^\p{Lu}/u.test(word) || NAME_JOINERS.has(word));
+}

