@@ -253,9 +253,10 @@ function joinLines(lines: Line[], kind: Block['kind'], words: Set<string>): stri
   for (const line of lines.slice(1)) {
     const split = /(\p{L}+)-$/u.exec(text);
     const next = /^\p{L}+/u.exec(line.text);
-    // "built-in" written whole elsewhere in the document keeps its hyphen.
-    const compound = split && next && words.has(`${split[1]}-${next[0]}`.toLowerCase()) && !words.has(`${split[1]}${next[0]}`.toLowerCase());
-    text = split && next && !compound ? text.slice(0, -1) + line.text : `${text} ${line.text}`;
+    // "built-in" written whole elsewhere in the document keeps its hyphen, as does "POSIX-compliant".
+    const compound =
+      split && next && ((words.has(`${split[1]}-${next[0]}`.toLowerCase()) && !words.has(`${split[1]}${next[0]}`.toLowerCase())) || (!/\p{Ll}/u.test(split[1]!) && /^\p{Ll}/u.test(next[0])));
+    text = !split || !next ? `${text} ${line.text}` : compound ? text + line.text : text.slice(0, -1) + line.text;
   }
   return text;
 }
