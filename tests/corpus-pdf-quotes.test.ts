@@ -6,6 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatAnswer } from '../src/bot/format-answer.js';
+import { formatSourceView } from '../src/bot/format-source.js';
 import { loadConfig } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { renderSource } from '../src/format/terminal.js';
@@ -125,5 +127,18 @@ describe('answers from PDFs', () => {
     expect(view.citation.page).toBeGreaterThan(0);
     expect(renderSource(view)).toContain(`, p. ${view.citation.page}`);
     expect(renderSource(view)).toContain(`#page=${view.citation.page}`);
+  });
+
+  it('names and links the page in Discord: the citation of an answer, the button of /source', () => {
+    const answer = answers.get(questions[0]!.q)!;
+    const hit = answer.results[0]!;
+    const page = hit.citation.page!;
+    const field = formatAnswer(answer, { questionId: null }).embeds[0]!.fields![0]!;
+    expect(field.value).toContain(`, p. ${page}](${BASE_URL}${hit.citation.path}#page=${page})`);
+    const view = formatSourceView(library.source(hit.citation.ref)!);
+    const source = library.source(hit.citation.ref)!;
+    expect(view.embeds[0]!.description).toContain(`p. ${source.citation.page}`);
+    const buttons = view.components.flatMap((row) => row.components) as Array<{ label?: string; url?: string }>;
+    expect(buttons).toContainEqual(expect.objectContaining({ label: `Open page ${source.citation.page}`, url: `${BASE_URL}${hit.citation.path}#page=${source.citation.page}` }));
   });
 });
