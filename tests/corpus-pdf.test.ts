@@ -2,7 +2,8 @@
 // (DocBook via LaTeX, Debian's shared-mime-info), and find.pdf / ls.pdf (`groff -man -Tpdf` of
 // Debian's man pages). Each page is checked against poppler's pdftotext, an independent extractor.
 // scanned.pdf is ls.pdf rendered to images (`gs -sDEVICE=pdfimage8`), encrypted.pdf is ls.pdf
-// through `qpdf --encrypt` with a user password, truncated.pdf the first 40,000 bytes of find.pdf.
+// through `qpdf --encrypt` with a user password, truncated.pdf the first 40,000 bytes of find.pdf,
+// partly-scanned.pdf ls.pdf's first two pages and scanned.pdf's first (`qpdf --empty --pages`).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,10 +159,13 @@ describe('loading a folder of PDFs', () => {
   it('reports the scanned, encrypted and truncated PDFs by name, and loads the rest', () => {
     expect(issues).toEqual([
       { path: 'encrypted.pdf', level: 'error', message: 'not loaded: encrypted PDF: it needs a password to open' },
+      { path: 'partly-scanned.pdf', level: 'warning', message: 'page 3 has no text layer (scanned?) and is not indexed' },
       { path: 'scanned.pdf', level: 'error', message: 'not loaded: no text layer: scanned PDF?' },
       { path: 'truncated.pdf', level: 'error', message: 'not loaded: truncated PDF: the file ends before its end marker' },
     ]);
-    expect(documents.map((doc) => doc.path)).toEqual(['find.pdf', 'libtasn1.pdf', 'ls.pdf', 'shared-mime-info-spec.pdf']);
+    expect(documents.map((doc) => doc.path)).toEqual(['find.pdf', 'libtasn1.pdf', 'ls.pdf', 'partly-scanned.pdf', 'shared-mime-info-spec.pdf']);
+    const partly = documents.find((doc) => doc.id === 'partly-scanned')!;
+    expect(new Set(partly.blocks.map((block) => block.page))).toEqual(new Set([1, 2]));
   });
 
   it('reads on the worker the same document the layout builds', async () => {
