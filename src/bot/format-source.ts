@@ -62,7 +62,9 @@ export function formatSourceView(view: SourceView): MessageParts {
   if (view.next) {
     buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: sourceViewId(view.next.ref, 'next'), label: 'Next passage ▶' });
   }
-  if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label: 'Open section' });
+  // A PDF's link opens at the page (#page=N) rather than at a section.
+  const label = view.citation.page !== undefined && url === safeUrl(view.citation.url) ? `Open page ${view.citation.page}` : 'Open section';
+  if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label });
   return { embeds: [embed], components: buttonRows(buttons, 1) };
 }
 

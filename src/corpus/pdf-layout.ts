@@ -25,7 +25,8 @@ interface Line extends PdfLine {
 const HEADING_RATIO = 1.15;
 /** Running lines are looked for among this many lines at the top and at the bottom of each page. */
 const EDGE_LINES = 2;
-const PAGE_NUMBER = /^(?:page\s+)?(?:\d+|[ivxlcdm]+)(?:\s*(?:of|\/)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$/i;
+/** "12", "xiv", "Page 3 of 20", "- 7 -". */
+const PAGE_NUMBER = /^(?:page\s+)?(?:\d+|(?=[ivxlc])(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3}))(?:\s*(?:of|\/)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$/i;
 const BULLET = /^(?:[•◦▪‣∗*·–—-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)/;
 /** What a heading may put before the outline's title, spaces removed: "2.1", "Appendix A", "Chapter 3.". */
 const SECTION_NUMBER = /^(?:chapter|appendix|part|section)?(?:\d+|[a-z])?(?:\.\d+)*\.?$/i;
@@ -124,19 +125,25 @@ function markOutlineHeadings(lines: Line[], outline: OutlineEntry[]): boolean {
   const placed = outline.filter((entry) => entry.page !== undefined && entry.title !== '');
   if (placed.length === 0) return false;
   const squash = (text: string) => text.replace(/\s+/g, '').toLowerCase();
-  let from = 0;
+  const squashed = lines.map((line) => squash(line.text));
+  const firstOnPage = new Map<number, number>();
+  lines.forEach((line, i) => firstOnPage.has(line.page) || firstOnPage.set(line.page, i));
   for (const entry of placed) {
     const title = squash(entry.title);
-    for (let i = from; i < lines.length; i++) {
+    const page = entry.page!;
+    const from = firstOnPage.get(page) ?? firstOnPage.get(page + 1) ?? lines.length;
+    for (let i = from; i < lines.length && lines[i]!.page <= page + 1; i++) {
       const line = lines[i]!;
-      if (line.page < entry.page!) continue;
-      if (line.page > entry.page! + 1) break;
-      const one = squash(line.text);
-      const two = i + 1 < lines.length && lines[i + 1]!.page === line.page ? one + squash(lines[i + 1]!.text) : one;
-      if (names(one, title) || (two !== one && names(two, title))) {
+      const next = lines[i + 1];
+      if (line.heading !== undefined) continue;
+      const wrapped = next !== undefined && next.page === line.page && next.heading === undefined;
+      if (names(squashed[i]!, title)) {
         line.heading = entry.level;
-        if (!names(one, title)) lines[i + 1]!.heading = entry.level;
-        from = i + (names(one, title) ? 1 : 2);
+        break;
+      }
+      if (wrapped && names(squashed[i]! + squashed[i + 1]!, title)) {
+        line.heading = entry.level;
+        next.heading = entry.level;
         break;
       }
     }
@@ -253,9 +260,10 @@ function joinLines(lines: Line[], kind: Block['kind'], words: Set<string>): stri
   for (const line of lines.slice(1)) {
     const split = /(\p{L}+)-$/u.exec(text);
     const next = /^\p{L}+/u.exec(line.text);
-    // "built-in" written whole elsewhere in the document keeps its hyphen.
-    const compound = split && next && words.has(`${split[1]}-${next[0]}`.toLowerCase()) && !words.has(`${split[1]}${next[0]}`.toLowerCase());
-    text = split && next && !compound ? text.slice(0, -1) + line.text : `${text} ${line.text}`;
+    // "built-in" written whole elsewhere in the document keeps its hyphen, as does "POSIX-compliant".
+    const compound =
+      split && next && ((words.has(`${split[1]}-${next[0]}`.toLowerCase()) && !words.has(`${split[1]}${next[0]}`.toLowerCase())) || (!/\p{Ll}/u.test(split[1]!) && /^\p{Ll}/u.test(next[0])));
+    text = !split || !next ? `${text} ${line.text}` : compound ? text + line.text : text.slice(0, -1) + line.text;
   }
   return text;
 }
