@@ -124,7 +124,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'library generations in 
     // The server ends the dead session's transaction when it notices the closed socket.
     await until('the killed session to be gone', async () => (await check.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).rowCount === 0);
     expect((await check.query('SELECT count(*)::int AS n FROM library_generations')).rows[0].n).toBe(0);
-    expect((await check.query('SELECT count(*)::int AS n FROM library_generation_files')).rows[0].n).toBe(0);
+    expect((await check.query('SELECT count(*)::int AS n FROM library_generation_chunks')).rows[0].n).toBe(0);
     await listener.query('SELECT 1'); // a round trip: any notification sent before it has arrived
     expect(heard).toEqual([]);
     expect(await currentGeneration(readerDir)).toBeNull();

@@ -16,6 +16,8 @@ export const LIBRARY_CHANNEL = 'archivist_library';
 
 /** Generations kept in the database: the newest, and two for readers still copying an older one. */
 const KEEP_GENERATIONS = 3;
+/** Rows of a megabyte: see the chunks table in src/records/postgres/migrations.ts. */
+const CHUNK_BYTES = 1 << 20;
 
 export interface PublishedGeneration {
   name: string;
@@ -60,7 +62,15 @@ export class PostgresGenerations implements GenerationStore {
       }
       // One file in memory at a time: a large library's vectors are tens of megabytes.
       for (const file of files) {
-        await client.query(`INSERT INTO library_generation_files (generation_id, file, bytes) VALUES ($1, $2, $3)`, [id, file, await fs.readFile(path.join(generationDir, file))]);
+        const bytes = await fs.readFile(path.join(generationDir, file));
+        for (let chunk = 0; chunk * CHUNK_BYTES < bytes.length || chunk === 0; chunk++) {
+          await client.query(`INSERT INTO library_generation_chunks (generation_id, file, chunk, bytes) VALUES ($1, $2, $3, $4)`, [
+            id,
+            file,
+            chunk,
+            bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES),
+          ]);
+        }
       }
       await client.query(
         `DELETE FROM library_generations WHERE id NOT IN (SELECT id FROM library_generations ORDER BY created_at DESC, id DESC LIMIT $1)`,
@@ -84,20 +94,21 @@ export class PostgresGenerations implements GenerationStore {
     try {
       // One snapshot for every file, even if a publish deletes this generation meanwhile.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const { rows } = await client.query<{ file: string }>(
-        `SELECT f.file FROM library_generation_files f JOIN library_generations g ON g.id = f.generation_id WHERE g.name = $1 ORDER BY f.file`,
+      const { rows } = await client.query<{ id: string; file: string }>(
+        `SELECT DISTINCT g.id, c.file FROM library_generation_chunks c JOIN library_generations g ON g.id = c.generation_id WHERE g.name = $1 ORDER BY c.file`,
         [name],
       );
       if (!rows.some((row) => row.file === 'manifest.json')) throw new Error(`generation ${name} is not in the database`);
       await fs.mkdir(intoDir);
-      for (const { file } of rows) {
-        const { rows: bytes } = await client.query<{ bytes: Buffer }>(
-          `SELECT f.bytes FROM library_generation_files f JOIN library_generations g ON g.id = f.generation_id WHERE g.name = $1 AND f.file = $2`,
-          [name, file],
+      for (const { id, file } of rows) {
+        // Text results: node-postgres's binary mode returns bytea as a string once the query has parameters.
+        const { rows: chunks } = await client.query<{ bytes: Buffer }>(
+          `SELECT bytes FROM library_generation_chunks WHERE generation_id = $1 AND file = $2 ORDER BY chunk`,
+          [id, file],
         );
         const handle = await fs.open(path.join(intoDir, file), 'w');
         try {
-          await handle.writeFile(bytes[0]!.bytes);
+          for (const { bytes } of chunks) await handle.write(bytes);
           await handle.sync();
         } finally {
           await handle.close();
