@@ -16,6 +16,14 @@ if (token) {
     import('./digest/sources.js'),
   ]);
   digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  // Without a database to share, a second bot process on this data folder is refused, saying why.
+  if (!config.databaseUrl) {
+    const { claimBotProcess } = await import('./records/bot-process.js');
+    await claimBotProcess(config.dataDir).catch((error: unknown) => {
+      log.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    });
+  }
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const services = new Map<string, unknown>();
   const bot = await runBot({ config, token, log, questionLog: records.questionLog, services });
