@@ -7,6 +7,7 @@ import { measureScale, type SimilarityScale } from './embed/similarity-scale.js'
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
+import type { GenerationSync } from './index/pg-sync.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
@@ -78,6 +79,7 @@ export class Library implements LibraryApi {
   private following: { file: string; listener: () => void } | null = null;
   private picking: Promise<void> | null = null;
   private pickAgain = false;
+  private sync: GenerationSync | null = null;
 
   /** The answer rule's thresholds on the embedder's similarity scale (see search/calibrate.ts). */
   private readonly relevance: Relevance;
@@ -96,7 +98,16 @@ export class Library implements LibraryApi {
   }
 
   static async open(options: OpenLibraryOptions): Promise<Library> {
-    const library = await Library.loadWhenUnlocked(options);
+    // With DATABASE_URL the database's newest generation is copied in first, so it is loaded rather
+    // than built here, and what is built here is published (src/index/pg-sync.ts).
+    const { databaseUrl, indexDir } = options.config;
+    const sync = databaseUrl ? await (await import('./index/pg-sync.js')).GenerationSync.start({ url: databaseUrl, indexDir, log: options.log }) : null;
+    const library = await Library.loadWhenUnlocked(options).catch(async (error: unknown) => {
+      await sync?.close();
+      throw error;
+    });
+    library.sync = sync;
+    void sync?.push();
     if (options.follow) library.follow();
     return library;
   }
@@ -326,6 +337,7 @@ export class Library implements LibraryApi {
       await this.picking;
     }
     await this.reindexing?.catch(() => undefined);
+    await this.sync?.close();
     await this.embedder.close();
   }
 }

@@ -17,6 +17,14 @@ if (token) {
     import('./digest/service.js'),
   ]);
   digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  // Without a database to share, a second bot process on this data folder is refused, saying why.
+  if (!config.databaseUrl) {
+    const { claimBotProcess } = await import('./records/bot-process.js');
+    await claimBotProcess(config.dataDir).catch((error: unknown) => {
+      log.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    });
+  }
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const services = new Map<string, unknown>();
   // The digest needs the library, so it starts once the bot serves; until then /digest waits on this.

@@ -1,5 +1,6 @@
 /** Points in an index build where a crash test can freeze the writer before killing it. */
-export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' | 'current-swapped';
+/** `generation-sent`: a generation's files are in PostgreSQL, its transaction not yet committed (pg-generations.ts). */
+export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' | 'current-swapped' | 'generation-sent';
 
 /**
  * Test-only hook: with `ARCHIVIST_TEST_PAUSE_AFTER=<stage>` the build prints `paused after <stage>`

@@ -6,7 +6,7 @@ import type { SubscriptionRecords } from './subscriptions.js';
 /**
  * Everything archivist records besides the library: the question log and feedback, digest
  * subscriptions and runs, and document history. A SQLite file (one machine) or PostgreSQL (many
- * processes) holds it; both pass the same contract tests (tests/records-contract.test.ts).
+ * processes) holds it; both pass the same contract tests (tests/store-contract.test.ts).
  */
 export interface Records {
   /** What the bot logs questions and feedback to (it never rejects); the digest reads them back. */
@@ -14,8 +14,6 @@ export interface Records {
   readonly subscriptions: SubscriptionRecords;
   readonly digestRuns: DigestRunRecords;
   readonly documentVersions: DocumentVersionRecords;
-  /** Where the records are, for logs and messages (a file path, or the database without its password). */
-  readonly location: string;
   /**
    * Call after each index build with every indexed document. Resolves to false (and logs) when
    * the database could not be written: a reindex must not fail over digest bookkeeping.

@@ -21,7 +21,6 @@ export class PostgresRecords implements Records {
 
   constructor(
     readonly pool: pg.Pool,
-    readonly location: string,
     private readonly log: Logger,
   ) {
     this.questionLog = new PostgresQuestionLog(pool, log);
@@ -78,5 +77,5 @@ export async function openPostgresRecords(options: { url: string; log: Logger })
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`could not open the records in PostgreSQL at ${location}: ${reason}`, { cause: error });
   }
-  return new PostgresRecords(pool, location, options.log);
+  return new PostgresRecords(pool, options.log);
 }

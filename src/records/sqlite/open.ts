@@ -34,10 +34,6 @@ export class SqliteRecords implements Records {
     this.documentVersions = new SqliteDocumentVersions(db);
   }
 
-  get location(): string {
-    return this.db.name;
-  }
-
   async recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
     try {
       await this.documentVersions.recordIndexed(docs, at);
