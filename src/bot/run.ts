@@ -1,18 +1,17 @@
-import { Client, Events, GatewayIntentBits, type Interaction, type Message } from 'discord.js';
+import { Client, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../config.js';
 import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import { redact, type Logger } from '../log.js';
 import type { QuestionLog } from '../records/question-log.js';
 import { loadBotConfig, type BotConfig } from './bot-config.js';
-import { syncGuildCommands } from './command-registry.js';
 import { loadCommands, type defaultCommandsDir } from './commands-loader.js';
 import { createRuntime, type Command, type CommandContext } from './context.js';
 import { LibraryUnavailableError, UserError, describeError } from './errors.js';
 import { InFlight } from './in-flight.js';
+import { registerEvents } from './events/index.js';
 import { SHUTTING_DOWN, createInteractionRouter } from './interactions.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
-import { handleMention } from './mentions.js';
 import { NO_MENTIONS } from './replies.js';
 import { holdIfRequested } from './test-hold.js';
 
@@ -100,33 +99,18 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     runtime,
   };
 
-  const route = createInteractionRouter({ commands, ctx, stopping: () => stopping !== null });
-  client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    void inFlight.track(route(interaction)).catch((error: unknown) => log.error('interaction handler crashed', describeError(error)));
-  });
-  client.on(Events.MessageCreate, (message: Message) => {
-    if (stopping || message.author.bot || !client.user || !message.mentions.users.has(client.user.id)) return;
-    void inFlight.track(handleMention(message, ctx)).catch((error: unknown) => log.error('mention handler crashed', describeError(error)));
-  });
-  client.on(Events.Error, (error) => log.error('discord client error', describeError(error)));
-  client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
-  client.on(Events.ShardReconnecting, (shard) => log.info('gateway reconnecting', { shard }));
-  client.on(Events.ShardResume, (shard, replayed) => log.info('gateway session resumed', { shard, replayed }));
-  client.on(Events.ShardReady, (shard) => log.info('gateway session ready', { shard }));
-  // discord.js logs the first two parts of the token at login: never pass that on.
-  client.on(Events.Debug, (message) => log.debug(message.replace(/Provided token: \S+/g, 'Provided token: [redacted]')));
-
-  const connected = new Promise<void>((resolve) => {
-    client.once(Events.ClientReady, (ready) => {
-      log.info('connected to Discord', { user: ready.user.tag, id: ready.user.id, guilds: ready.guilds.cache.size, commands: commands.size });
-      if (bot.guildId) {
-        syncGuildCommands({ rest: client.rest, applicationId: ready.application.id, guildId: bot.guildId, commands: commands.values(), log }).catch(
-          (error: unknown) => log.error('could not sync the guild commands', { guild: bot.guildId, ...describeError(error) }),
-        );
-      }
-      resolve();
-    });
+  let markConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (markConnected = resolve));
+  registerEvents({
+    client,
+    log,
+    bot,
+    ctx,
+    commands,
+    inFlight,
+    route: createInteractionRouter({ commands, ctx, stopping: () => stopping !== null }),
+    stopping: () => stopping !== null,
+    connected: markConnected,
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
