@@ -88,9 +88,9 @@ describe('watchDocs', () => {
   }, 30_000);
 
   it('re-indexes once another build holding the index has finished, for the change it saw meanwhile', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // As `archivist index` would; the re-index the last test started may still hold the lock.
+    const release = (await until('the write lock', () => acquireWriteLock(path.join(docsDir, '.index')).catch(() => null), 60_000))!;
     const before = library.status().documents;
-    const release = await acquireWriteLock(path.join(docsDir, '.index')); // as `archivist index` would
     try {
       writeFileSync(path.join(docsDir, 'cafeteria.md'), NEW_DOC.replace('Parking', 'Cafeteria').replace('Visitors park', 'Staff eat'));
       const attempts = reindexes;
