@@ -20,8 +20,9 @@ describe('WordNet reader', () => {
 });
 
 describe('lexicon', () => {
-  it('gives a name its other names: acronyms both ways and a capital’s country', () => {
+  it('gives a name its other names: other names, acronyms both ways and a capital’s country', () => {
     expect(texts(lexicon.aliases('United Nations'), 'acronym')).toEqual(['UN']);
+    expect(texts(lexicon.aliases('America'), 'alias')).toEqual(expect.arrayContaining(['United States', 'US']));
     expect(texts(lexicon.aliases('NATO'), 'acronym')).toEqual(['North Atlantic Treaty Organization']);
     expect(texts(lexicon.aliases('ICBM'), 'acronym')).toEqual(['intercontinental ballistic missile']);
     expect(texts(lexicon.aliases('Seoul'), 'capital')).toContain('South Korea');

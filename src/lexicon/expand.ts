@@ -4,10 +4,13 @@
 // "shipped" ~ "ship", "shipment") and its synonyms in its most frequent sense ("pact" ~ "treaty").
 import { WordNet, type PartOfSpeech, type Synset } from './wordnet.js';
 
-/** What links an expansion to the question's word, so each kind can be measured and switched alone. */
-export type ExpansionKind = 'synonym' | 'acronym' | 'capital' | 'form';
-
-export const EXPANSION_KINDS: readonly ExpansionKind[] = ['synonym', 'acronym', 'capital', 'form'];
+/**
+ * What links an expansion to the question's word, so each kind can be measured and switched alone:
+ * a name's other name ('alias': America ~ United States), acronym ('acronym': UN ~ United Nations)
+ * or country ('capital': Seoul ~ South Korea); an ordinary word's other forms ('form') and synonyms
+ * ('synonym').
+ */
+export type ExpansionKind = 'alias' | 'acronym' | 'capital' | 'form' | 'synonym';
 
 export interface Expansion {
   /** As WordNet writes it: "South Korea", "intercontinental ballistic missile", "evade". */
@@ -68,7 +71,7 @@ export class Lexicon {
     for (const word of synset.words) {
       // An acronym's spelled-out words need not give all its letters: ICBM, "intercontinental ballistic missile".
       if (isAcronymOf(word, name) || isAcronymOf(name, word) || (nameIsAcronym && word.includes(' '))) add(word, 'acronym');
-      else if (isName(word)) add(word, 'synonym');
+      else if (isName(word)) add(word, 'alias');
     }
     const capitalOf = this.countryOfCapital(synset);
     if (capitalOf) for (const word of capitalOf.words.filter(isName)) add(word, 'capital');

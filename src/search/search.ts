@@ -3,7 +3,6 @@ import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { SEARCH_DEFAULTS } from './defaults.js';
-import type { Lexicon } from '../lexicon/expand.js';
 import { DEFAULT_EXPANDERS, expandQuestion, EXPANSION_WEIGHT, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
@@ -54,8 +53,6 @@ export interface SearchOptions {
   codeNameWeight?: number;
   /** Which expansions of the question to use ([] = none; see expansion.ts). */
   expanders?: readonly Expander[];
-  /** Where WordNet expansions come from (default: the package's WordNet, read once per process). */
-  lexicon?: Lexicon | null;
 }
 
 /** How dense and lexical candidates are merged; `denseWeight` in [0, 1]. */
@@ -187,7 +184,7 @@ export async function rank(
   const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
   const expanders = options.expanders ?? DEFAULT_EXPANDERS;
-  const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? options.lexicon ?? sharedLexicon() : null, expanders);
+  const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? sharedLexicon() : null, expanders);
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
   // retrievers run while it is computed rather than after.
