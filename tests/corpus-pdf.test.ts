@@ -4,6 +4,7 @@
 // scanned.pdf is ls.pdf rendered to images (`gs -sDEVICE=pdfimage8`), encrypted.pdf is ls.pdf
 // through `qpdf --encrypt` with a user password, truncated.pdf the first 40,000 bytes of find.pdf,
 // partly-scanned.pdf ls.pdf's first two pages and scanned.pdf's first (`qpdf --empty --pages`).
+// travel-policy.pdf is LibreOffice Writer's PDF export of tests/fixtures/docx/travel-policy.docx.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +138,17 @@ describe('structure', () => {
     expect(glob.headingPath.at(-1)).toBe('2.2. The source XML files');
   });
 
+  it('reads a word processor PDF: its outline under the title, symbol-font bullets as list items', async () => {
+    const { parsed } = layoutPdf(await extractPdf(new Uint8Array(readFileSync(path.join(FIXTURES, 'travel-policy.pdf')))));
+    expect(parsed.title).toBe('Travel and Expenses Policy');
+    const at = (start: string) => parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).includes(start))!;
+    expect(at('This policy applies').headingPath).toEqual([]);
+    expect(at('Book flights').headingPath).toEqual(['Booking travel']);
+    expect(at('If a receipt is lost').headingPath).toEqual(['Claiming expenses', 'Lost receipts']);
+    // Writer draws the bullets as U+F0B7 from its symbol font.
+    expect(parsed.text.slice(at('the trip is entered').start, at('the trip is entered').end)).toBe('\uf0b7 the trip is entered in the team calendar;');
+  });
+
   it('splits a man page option list into one block per option', async () => {
     const { parsed } = layoutPdf(await extractPdf(new Uint8Array(readFileSync(path.join(FIXTURES, 'ls.pdf')))));
     const texts = parsed.blocks.map((b) => parsed.text.slice(b.start, b.end));
@@ -163,7 +175,7 @@ describe('loading a folder of PDFs', () => {
       { path: 'scanned.pdf', level: 'error', message: 'not loaded: no text layer: scanned PDF?' },
       { path: 'truncated.pdf', level: 'error', message: 'not loaded: truncated PDF: the file ends before its end marker' },
     ]);
-    expect(documents.map((doc) => doc.path)).toEqual(['find.pdf', 'libtasn1.pdf', 'ls.pdf', 'partly-scanned.pdf', 'shared-mime-info-spec.pdf']);
+    expect(documents.map((doc) => doc.path)).toEqual(['find.pdf', 'libtasn1.pdf', 'ls.pdf', 'partly-scanned.pdf', 'shared-mime-info-spec.pdf', 'travel-policy.pdf']);
     const partly = documents.find((doc) => doc.id === 'partly-scanned')!;
     expect(new Set(partly.blocks.map((block) => block.page))).toEqual(new Set([1, 2]));
   });

@@ -21,7 +21,6 @@ export interface PdfLine {
 export interface PdfPage {
   /** 1-based page number. */
   number: number;
-  height: number;
   lines: PdfLine[];
 }
 
@@ -86,12 +85,11 @@ function openError(err: unknown): PdfError {
 
 async function readPage(doc: PDFDocumentProxy, number: number): Promise<PdfPage> {
   const page = await doc.getPage(number);
-  const [, , , top] = page.view;
   const content = await page.getTextContent();
   const items = content.items.filter((item): item is TextItem => 'str' in item);
   const mono = new Set(Object.entries(content.styles).filter(([, style]) => style.fontFamily === 'monospace').map(([name]) => name));
   page.cleanup();
-  return { number, height: top ?? 0, lines: toLines(items, mono) };
+  return { number, lines: toLines(items, mono) };
 }
 
 /**

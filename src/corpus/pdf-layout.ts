@@ -27,7 +27,8 @@ const HEADING_RATIO = 1.15;
 const EDGE_LINES = 2;
 /** "12", "xiv", "Page 3 of 20", "- 7 -". */
 const PAGE_NUMBER = /^(?:page\s+)?(?:\d+|(?=[ivxlc])(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3}))(?:\s*(?:of|\/)\s*\d+)?$|^[-–—]\s*\d+\s*[-–—]$/i;
-const BULLET = /^(?:[•◦▪‣∗*·–—-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)/;
+/** A list item's start; word processors draw bullets from symbol fonts' private-use characters (U+F0B7). */
+const BULLET = /^(?:[•◦▪‣∗*·–—\p{Co}-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)/u;
 /** What a heading may put before the outline's title, spaces removed: "2.1", "Appendix A", "Chapter 3.". */
 const SECTION_NUMBER = /^(?:chapter|appendix|part|section)?(?:\d+|[a-z])?(?:\.\d+)*\.?$/i;
 const SENTENCE_END = /[.!?:;][)"'’”]?$/;
@@ -46,7 +47,7 @@ export function layoutPdf(content: PdfContent): PdfLayout {
   const outlined = markOutlineHeadings(lines, content.outline);
   if (!outlined) markSizeHeadings(lines, body);
   const title = content.title ?? titleLine(lines, withText[0]!.number, body);
-  const built = build(lines, wordsIn(lines));
+  const built = build(lines, wordsIn(lines), title);
   return {
     parsed: { ...built, title, keyPoints: [], warnings },
     pages: built.pages,
@@ -185,7 +186,7 @@ function wordsIn(lines: Line[]): Set<string> {
  * on one page, so each quote has one page. A paragraph that goes on over the page break continues
  * after a single line break, so the sentence it cuts still reads as one.
  */
-function build(lines: Line[], words: Set<string>): Pick<Parsed, 'text' | 'blocks'> & { pages: PdfLayout['pages'] } {
+function build(lines: Line[], words: Set<string>, title: string | undefined): Pick<Parsed, 'text' | 'blocks'> & { pages: PdfLayout['pages'] } {
   const layout = { spacing: lineSpacing(lines), rightEdge: justifiedEdge(lines) };
   const parts: string[] = [];
   let length = 0;
@@ -212,7 +213,9 @@ function build(lines: Line[], words: Set<string>): Pick<Parsed, 'text' | 'blocks
     if (!paragraph) return;
     const text = joinLines(paragraph.lines, paragraph.kind, words);
     const start = write(text, paragraph.separator, paragraph.page);
-    blocks.push({ start, end: start + text.length, kind: paragraph.kind, headingPath: headings.map((h) => h.title), page: paragraph.page });
+    // The title is already the document's name: a first heading repeating it (a word processor's outline) heads nothing more.
+    const path = headings.filter((h, i) => i > 0 || title === undefined || squashSpace(h.title) !== squashSpace(title)).map((h) => h.title);
+    blocks.push({ start, end: start + text.length, kind: paragraph.kind, headingPath: path, page: paragraph.page });
     paragraph = undefined;
   };
 
@@ -251,6 +254,10 @@ function build(lines: Line[], words: Set<string>): Pick<Parsed, 'text' | 'blocks
   }
   flush();
   return { text: parts.join(''), blocks, pages };
+}
+
+function squashSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 /** Code keeps its line breaks; prose joins lines with a space, or with nothing where a word was hyphenated at the line end. */
