@@ -313,6 +313,31 @@ describe('rebuilding an unusable index', () => {
     });
   }
 
+  it('repairs an updated index (free labels, patched BM25) to the same labels and the same answers', async () => {
+    const [artillery, gardening, cooking] = sampleCorpus();
+    await update([artillery!, gardening!, cooking!], new HashEmbedder());
+    const travel = makeDoc('travel', 'Travel', [{ paragraphs: ['Trains to the coast leave hourly.'] }]);
+    const embedder = new HashEmbedder();
+    const corpus = [artillery!, cooking!, travel];
+    const { index: before } = await update(corpus, embedder);
+    expect(before.manifest.counts.labels).toBeGreaterThan(before.manifest.counts.passages);
+    const questions = ['trains to the coast', 'howitzer shells', 'lentil soup', 'crews train for months'];
+    const answers = async (index: LoadedIndex) =>
+      Promise.all(questions.map(async (q) => [await denseTop(index, embedder, q), lexicalTop(index, q), index.pageIndex.search(q, 3)]));
+    const expected = await answers(before);
+
+    for (const file of ['vectors.hnsw', 'vectors.f32', 'lexical.bin', 'pages.bin', 'documents.json']) {
+      const { dir } = await open(embedder);
+      await fs.truncate(path.join(dir, file), 8);
+      const warnings: string[] = [];
+      await update(corpus, embedder, { warn: (line) => warnings.push(line) });
+      expect(warnings, file).toEqual([expect.stringMatching(new RegExp(`${file.replace('.', '\\.')} fails its checksum; repaired`))]);
+      const repaired = await open(embedder);
+      expect([...repaired.passagesByRef].map(([ref, p]) => [ref, p.label])).toEqual([...before.passagesByRef].map(([ref, p]) => [ref, p.label]));
+      expect(await answers(repaired), file).toEqual(expected);
+    }
+  });
+
   it('reports an index of another format version', async () => {
     const { index } = await update(sampleCorpus(), new HashEmbedder());
     const file = path.join(index.dir, 'manifest.json');

@@ -44,7 +44,7 @@ export async function repairedContent(
   const docs = damaged.has('documents.json') ? documentsAsIndexed(manifest, documents) : (JSON.parse(text('documents.json')) as Document[]);
   if (!docs) return { impossible: 'documents.json is damaged and the docs folder no longer holds every document as indexed' };
   const byId = new Map(docs.map((doc) => [doc.id, doc]));
-  const passages = (JSON.parse(text('passages.json')) as StoredPassage[]).slice().sort((a, b) => a.label - b.label);
+  const passages = JSON.parse(text('passages.json')) as StoredPassage[];
   const live = passages.map((stored) => {
     const doc = byId.get(stored.docId);
     if (!doc) throw new Error(`passage ${stored.docId}:${stored.ordinal} belongs to no document`);
@@ -85,7 +85,9 @@ export async function repairedContent(
   let lexicalIndex: LexicalIndex;
   if (damaged.has('lexical.bin')) {
     lexicalIndex = LexicalIndex.create();
-    lexicalIndex.add(live.map(({ doc, passage, stored }) => lexicalEntry(doc, passage, stored.label)));
+    // In label order, as a fresh build adds them.
+    const byLabel = [...live].sort((a, b) => a.stored.label - b.stored.label);
+    lexicalIndex.add(byLabel.map(({ doc, passage, stored }) => lexicalEntry(doc, passage, stored.label)));
   } else {
     lexicalIndex = LexicalIndex.deserialize(bytes.get('lexical.bin')!);
   }
