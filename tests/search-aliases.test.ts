@@ -3,9 +3,8 @@ import type { Library } from '../src/library.js';
 import { page, pagesLibrary } from './helpers/pages-library.js';
 
 // A name the question writes is mentioned by a passage that gives another name for it: an acronym
-// the library defines ("… Data Project (ACLED)"), WordNet's other names ("UN" for the United
-// Nations) or, for a capital, its country ("South Korea" for Seoul). A name nobody mentions in any
-// form is still missing: a made-up member of a known module, a product the library never names.
+// the library defines ("… Data Project (ACLED)") or WordNet's ("UN" for the United Nations). A
+// name nobody mentions in any form is still missing: a made-up member of a known module, a product the library never names.
 
 describe('other names of the names a question gives', () => {
   let library: Library;
@@ -13,12 +12,10 @@ describe('other names of the names a question gives', () => {
 
   beforeAll(async () => {
     ({ library, cleanup } = await pagesLibrary({
-      'casualties.md': page('Casualties', [
-        'According to the Armed Conflict Location & Event Data Project (ACLED), a data collection and crisis mapping project, fighting has spread to the border regions.',
-        'In the same period on Russian territory, ACLED has recorded 3,794 conflict-related fatalities, most of them in battles.',
-      ]),
+      // Two passages write ACLED: more than the 0.2% share of a small library allows a name.
+      'monitors.md': page('Monitors', ['According to the Armed Conflict Location & Event Data Project (ACLED), a data collection and crisis mapping project, fighting has spread to the border regions.']),
+      'casualties.md': page('Casualties', ['In the same period on Russian territory, ACLED has recorded 3,794 conflict-related fatalities, most of them in battles.']),
       'refugees.md': page('Refugees', ['The UN estimates that the number of Ukrainian refugees has now reached 6.7 million, most of them women and children.']),
-      'korea.md': page('Korea', ['South Korea said it would review its stance on providing weapons to Ukraine after the troops arrived.']),
       'asyncio.md': page('Coroutines and tasks', ['asyncio.create_task(coro) wraps the coroutine into a Task and schedules its execution on the running event loop.']),
       'csv.md': page('CSV files', ['csv.writer(file) returns a writer object that converts rows of values into delimited strings, as in a spreadsheet exported from Excel.']),
     }));
@@ -38,12 +35,6 @@ describe('other names of the names a question gives', () => {
     const answer = await library.ask('How many refugees has Ukraine produced, per the United Nations?', { k: 3 });
     expect(answer.answered).toBe(true);
     expect(answer.results[0]!.quote).toContain('6.7 million');
-  });
-
-  it('takes a capital for its country', async () => {
-    const answer = await library.ask('Will Seoul provide weapons to Ukraine?', { k: 3 });
-    expect(answer.answered).toBe(true);
-    expect(answer.results[0]!.citation.path).toBe('korea.md');
   });
 
   it('still declines a made-up member of a known module and a product the library never names', async () => {

@@ -61,9 +61,7 @@ export function writtenNames(question: string): WrittenName[] {
     const word = match[0];
     let at = match.index - 1;
     while (at >= 0 && ' \t\r'.includes(question[at]!)) at--;
-    // A full stop right before the word joins a code name ("asyncio.ParallelBroker"), not two sentences.
-    const dotted = question[at] === '.' && at === match.index - 1;
-    const startsSentence = at < 0 || ('.!?:\n'.includes(question[at]!) && !dotted);
+    const startsSentence = at < 0 || '.!?:\n'.includes(question[at]!);
     const nameLike = ACRONYM.test(word) || LETTERS_AND_DIGITS.test(word) || (CAPITALISED.test(word) && !startsSentence);
     const terms = nameLike ? contentTerms(word) : [];
     if (terms.length === 0) continue;
