@@ -107,6 +107,11 @@ export class TextBuilder {
     }
   }
 
+  /** Forgets every heading: what follows (a chapter's footnotes) belongs to no section of the document. */
+  leaveSections(): void {
+    this.headings.length = 0;
+  }
+
   get innermostHeading(): Readonly<Heading> | undefined {
     return this.headings[this.headings.length - 1];
   }

@@ -49,6 +49,9 @@ const MARKER_TEXT = /^[^\p{L}\p{N}]{0,3}$/u;
 const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
 /** Docutils renders footnotes, topics and sidebars as `<aside>`: content, unlike the site's asides. */
 const CONTENT_ASIDES = new Set(['footnote', 'footnote-list', 'topic', 'sidebar']);
+// DocBook and Pandoc gather a chapter's footnotes in a `div.footnotes` / `section.footnotes` after
+// its last section: they belong to the chapter, not to that section. DocBook's title page names
+// the author in an `h3.author`: a line of the page, not a section's heading.
 /** Elements that start and end a paragraph of their own; any other tag is inline. */
 const BLOCK_TAGS = new Set([
   'p', 'div', 'section', 'article', 'main', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody',
@@ -118,7 +121,7 @@ export function parseHtml(content: string): Parsed {
     if (!isElement(node) || skipped(node)) return;
     const tag = node.name;
     if (tag === 'br') inline += BR;
-    else if (/^h[1-6]$/.test(tag)) {
+    else if (/^h[1-6]$/.test(tag) && !hasClass(node, 'author')) {
       flush(scope);
       b.separate();
       b.heading(Number(tag[1]), inlineText(node), { anchor: headingAnchor(node), scope: scope.depth });
@@ -136,6 +139,7 @@ export function parseHtml(content: string): Parsed {
       definitions(node, scope);
     } else if (BLOCK_TAGS.has(tag)) {
       flush(scope);
+      if (hasClass(node, 'footnotes')) b.leaveSections();
       const id = node.attribs.id;
       const opensScope = id !== undefined && (tag === 'section' || hasClass(node, 'section'));
       const inner: Scope = {
