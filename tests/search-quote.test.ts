@@ -159,3 +159,40 @@ describe('quoteUnits', () => {
     expect(text.slice(span.start, span.end)).toBe(text.slice(code));
   });
 });
+
+describe('pickQuote past labels', () => {
+  // The Debian Reference's tables, as the HTML reader writes them: a lead-in, a caption, rows.
+  const groups = section('1.2.4. Delegation', [
+    'Some notable system-provided groups allow their members to execute particular commands without root privilege.',
+    'Table 1.8. List of notable system provided groups for particular command executions',
+    'group | accessible commands',
+    'sudo | execute sudo without their password',
+    'lpadmin | execute commands to add, modify, and remove printers from printer databases',
+  ]);
+  const ports = section('6.2. Secure services', [
+    'insecure service name | port | secure service name | port',
+    'www (http) | 80 | https | 443',
+    'imap2 | 143 | imaps | 993',
+  ]);
+
+  it('quotes the row that answers, not the sentence leading into the table', () => {
+    expect(quoteIn(groups, 0, 5, 'which group lets someone add printers without being root?')).toBe(
+      'lpadmin | execute commands to add, modify, and remove printers from printer databases',
+    );
+  });
+
+  it('quotes a data row, not the header row that shares the question\'s words', () => {
+    expect(quoteIn(ports, 0, 3, 'what port does IMAPS use?')).toBe('imap2 | 143 | imaps | 993');
+  });
+
+  it('quotes a caption or header only when no row shares anything with the question', () => {
+    expect(quoteIn(ports, 0, 3, 'which port numbers are there?')).toBe('insecure service name | port | secure service name | port');
+  });
+
+  it('carries a lead-in ending in ":" to what follows it', () => {
+    const doc = section('Firewall', ['To keep the rules across reboots:', 'Save them with iptables-save and restore them with iptables-restore at boot, which keeps the rules.']);
+    expect(quoteIn(doc, 0, 2, 'how do I keep the firewall rules across reboots?')).toBe(
+      'Save them with iptables-save and restore them with iptables-restore at boot, which keeps the rules.',
+    );
+  });
+});
