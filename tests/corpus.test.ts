@@ -442,11 +442,12 @@ describe('html from other generators', () => {
       <div class="section"><h2 class="title"><a id="_vim"></a>9.2. Vim</h2><p>Use Vim.<a href="#ftn.idm2"><sup>[2]</sup></a></p>
       <div class="section"><h3 class="title"><a id="_desktops"></a>9.11.5. Multiple desktop systems</h3><p>Run several.</p></div></div>
       <div class="footnotes"><br/><hr/><div id="ftn.idm2" class="footnote"><p><a href="#idm2" class="para"><sup class="para">[2] </sup></a>More elaborate customization examples.</p></div></div>
-      </div></body></html>`;
+      <p>After the notes.</p></div></body></html>`;
     expect(blocksOf(chapter).map(([, text, path]) => [text, path])).toEqual([
       ['Use Vim.[2]', '9.2. Vim'],
       ['Run several.', '9.2. Vim > 9.11.5. Multiple desktop systems'],
       ['[2] More elaborate customization examples.', ''],
+      ['After the notes.', '9.2. Vim > 9.11.5. Multiple desktop systems'],
     ]);
   });
 

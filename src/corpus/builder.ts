@@ -107,9 +107,15 @@ export class TextBuilder {
     }
   }
 
-  /** Forgets every heading: what follows (a chapter's footnotes) belongs to no section of the document. */
-  leaveSections(): void {
-    this.headings.length = 0;
+  /**
+   * Runs `write` outside every section: what it writes (a chapter's footnotes) belongs to no section
+   * of the document. What follows is under the headings that were open before (rustdoc puts an
+   * item's footnotes before its "Implementations").
+   */
+  outsideSections(write: () => void): void {
+    const open = this.headings.splice(0);
+    write();
+    this.headings.splice(0, this.headings.length, ...open);
   }
 
   get innermostHeading(): Readonly<Heading> | undefined {

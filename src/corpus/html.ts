@@ -49,8 +49,8 @@ const MARKER_TEXT = /^[^\p{L}\p{N}]{0,3}$/u;
 const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
 /** Docutils renders footnotes, topics and sidebars as `<aside>`: content, unlike the site's asides. */
 const CONTENT_ASIDES = new Set(['footnote', 'footnote-list', 'topic', 'sidebar']);
-// DocBook and Pandoc gather a chapter's footnotes in a `div.footnotes` / `section.footnotes` after
-// its last section: they belong to the chapter, not to that section. DocBook's title page names
+// DocBook, Pandoc and rustdoc gather footnotes in a `div.footnotes` / `section.footnotes` after the
+// last section of what they annotate: they belong to the whole, not to that section. DocBook's title page names
 // the author in an `h3.author`: a line of the page, not a section's heading.
 /** Elements that start and end a paragraph of their own; any other tag is inline. */
 const BLOCK_TAGS = new Set([
@@ -139,7 +139,6 @@ export function parseHtml(content: string): Parsed {
       definitions(node, scope);
     } else if (BLOCK_TAGS.has(tag)) {
       flush(scope);
-      if (hasClass(node, 'footnotes')) b.leaveSections();
       const id = node.attribs.id;
       const opensScope = id !== undefined && (tag === 'section' || hasClass(node, 'section'));
       const inner: Scope = {
@@ -147,8 +146,12 @@ export function parseHtml(content: string): Parsed {
         depth: opensScope ? scope.depth + 1 : scope.depth,
         listItem: tag === 'li' || scope.listItem,
       };
-      children(node, inner);
-      flush(inner);
+      const write = () => {
+        children(node, inner);
+        flush(inner);
+      };
+      if (hasClass(node, 'footnotes')) b.outsideSections(write);
+      else write();
       if (opensScope) b.closeScope(inner.depth, inner.anchor);
     } else children(node, scope);
   };

@@ -47,7 +47,7 @@ type Parser = (
  * "Read more" link to another page dropped (rustdoc's trait implementations); rustdoc's " - Rust"
  * title suffix dropped. html/10: the page's generator recorded on the document (its format rules
  * apply to it). html/11: a heading of class "author" (DocBook's title page) is a line, not a
- * heading; a chapter's `.footnotes` are under no section.
+ * heading; `.footnotes` are under no section (what follows them keeps its headings).
  */
 export const HTML_PARSER_VERSION = 'html/11';
 
