@@ -12,35 +12,11 @@ export interface Span {
   end: number;
   /** A code block (or the part of one in the passage): quoted whole, never as a signature. */
   code?: boolean;
-  /**
-   * What introduces or names what follows and does not itself say it (see `isLabel`): a table's
-   * caption or header row, or the sentence that leads into a table or ends in ":".
-   */
-  label?: boolean;
-}
-
-/** A table row as the HTML reader writes one, its cells joined by " | " ("v18.0.0 | …"). */
-const TABLE_ROW = / \| /;
-/** A table's or figure's caption, as DocBook, LaTeX and word processors number them: "Table 1.8. List of…". */
-const CAPTION = /^(?:Table|Figure|Listing)\s+\d+(?:[.-]\d+)*[.:]\s/;
-
-/** Whether block `i` is a label of what follows: a caption, or a table's first row (its header row). */
-function isLabelBlock(doc: Document, i: number): boolean {
-  const text = blockText(doc, i);
-  if (CAPTION.test(text)) return true;
-  return TABLE_ROW.test(text) && !(i > 0 && TABLE_ROW.test(blockText(doc, i - 1)));
-}
-
-function blockText(doc: Document, i: number): string {
-  const block = doc.blocks[i]!;
-  return block.kind === 'code' ? '' : doc.text.slice(block.start, block.end);
 }
 
 /**
- * What a quote can be made of in a passage: the sentences of its text blocks, its table rows and
- * code blocks whole. A sentence segmenter reads code as prose and ends a "sentence" at `vec![` or
- * `x?`, and a row's cells are one answer ("imap2 | 143 | imaps | 993"). Labels are marked: a
- * caption, a table's header row, and the last sentence before a table or ending in ":".
+ * What a quote can be made of in a passage: the sentences of its text blocks, and its code blocks
+ * whole. A sentence segmenter reads code as prose and ends a "sentence" at `vec![` or `x?`.
  */
 export function quoteUnits(doc: Document, passage: Passage): Span[] {
   const units: Span[] = [];
@@ -56,18 +32,7 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
       const lead = code.length - code.trimStart().length;
       const trimmed = code.trim().length;
       if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true });
-    } else if (TABLE_ROW.test(doc.text.slice(block.start, block.end))) {
-      units.push({ start, end, ...(isLabelBlock(doc, i) ? { label: true } : {}) });
-    } else if (isLabelBlock(doc, i)) units.push({ start, end, label: true });
-    else {
-      const sentences = sentenceSpans(doc.text, start, end);
-      const leadsIntoTable = i + 1 < doc.blocks.length && isLabelBlock(doc, i + 1) && end === block.end;
-      sentences.forEach((span, j) => {
-        const last = j === sentences.length - 1;
-        const lead = doc.text.slice(span.start, span.end).trimEnd().endsWith(':') || (last && leadsIntoTable);
-        units.push(lead ? { ...span, label: true } : span);
-      });
-    }
+    } else units.push(...sentenceSpans(doc.text, start, end));
   }
   return units;
 }
@@ -117,6 +82,9 @@ function termOverlap(queryTerms: string[], text: string): number {
 function isStatusNote(docText: string, span: Span, profile: FormatProfile): boolean {
   return !span.code && profile.isStatusNote(docText.slice(span.start, span.end).trimStart());
 }
+
+/** A table row as the HTML reader writes one, its cells joined by " | " ("v18.0.0 | …"). */
+const TABLE_ROW = / \| /;
 
 /** A table row or a parameter line (as the profile reads one): part of a listing, which pads no quote. */
 function isListing(docText: string, span: Span, profile: FormatProfile): boolean {
@@ -206,27 +174,6 @@ function entrySummary(docText: string, units: Span[], inEntry: number[], { summa
 }
 
 /**
- * A label sharing most with the question (a table's header "insecure service name | port | …", its
- * caption, the sentence leading into it) names the question's subject but does not answer it: the
- * quote moves to the unit after it sharing most with the question ("imap2 | 143 | imaps | 993"),
- * when one shares anything. The question's words are often the label's, not the answer's.
- */
-function carryPastLabel(docText: string, units: Span[], queryTerms: string[], label: number): number {
-  let best = label;
-  let bestScore = 0;
-  for (let i = label + 1; i < units.length; i++) {
-    const unit = units[i]!;
-    if (unit.label) continue;
-    const score = termOverlap(queryTerms, docText.slice(unit.start, unit.end));
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
-/**
  * Chooses what of a passage to quote from its `quoteUnits` (sentences, code blocks): the unit
  * sharing most with the question, joined with its neighbour when it is too short to stand alone,
  * and carried on past API signatures to the sentence that says what the thing does. A description
@@ -256,7 +203,6 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
       bestScore = score;
     }
   });
-  if (sentences[best]!.label) best = carryPastLabel(docText, sentences, queryTerms, best);
   const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
   if (context.codeNames.length > 0 && queryTerms.every((term) => nameTerms.has(term))) {
     const summary = entrySummary(docText, sentences, inEntry, context);
