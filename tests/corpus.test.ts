@@ -426,6 +426,31 @@ describe('html from other generators', () => {
     expect(parseHtml(html.replace('content="rustdoc"', 'content="Hugo 0.120"')).title).toBe('Vec in std::vec - Rust');
   });
 
+  it('DocBook: the author on the title page is not a heading; chapter footnotes are under no section', () => {
+    const titlePage = `<html><head><title>Debian Reference</title><meta name="generator" content="DocBook XSL Stylesheets V1.79.2"/></head><body>
+      <div class="book"><div class="titlepage"><div><h1 class="title"><a id="idm1"></a>Debian Reference</h1></div>
+      <div><div class="author"><h3 class="author"><span class="othername">Osamu Aoki</span></h3></div></div>
+      <div><p class="copyright">Copyright © 2013-2021 Osamu Aoki</p></div></div>
+      <p>List of Tables</p></div></body></html>`;
+    expect(blocksOf(titlePage).map(([, text, path]) => [text, path])).toEqual([
+      ['Osamu Aoki', ''],
+      ['Copyright © 2013-2021 Osamu Aoki', ''],
+      ['List of Tables', ''],
+    ]);
+    const chapter = `<html><head><title>Chapter 9. System tips</title><meta name="generator" content="DocBook XSL Stylesheets V1.79.2"/></head><body>
+      <div class="chapter"><h1 class="title">Chapter 9. System tips</h1>
+      <div class="section"><h2 class="title"><a id="_vim"></a>9.2. Vim</h2><p>Use Vim.<a href="#ftn.idm2"><sup>[2]</sup></a></p>
+      <div class="section"><h3 class="title"><a id="_desktops"></a>9.11.5. Multiple desktop systems</h3><p>Run several.</p></div></div>
+      <div class="footnotes"><br/><hr/><div id="ftn.idm2" class="footnote"><p><a href="#idm2" class="para"><sup class="para">[2] </sup></a>More elaborate customization examples.</p></div></div>
+      <p>After the notes.</p></div></body></html>`;
+    expect(blocksOf(chapter).map(([, text, path]) => [text, path])).toEqual([
+      ['Use Vim.[2]', '9.2. Vim'],
+      ['Run several.', '9.2. Vim > 9.11.5. Multiple desktop systems'],
+      ['[2] More elaborate customization examples.', ''],
+      ['After the notes.', '9.2. Vim > 9.11.5. Multiple desktop systems'],
+    ]);
+  });
+
   it('Docusaurus and GitHub: a self-link of symbols or zero-width space is a marker, a titled one is the heading', () => {
     const html = `<html><body><main>
       <h2 class="anchor" id="install">Install<a href="#install" class="hash-link" aria-label="Direct link to Install">\u200b</a></h2>

@@ -118,6 +118,15 @@ describe('sentenceSpans', () => {
     ]);
   });
 
+  it('does not end a sentence at a period with no space after it', () => {
+    // The Debian Reference: 'file is "/var/backups/dpkg.status.*".' was cut after "status.".
+    expect(sentences('The backup is "/var/backups/dpkg.status.*". Restore it by hand. See README.md.')).toEqual([
+      'The backup is "/var/backups/dpkg.status.*".',
+      'Restore it by hand.',
+      'See README.md.',
+    ]);
+  });
+
   it('treats a single newline as wrapping, a blank line as a break', () => {
     expect(sentences('compliance remains\ninconsistent. This initiative matters')).toEqual([
       'compliance remains\ninconsistent.',

@@ -107,6 +107,17 @@ export class TextBuilder {
     }
   }
 
+  /**
+   * Runs `write` outside every section: what it writes (a chapter's footnotes) belongs to no section
+   * of the document. What follows is under the headings that were open before (rustdoc puts an
+   * item's footnotes before its "Implementations").
+   */
+  outsideSections(write: () => void): void {
+    const open = this.headings.splice(0);
+    write();
+    this.headings.splice(0, this.headings.length, ...open);
+  }
+
   get innermostHeading(): Readonly<Heading> | undefined {
     return this.headings[this.headings.length - 1];
   }

@@ -49,6 +49,9 @@ const MARKER_TEXT = /^[^\p{L}\p{N}]{0,3}$/u;
 const SKIP_ROLES = new Set(['navigation', 'search', 'banner', 'contentinfo', 'complementary']);
 /** Docutils renders footnotes, topics and sidebars as `<aside>`: content, unlike the site's asides. */
 const CONTENT_ASIDES = new Set(['footnote', 'footnote-list', 'topic', 'sidebar']);
+// DocBook, Pandoc and rustdoc gather footnotes in a `div.footnotes` / `section.footnotes` after the
+// last section of what they annotate: they belong to the whole, not to that section. DocBook's title page names
+// the author in an `h3.author`: a line of the page, not a section's heading.
 /** Elements that start and end a paragraph of their own; any other tag is inline. */
 const BLOCK_TAGS = new Set([
   'p', 'div', 'section', 'article', 'main', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody',
@@ -118,7 +121,7 @@ export function parseHtml(content: string): Parsed {
     if (!isElement(node) || skipped(node)) return;
     const tag = node.name;
     if (tag === 'br') inline += BR;
-    else if (/^h[1-6]$/.test(tag)) {
+    else if (/^h[1-6]$/.test(tag) && !hasClass(node, 'author')) {
       flush(scope);
       b.separate();
       b.heading(Number(tag[1]), inlineText(node), { anchor: headingAnchor(node), scope: scope.depth });
@@ -143,8 +146,12 @@ export function parseHtml(content: string): Parsed {
         depth: opensScope ? scope.depth + 1 : scope.depth,
         listItem: tag === 'li' || scope.listItem,
       };
-      children(node, inner);
-      flush(inner);
+      const write = () => {
+        children(node, inner);
+        flush(inner);
+      };
+      if (hasClass(node, 'footnotes')) b.outsideSections(write);
+      else write();
       if (opensScope) b.closeScope(inner.depth, inner.anchor);
     } else children(node, scope);
   };

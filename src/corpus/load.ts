@@ -46,9 +46,10 @@ type Parser = (
  * what follows the section; rustdoc's blanket implementations dropped. html/9: excerpts ending in a
  * "Read more" link to another page dropped (rustdoc's trait implementations); rustdoc's " - Rust"
  * title suffix dropped. html/10: the page's generator recorded on the document (its format rules
- * apply to it).
+ * apply to it). html/11: a heading of class "author" (DocBook's title page) is a line, not a
+ * heading; `.footnotes` are under no section (what follows them keeps its headings).
  */
-export const HTML_PARSER_VERSION = 'html/10';
+export const HTML_PARSER_VERSION = 'html/11';
 
 /**
  * markdown/2: HTML comments on lines of their own are left out; runs of blank lines are one.

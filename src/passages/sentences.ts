@@ -18,8 +18,10 @@ const DOTTED = /(?:^|[^\p{L}\p{N}.])(?:(?:\p{L}\.){2,}|\p{Lu}\.)$/u;
 
 /**
  * Sentences of `text` between `start` and `end`, as absolute offsets trimmed of surrounding
- * whitespace. Uses Intl.Segmenter, then rejoins splits made after an abbreviation: merging two real
- * sentences only costs a longer sentence, while a wrong split would cut a quote in half.
+ * whitespace. Uses Intl.Segmenter, then rejoins splits made after an abbreviation, and splits with
+ * no space between (the segmenter ends a sentence inside `"/var/backups/dpkg.status.*".`, at
+ * `status.`): merging two real sentences only costs a longer sentence, while a wrong split would
+ * cut a quote in half.
  */
 export function sentenceSpans(text: string, start = 0, end = text.length): Array<{ start: number; end: number }> {
   const masked = text
@@ -34,10 +36,15 @@ export function sentenceSpans(text: string, start = 0, end = text.length): Array
     while (e > s && /\s/.test(text[e - 1]!)) e--;
     if (e === s) continue;
     const previous = spans[spans.length - 1];
-    if (previous !== undefined && endsWithAbbreviation(text.slice(previous.start, previous.end))) previous.end = e;
+    if (previous !== undefined && (glued(text, previous, s) || endsWithAbbreviation(text.slice(previous.start, previous.end)))) previous.end = e;
     else spans.push({ start: s, end: e });
   }
   return spans;
+}
+
+/** A sentence end with no space after it: CJK full stops ("。") are followed by none, a Latin period is. */
+function glued(text: string, previous: { start: number; end: number }, next: number): boolean {
+  return next === previous.end && SENTENCE_END.test(text.slice(previous.start, previous.end));
 }
 
 function endsWithAbbreviation(sentence: string): boolean {

@@ -35,7 +35,7 @@ interface Unit extends Span {
  * Recorded in each index: bump it whenever a document would be cut differently, and the next
  * re-index splits and embeds every document again instead of mixing old and new passages.
  */
-export const SPLITTER_VERSION = 'archivist-split/2';
+export const SPLITTER_VERSION = 'archivist-split/3';
 
 export function splitDocument(doc: Document, opts: { maxChars: number }): Passage[] {
   const { maxChars } = opts;
