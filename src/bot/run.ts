@@ -14,6 +14,7 @@ import { SHUTTING_DOWN, createInteractionRouter } from './interactions.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
 import { handleMention } from './mentions.js';
 import { NO_MENTIONS } from './replies.js';
+import { clientShardOptions } from './shards.js';
 import { holdIfRequested } from './test-hold.js';
 
 export interface RunBotOptions {
@@ -79,6 +80,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: { ...NO_MENTIONS, repliedUser: false },
     ...(bot.apiUrl ? { rest: { api: bot.apiUrl } } : {}),
+    ...clientShardOptions(bot.shards),
   });
 
   let library: LibraryApi | null = null;
