@@ -66,7 +66,7 @@ async function shardsConnected(ids: number[]): Promise<void> {
 }
 
 describe('sharding (real bot processes, Discord double with 2 shards)', () => {
-  it('one process running shards 0 and 1 of 2 answers in both guilds, over one library', async () => {
+  it('one process running shards 0 and 1 of 2 answers in both guilds, over one library', { timeout: 180_000 }, async () => {
     const bot = await start({ SHARD_COUNT: '2', SHARDS: '0-1' });
     await shardsConnected([0, 1]);
     const identifies = double.frames.filter((f) => f.dir === 'in' && f.op === 2).map((f) => f.d.shard);
@@ -87,7 +87,7 @@ describe('sharding (real bot processes, Discord double with 2 shards)', () => {
     expect(double.requests.some((r) => r.path === '/gateway/bot')).toBe(true);
   });
 
-  it('two processes, shards 0 and 1 of 2, each answer only their own guild', async () => {
+  it('two processes, shards 0 and 1 of 2, each answer only their own guild', { timeout: 180_000 }, async () => {
     const bots = [await start({ SHARD_COUNT: '2', SHARDS: '0' }), await start({ SHARD_COUNT: '2', SHARDS: '1' })];
     await shardsConnected([0, 1]);
     for (const shard of [0, 1]) {
@@ -99,7 +99,7 @@ describe('sharding (real bot processes, Discord double with 2 shards)', () => {
     for (const bot of bots) expect(bot.stderr()).toContain('this process runs some of the shards without DATABASE_URL');
   });
 
-  it('a second process on the same data folder without DATABASE_URL is refused, saying why', async () => {
+  it('a second process on the same data folder without DATABASE_URL is refused, saying why', { timeout: 180_000 }, async () => {
     const first = await start({ SHARD_COUNT: '2', SHARDS: '0' });
     const dataDir = path.join(first.tempDir, 'data');
     const refused = await start({ SHARD_COUNT: '2', SHARDS: '1', DATA_DIR: dataDir }).then(
