@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startBotProcess, type BotProcess } from './discord-double/bot-process.js';
@@ -34,8 +35,8 @@ afterAll(async () => {
   await double?.close();
 });
 
-async function start(env: Record<string, string>): Promise<BotProcess> {
-  const bot = await startBotProcess(double, { docsDir: DOCS, env });
+async function start(env: Record<string, string>, options: { entry?: string; readyPattern?: RegExp } = {}): Promise<BotProcess> {
+  const bot = await startBotProcess(double, { docsDir: DOCS, env, ...options });
   running.push(bot);
   return bot;
 }
@@ -110,6 +111,14 @@ describe('sharding (real bot processes, Discord double with 2 shards)', () => {
     expect(refused).toContain('set DATABASE_URL=postgres://… in both');
   });
 
+  it('the shard manager without DATABASE_URL is refused: its processes could not share the library', async () => {
+    const refused = await start({ SHARD_COUNT: '2' }, { entry: 'src/bot/shard-manager.ts' }).then(
+      () => null,
+      (error: unknown) => String(error),
+    );
+    expect(refused).toContain('the shard manager runs one bot process per shard, and bot processes share the library and the records only through a database: set DATABASE_URL');
+  });
+
   it('a bad shard setting stops the process before it connects, with the message', async () => {
     const identifies = double.identifies;
     const refused = await start({ SHARD_COUNT: '2', SHARDS: '0-2' }).then(
@@ -148,4 +157,54 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'sharded processes shari
       await database.cleanup();
     }
   }, 300_000);
+
+  it("discord.js's ShardingManager (npm run start:shards) runs one process per shard, each answering its guild", async () => {
+    const database = await tempPostgresDatabase();
+    let manager: BotProcess | null = null;
+    try {
+      manager = await start({ DATABASE_URL: database.url, SHARD_COUNT: '2' }, { entry: 'src/bot/shard-manager.ts', readyPattern: /all shard processes connected/ });
+      const children = childrenOf(manager.child.pid!);
+      expect(children).toHaveLength(2);
+      await shardsConnected([0, 1]);
+      // The shard processes write to the manager's output; each serves once its library is in.
+      const serving = () => (manager!.stderr() + manager!.stdout()).split('archivist bot is serving').length - 1;
+      await double.waitFor(() => serving() === 2, 120_000, 'both shard processes serving');
+      for (const shard of [0, 1]) {
+        const record = await ask('When do deploys go out?', on[shard]!.channelId);
+        expect(shardThatCarried(record)).toEqual([shard, 2]);
+        answerQuotes(record, '10:00 and 15:00 UTC');
+      }
+      await manager.stop('SIGTERM');
+      await double.waitFor(() => children.every((pid) => !alive(pid)), 60_000, 'the shard processes to exit');
+    } finally {
+      if (manager) for (const pid of childrenOf(manager.child.pid!)) process.kill(pid, 'SIGKILL');
+      for (const bot of running.splice(0)) if (bot.child.exitCode === null) await bot.stop('SIGKILL');
+      await database.cleanup();
+    }
+  }, 300_000);
 });
+
+/** Pids of the processes whose parent is `pid` (the shard manager's shard processes). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
