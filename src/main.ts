@@ -17,6 +17,17 @@ if (token) {
     import('./digest/service.js'),
   ]);
   digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  const { loadShardSettings, isPartial } = await import('./bot/shards.js');
+  let shards!: ReturnType<typeof loadShardSettings>;
+  try {
+    shards = loadShardSettings();
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  if (isPartial(shards) && !config.databaseUrl) {
+    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: process.env.SHARDS, shardCount: process.env.SHARD_COUNT });
+  }
   // Without a database to share, a second bot process on this data folder is refused, saying why.
   if (!config.databaseUrl) {
     const { claimBotProcess } = await import('./records/bot-process.js');

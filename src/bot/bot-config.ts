@@ -1,3 +1,5 @@
+import { loadShardSettings, type ShardSettings } from './shards.js';
+
 /** Discord-side settings, from the environment (`.env` is already loaded by loadConfig). */
 export interface BotConfig {
   /** REST base URL (DISCORD_API_URL), e.g. http://127.0.0.1:PORT/api; null for Discord itself. */
@@ -14,6 +16,8 @@ export interface BotConfig {
     /** LIBRARY_MAX_UPLOAD_MB, in bytes: the largest file /library add takes. */
     maxUploadBytes: number;
   };
+  /** SHARD_COUNT and SHARDS: the gateway shards this process runs (see shards.ts). */
+  shards: ShardSettings;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -48,5 +52,6 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     },
     shutdownGraceMs: positiveInt(env, 'SHUTDOWN_GRACE_SECONDS', 15) * 1000,
     library: { roleId, maxUploadBytes: positiveInt(env, 'LIBRARY_MAX_UPLOAD_MB', 10) * 1024 * 1024 },
+    shards: loadShardSettings(env),
   };
 }

@@ -13,6 +13,7 @@ import { registerEvents } from './events/index.js';
 import { SHUTTING_DOWN, createInteractionRouter } from './interactions.js';
 import { MemoryQuestionLog } from './memory-question-log.js';
 import { NO_MENTIONS } from './replies.js';
+import { clientShardOptions } from './shards.js';
 import { holdIfRequested } from './test-hold.js';
 
 export interface RunBotOptions {
@@ -78,6 +79,7 @@ export async function runBot(options: RunBotOptions): Promise<BotHandle> {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: { ...NO_MENTIONS, repliedUser: false },
     ...(bot.apiUrl ? { rest: { api: bot.apiUrl } } : {}),
+    ...clientShardOptions(bot.shards),
   });
 
   let library: LibraryApi | null = null;

@@ -24,10 +24,11 @@ export interface BotProcess {
  * Starts the real bot (`node --import tsx src/main.ts`) against the double, with the docs in `docsDir`,
  * a fresh index and data folder, and the bundled embedder. Resolves once it logs that it is serving
  * (or, with `readyPattern`, another line: a cold-start test starts asking before the library is in).
+ * `entry` starts another entry point instead of src/main.ts (the shard manager).
  */
 export async function startBotProcess(
   double: DiscordDouble,
-  options: { docsDir: string; env?: Record<string, string>; readyTimeoutMs?: number; readyPattern?: RegExp },
+  options: { docsDir: string; env?: Record<string, string>; readyTimeoutMs?: number; readyPattern?: RegExp; entry?: string },
 ): Promise<BotProcess> {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'archivist-bot-e2e-'));
   const env: NodeJS.ProcessEnv = {};
@@ -47,7 +48,7 @@ export async function startBotProcess(
     ARCHIVIST_ENV_FILE: '',
     ...options.env,
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

@@ -45,6 +45,22 @@ export interface DoubleOptions {
   rejectResume?: boolean;
   /** From this IDENTIFY on (1-based), send no READY: a client stuck between IDENTIFY and READY. */
   withholdReadyFrom?: number;
+  /** The shard count GET /gateway/bot recommends (what discord.js's `shards: 'auto'` runs). Default 1. */
+  shards?: number;
+  /** session_start_limit.max_concurrency: shards identifying at once (discord.js waits 5 s between buckets). Default 1. */
+  maxConcurrency?: number;
+}
+
+/** A guild besides the double's own (`guildId`), with one text channel: see DiscordDouble.addGuild. */
+export interface DoubleGuild {
+  id: string;
+  name: string;
+  channelId: string;
+}
+
+/** The shard of `count` that carries a guild's events: Discord's `(guild_id >> 22) % count`. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 export interface RecordedRequest {
@@ -97,6 +113,8 @@ export interface InteractionRecord {
 
 interface Session {
   id: string;
+  /** [shard id, shard count] from IDENTIFY ([0, 1] when the client sent none). */
+  shard: [number, number];
   seq: number;
   intents: number;
   events: Array<{ s: number; t: string; d: any }>;
@@ -164,6 +182,10 @@ export class DiscordDouble extends EventEmitter {
   readonly users = new Map<string, DoubleUser>();
   identifies = 0;
   resumes = 0;
+  /** Guilds added with addGuild, by id. */
+  readonly otherGuilds = new Map<string, DoubleGuild>();
+  /** Guild events that no identified shard owned, so nobody received them (Discord would hold them). */
+  readonly undelivered: Array<{ t: string; guildId: string }> = [];
 
   private server!: Server;
   private wss!: WebSocketServer;
@@ -172,6 +194,9 @@ export class DiscordDouble extends EventEmitter {
   private connectionIds = 0;
   private readonly sessions = new Map<string, Session>();
   private current: Connection | null = null;
+  private readonly open = new Set<Connection>();
+  /** The latest session of each shard, by `id/count`: the one that receives its guilds' events. */
+  private readonly shardSessions = new Map<string, Session>();
   private readonly options: Required<DoubleOptions>;
   private readonly createdAt = new Date().toISOString();
   private readonly owner: DoubleUser;
@@ -185,6 +210,8 @@ export class DiscordDouble extends EventEmitter {
       ackDeadlineMs: options.ackDeadlineMs ?? 3000,
       rejectResume: options.rejectResume ?? false,
       withholdReadyFrom: options.withholdReadyFrom ?? Infinity,
+      shards: options.shards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
     };
     this.messageContentAccess = this.options.privilegedIntents;
     const botId = snowflake();
@@ -251,6 +278,27 @@ export class DiscordDouble extends EventEmitter {
     return created;
   }
 
+  /**
+   * Another guild the bot is in, with one text channel (`general`). `onShard: [id, count]` picks its id
+   * so that Discord's rule puts it on that shard. Interactions and messages in its channel
+   * (`slash(…, { channelId: guild.channelId })`) belong to it and go to the shard that owns it.
+   */
+  addGuild(name: string, options: { onShard?: [number, number] } = {}): DoubleGuild {
+    let id = snowflake();
+    if (options.onShard) {
+      const [shard, count] = options.onShard;
+      for (let at = Date.now(); shardOf(id, count) !== shard; at++) id = snowflake(at);
+    }
+    const guild: DoubleGuild = { id, name, channelId: snowflake() };
+    this.otherGuilds.set(id, guild);
+    return guild;
+  }
+
+  /** Shards with a connected session, as [id, count], in the order they identified. */
+  connectedShards(): Array<[number, number]> {
+    return [...this.shardSessions.values()].filter((session) => session.socket?.readyState === 1).map((session) => session.shard);
+  }
+
   private memberOf(u: DoubleUser): JsonObject {
     const member = memberPayload(u.payload, [...(u.admin ? [this.adminRoleId] : []), ...u.roles], this.createdAt);
     if (u.nick) member.nick = u.nick;
@@ -282,6 +330,22 @@ export class DiscordDouble extends EventEmitter {
 
   private channels(): JsonObject[] {
     return [textChannel(this.channelId, this.guildId, 'general', 0), textChannel(this.otherChannelId, this.guildId, 'questions', 1)];
+  }
+
+  /** Channels of every guild, the double's own first. */
+  private allChannels(): JsonObject[] {
+    return [...this.channels(), ...[...this.otherGuilds.values()].map((g) => textChannel(g.channelId, g.id, 'general', 0))];
+  }
+
+  private guildIdOf(channelId: string): string {
+    return this.allChannels().find((c) => c.id === channelId)?.guild_id ?? this.threads.get(channelId)?.guild_id ?? this.guildId;
+  }
+
+  /** An added guild as GUILD_CREATE carries it: the double's own guild with its id, name, @everyone and channel. */
+  private otherGuildPayload(guild: DoubleGuild): JsonObject {
+    const payload = this.guildPayload();
+    const roles = payload.roles.map((r: JsonObject) => (r.id === this.guildId ? { ...r, id: guild.id } : r));
+    return { ...payload, id: guild.id, name: guild.name, roles, channels: [textChannel(guild.channelId, guild.id, 'general', 0)], threads: [], system_channel_id: guild.channelId };
   }
 
   guildPayload(): JsonObject {
@@ -405,14 +469,15 @@ export class DiscordDouble extends EventEmitter {
   private nextInteraction(type: number, u: DoubleUser, data: JsonObject, extra: JsonObject = {}, channelId = this.channelId): InteractionRecord {
     const id = snowflake();
     const token = interactionToken();
-    const channel = this.channels().find((c) => c.id === channelId) ?? this.threads.get(channelId) ?? this.channels()[0]!;
+    const channel = this.allChannels().find((c) => c.id === channelId) ?? this.threads.get(channelId) ?? this.channels()[0]!;
+    const guildId: string = channel.guild_id ?? this.guildId;
     const payload: JsonObject = {
       id,
       application_id: this.application.id,
       type,
       data,
-      guild_id: this.guildId,
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channel.id,
       channel: { ...channel, permissions: this.permissionsOf(u) },
       member: { ...this.memberOf(u), permissions: this.permissionsOf(u) },
@@ -422,7 +487,7 @@ export class DiscordDouble extends EventEmitter {
       locale: 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10 * 1024 * 1024,
       ...extra,
@@ -635,7 +700,7 @@ export class DiscordDouble extends EventEmitter {
     const msg = messagePayload({
       id: snowflake(),
       channelId: as.channelId ?? this.channelId,
-      guildId: this.guildId,
+      guildId: this.guildIdOf(as.channelId ?? this.channelId),
       author: u.payload,
       content: text,
       mentions: [...(mentioned ? [{ ...this.botUser, member: memberPayload(this.botUser, [this.botRoleId], this.createdAt) }] : []), ...mentionedUsers],
@@ -687,10 +752,25 @@ export class DiscordDouble extends EventEmitter {
     if (connection.socket.readyState === 1) connection.socket.send(JSON.stringify(frame));
   }
 
-  /** Sends (or buffers, while disconnected, for a RESUME to replay) a dispatch event. */
+  /**
+   * Sends (or buffers, while disconnected, for a RESUME to replay) a dispatch event. A guild's event
+   * goes to the session of each shard that owns the guild (Discord's rule, see shardOf); other events
+   * to the latest connection's session.
+   */
   dispatch(t: string, d: any): void {
-    const session = this.current?.session ?? [...this.sessions.values()].at(-1);
-    if (!session) throw new Error(`discord double: no session to dispatch ${t} to`);
+    const latest = this.current?.session ?? [...this.sessions.values()].at(-1);
+    if (!latest) throw new Error(`discord double: no session to dispatch ${t} to`);
+    const guildId: unknown = d?.guild_id ?? (t.startsWith('GUILD_') ? d?.id : undefined);
+    if (typeof guildId !== 'string') {
+      this.dispatchTo(latest, t, d);
+      return;
+    }
+    const owners = [...this.shardSessions.values()].filter((session) => shardOf(guildId, session.shard[1]) === session.shard[0]);
+    if (owners.length === 0) this.undelivered.push({ t, guildId });
+    for (const session of owners) this.dispatchTo(session, t, d);
+  }
+
+  private dispatchTo(session: Session, t: string, d: any): void {
     if (t === 'MESSAGE_CREATE') {
       const guildMessage = Boolean(d.guild_id);
       if (guildMessage && !(session.intents & INTENTS.GuildMessages)) return;
@@ -703,9 +783,16 @@ export class DiscordDouble extends EventEmitter {
     const event = { s: session.seq, t, d };
     session.events.push(event);
     if (session.events.length > 500) session.events.shift();
-    const connection = this.current;
-    if (connection && connection.session === session && connection.socket.readyState === 1) {
+    const connection = [...this.open].find((c) => c.session === session && c.socket === session.socket);
+    if (connection && connection.socket.readyState === 1) {
       this.send(connection, { op: 0, s: event.s, t, d });
+    }
+  }
+
+  /** Closes the other open connections on `session`'s shard: a newer session of a shard replaces an older one. */
+  private replaceOthers(connection: Connection, shard: [number, number]): void {
+    for (const other of this.open) {
+      if (other !== connection && other.session && other.session.shard[0] === shard[0] && other.session.shard[1] === shard[1]) other.socket.terminate();
     }
   }
 
@@ -716,11 +803,12 @@ export class DiscordDouble extends EventEmitter {
       socket.close(4012, 'Invalid API version or encoding');
       return;
     }
-    // One bot connection at a time, like a single shard: a newer connection replaces an older one.
-    if (this.current && this.current.socket !== socket) this.current.socket.terminate();
+    // One connection per shard: a newer session of a shard replaces an older one (at IDENTIFY or RESUME).
     this.current = connection;
+    this.open.add(connection);
     socket.on('message', (raw) => this.onFrame(connection, raw.toString()));
     socket.on('close', () => {
+      this.open.delete(connection);
       if (connection.session?.socket === socket) connection.session.socket = null;
       if (this.current === connection) this.current = null;
       this.emit('disconnect', connection.id);
@@ -777,20 +865,28 @@ export class DiscordDouble extends EventEmitter {
       connection.socket.close(4014, 'Disallowed intent(s)');
       return;
     }
+    const shard: unknown = d.shard ?? [0, 1];
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      connection.socket.close(4010, 'Invalid shard');
+      return;
+    }
     this.identifies += 1;
     if (this.identifies >= this.options.withholdReadyFrom) return;
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, events: [], socket: connection.socket };
+    const session: Session = { id: randomBytes(16).toString('hex'), shard: [shard[0], shard[1]], seq: 0, intents, events: [], socket: connection.socket };
+    this.replaceOthers(connection, session.shard);
     this.sessions.set(session.id, session);
+    this.shardSessions.set(session.shard.join('/'), session);
     connection.session = session;
-    this.dispatch('READY', {
+    const owned = [this.guildId, ...this.otherGuilds.keys()].filter((id) => shardOf(id, session.shard[1]) === session.shard[0]);
+    this.dispatchTo(session, 'READY', {
       v: 10,
       user_settings: {},
       user: this.botUser,
-      guilds: [{ id: this.guildId, unavailable: true }],
+      guilds: owned.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: `ws://127.0.0.1:${this.port}/resume`,
-      shard: d.shard ?? [0, 1],
+      shard: session.shard,
       application: { id: this.application.id, flags: this.application.flags },
       private_channels: [],
       relationships: [],
@@ -800,7 +896,11 @@ export class DiscordDouble extends EventEmitter {
       auth: {},
       _trace: ['["gateway-double",{"micros":0}]'],
     });
-    if (intents & INTENTS.Guilds) setTimeout(() => this.dispatch('GUILD_CREATE', this.guildPayload()), 5);
+    if (intents & INTENTS.Guilds) {
+      setTimeout(() => {
+        for (const id of owned) this.dispatchTo(session, 'GUILD_CREATE', id === this.guildId ? this.guildPayload() : this.otherGuildPayload(this.otherGuilds.get(id)!));
+      }, 5);
+    }
     this.emit('session', session.id);
   }
 
@@ -815,6 +915,7 @@ export class DiscordDouble extends EventEmitter {
       return;
     }
     this.resumes += 1;
+    this.replaceOthers(connection, session.shard);
     connection.session = session;
     connection.resumed = true;
     session.socket = connection.socket;
@@ -898,7 +999,8 @@ export class DiscordDouble extends EventEmitter {
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && path === '/gateway/bot') {
-      return [200, { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } }];
+      const limit = { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: this.options.maxConcurrency };
+      return [200, { url: `ws://127.0.0.1:${this.port}/gateway`, shards: this.options.shards, session_start_limit: limit }];
     }
     if (method === 'GET' && path === '/gateway') return [200, { url: `ws://127.0.0.1:${this.port}/gateway` }];
     if (method === 'GET' && path === '/users/@me') return [200, this.botUser];
@@ -949,7 +1051,7 @@ export class DiscordDouble extends EventEmitter {
 
     if ((m = /^\/channels\/(\d+)(?:\/(messages|typing))?(?:\/(\d+))?$/.exec(path))) {
       const [, channelId, what, messageId] = m;
-      const channel = this.channels().find((c) => c.id === channelId) ?? this.threads.get(channelId!);
+      const channel = this.allChannels().find((c) => c.id === channelId) ?? this.threads.get(channelId!);
       if (!channel) return [404, { message: 'Unknown Channel', code: 10003 }];
       if (!what && method === 'GET') return [200, channel];
       if (what === 'typing' && method === 'POST') return [204, null];
@@ -974,6 +1076,7 @@ export class DiscordDouble extends EventEmitter {
     }
 
     if (method === 'GET' && path === `/guilds/${this.guildId}`) return [200, this.guildPayload()];
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)$/.exec(path)) && this.otherGuilds.has(m[1]!)) return [200, this.otherGuildPayload(this.otherGuilds.get(m[1]!)!)];
     if (method === 'GET' && (m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
       const u = [...this.users.values()].find((x) => x.id === m![2]);
       return u ? [200, this.memberOf(u)] : [404, { message: 'Unknown Member', code: 10007 }];
@@ -1031,7 +1134,7 @@ export class DiscordDouble extends EventEmitter {
     const msg = messagePayload({
       id: snowflake(),
       channelId: interaction.payload.channel_id,
-      guildId: this.guildId,
+      guildId: interaction.payload.guild_id,
       author: this.botUser,
       content: body.content ?? '',
       embeds: normalizeEmbeds(body.embeds),
@@ -1044,7 +1147,7 @@ export class DiscordDouble extends EventEmitter {
         id: interaction.id,
         type: interaction.type,
         user: [...this.users.values()].find((u) => u.id === interaction.userId)?.payload ?? null,
-        authorizing_integration_owners: { '0': this.guildId },
+        authorizing_integration_owners: { '0': interaction.payload.guild_id },
         name: interaction.name,
       },
     });
@@ -1159,14 +1262,14 @@ export class DiscordDouble extends EventEmitter {
     const msg = messagePayload({
       id: snowflake(),
       channelId,
-      guildId: this.guildId,
+      guildId: this.guildIdOf(channelId),
       author: this.botUser,
       content: body.content ?? '',
       embeds: normalizeEmbeds(body.embeds),
       components: numberComponents(body.components),
       flags: Number(body.flags) || 0,
       type: reference ? 19 : 0,
-      reference: reference ? { type: 0, message_id: reference.message_id, channel_id: channelId, guild_id: this.guildId } : null,
+      reference: reference ? { type: 0, message_id: reference.message_id, channel_id: channelId, guild_id: this.guildIdOf(channelId) } : null,
       member: memberPayload(undefined as never, [this.botRoleId], this.createdAt),
     });
     delete msg.member.user;

@@ -1,3 +1,3 @@
-export { DiscordDouble, INTENTS, startDiscordDouble } from './double.js';
-export type { DoubleAttachment, DoubleOptions, DoubleUser, GatewayFrame, InteractionRecord, RecordedRequest } from './double.js';
+export { DiscordDouble, INTENTS, shardOf, startDiscordDouble } from './double.js';
+export type { DoubleAttachment, DoubleGuild, DoubleOptions, DoubleUser, GatewayFrame, InteractionRecord, RecordedRequest } from './double.js';
 export { messageViolations, commandViolations } from './validate.js';
