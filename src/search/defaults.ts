@@ -74,6 +74,13 @@ export const SEARCH_DEFAULTS = Object.freeze({
    * unknown word among many known ones is the asker's context.
    */
   unknownShare: 0.2,
+  /**
+   * What a question term found in a passage only through another form or name of it ("visit" for
+   * "visitor", "UN" for "United Nations") counts toward the passage's coverage, against 1 for the
+   * word itself: 0.5. At 1, "What is the gate code of the visitor parking?" was answered from a
+   * passage that says "visit" and "code" (coverage 0.5 at cosine 0.257) in a library without it.
+   */
+  alternativeCredit: 0.5,
   /** Words at least this long may differ by one typo when asking whether the library knows them: 5 letters. */
   typoMinLength: 5,
   /** A term at least this long (or holding a digit) is rarer and weighs `longTermWeight` in a quote's overlap with the question: 6 characters. */

@@ -373,8 +373,16 @@ export async function search(
   return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ms };
 }
 
-/** Share of the question's content terms found in a text, itself or in a form that stands for it. */
+/**
+ * Share of the question's content terms found in a text: a term itself counts 1, a form or other
+ * name that stands for it (see `holds`) counts `SEARCH_DEFAULTS.alternativeCredit`.
+ */
 function termOverlapShare(terms: string[], text: string, expanded: Expanded): number {
   const present = new Set(contentTerms(text));
-  return terms.filter((term) => holds(present, term, expanded)).length / terms.length;
+  let found = 0;
+  for (const term of terms) {
+    if (present.has(term)) found += 1;
+    else if (holds(present, term, expanded)) found += SEARCH_DEFAULTS.alternativeCredit;
+  }
+  return found / terms.length;
 }
