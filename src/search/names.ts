@@ -29,7 +29,7 @@ export function specificNames(
   question: string,
   aliases: ReadonlyMap<string, string[][]> = new Map(),
   strangers: ReadonlyArray<{ text: string; term: string }> = [],
-): Array<{ name: string; passages: Set<number> }> {
+): Array<{ name: string; passages: Set<number>; named: boolean }> {
   const share = Math.max(1, Math.floor(SEARCH_DEFAULTS.specificNameShare * index.passageCount()));
   const limit = Math.max(MIN_SPECIFIC_PASSAGES, share);
   const written = writtenNames(question);
@@ -43,7 +43,7 @@ export function specificNames(
   for (const { text, term } of strangers) {
     if (!seen.has(term) && !named.some((name) => name.terms[0] === term)) named.push({ text, terms: [term], whenKnown: false });
   }
-  const out: Array<{ name: string; passages: Set<number> }> = [];
+  const out: Array<{ name: string; passages: Set<number>; named: boolean }> = [];
   for (const { text, terms, whenKnown } of [...written.map((name) => ({ ...name, whenKnown: true })), ...named]) {
     // Two-letter acronyms ("MB", "OS", "UI") are units and abbreviations more often than subjects.
     const rare = terms.filter((term) => term.length > 2).flatMap((term) => {
@@ -58,7 +58,8 @@ export function specificNames(
     const elsewhere = (aliases.get(text) ?? []).map((terms) => allOf(index, terms, limit));
     if (elsewhere.includes(null)) continue;
     for (const where of elsewhere) for (const label of where!) passages.add(label);
-    out.push({ name: text, passages });
+    // Named as a thing ("the kursktracker module") or no English word: see `Signals.absent`.
+    out.push({ name: text, passages, named: !whenKnown });
   }
   return out;
 }

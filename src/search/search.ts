@@ -148,6 +148,12 @@ export interface Signals {
   unknown: string[];
   /** How many rare names the question gives (see `specificNames`). */
   names: number;
+  /**
+   * Names the question calls a module, package, function… or that are no English word, which no
+   * passage mentions: the question is about a thing the library does not hold, whatever other
+   * names it shares with it ("the kursktracker module … North Korean troops in Kursk").
+   */
+  absent?: string[];
 }
 
 export function isRelevant(signals: Signals, relevance: Relevance): boolean {
@@ -239,6 +245,7 @@ export async function rank(
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown: unknownSubjects(terms, (term) => index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t)))),
     names: names.length,
+    absent: names.filter(({ named, passages }) => named && passages.size === 0).map(({ name }) => name),
   };
   return { top, signals, terms, codeNames: written };
 }
@@ -323,6 +330,7 @@ function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: 
   // A passage about none of the rare names the question gives is about something else; one of
   // several will do ("sort strings in English and German": the casefold passage names German).
   if (signals.names > 0 && hit.missingNames.length === signals.names) return false;
+  if (signals.absent?.length) return false;
   // Every word of the question, a rare name among them, in one passage: relevant whatever the
   // encoder makes of a short question ("What is SIGTERM?" scores its passages 0.19–0.25).
   if (signals.names > 0 && hit.coverage === 1) return true;
