@@ -1,4 +1,4 @@
-import type { Answer, Citation } from './types.js';
+import type { Answer, Citation, Document } from './types.js';
 
 /** A passage looked up by its ref, with its neighbours and its document's metadata. */
 export interface SourceView {
@@ -41,7 +41,13 @@ export interface ReindexReport {
   ms: number;
 }
 
-/** What the CLI, the console and the Discord bot use: one loaded index and its embedder. */
+/** A document as the index in use holds it, with its passages' refs and offsets in order. */
+export interface IndexedDocument {
+  document: Document;
+  passages: Array<{ ref: string; start: number; end: number }>;
+}
+
+/** What the CLI, the console, the Discord bot and the digest use: one loaded index and its embedder. */
 export interface LibraryApi {
   ask(question: string, options?: { k?: number }): Promise<Answer>;
   source(ref: string): SourceView | null;
@@ -49,6 +55,12 @@ export interface LibraryApi {
   /** Refs and document ids starting with or containing `prefix`, for autocomplete. */
   suggestRefs(prefix: string, limit: number): Array<{ ref: string; label: string }>;
   status(): LibraryStatus;
+  /** A document of the index in use, or null when it holds none by that id. */
+  indexedDocument(id: string): IndexedDocument | null;
+  /** The id and content hash of every document of the index in use. */
+  indexedDocuments(): Array<{ id: string; hash: string }>;
+  /** Unit vectors for short texts, embedded as passages are (the digest compares sentences with them). */
+  embedTexts(texts: string[]): Promise<Float32Array[]>;
   /** Re-indexes incrementally; answers keep coming from the old index until the swap. */
   reindex(): Promise<ReindexReport>;
   close(): Promise<void>;

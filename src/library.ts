@@ -9,7 +9,7 @@ import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
 import type { GenerationSync } from './index/pg-sync.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
-import type { DocumentSummary, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
+import type { DocumentSummary, IndexedDocument, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
 import { relevanceFor } from './search/calibrate.js';
 import { SEARCH_DEFAULTS } from './search/defaults.js';
@@ -246,6 +246,21 @@ export class Library implements LibraryApi {
       }
     }
     return out.slice(0, limit);
+  }
+
+  indexedDocument(id: string): IndexedDocument | null {
+    const document = this.index.documents.get(id);
+    if (!document) return null;
+    const passages = (this.index.passagesByDoc.get(id) ?? []).map(({ ref, start, end }) => ({ ref, start, end }));
+    return { document, passages };
+  }
+
+  indexedDocuments(): Array<{ id: string; hash: string }> {
+    return [...this.index.documents.values()].map(({ id, hash }) => ({ id, hash }));
+  }
+
+  embedTexts(texts: string[]): Promise<Float32Array[]> {
+    return this.embedder.embedPassages(texts);
   }
 
   status(): LibraryStatus {

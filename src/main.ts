@@ -49,12 +49,8 @@ if (token) {
   services.set(DIGEST_SERVICE, digestStarting);
   const bot = await runBot({ config, token, log, questionLog: records.questionLog, services });
   await bot.serving;
-  const { Library } = await import('./library.js');
-  const library = () => {
-    const live = bot.ctx.library();
-    if (!(live instanceof Library)) throw new Error('the digest needs the on-disk library');
-    return live;
-  };
+  // Read at each use: a re-index swaps the library's index.
+  const library = () => bot.ctx.library();
   try {
     digestStarted(await startDigest({ client: bot.client, records, sources: librarySources(library), log, services }));
   } catch (error) {

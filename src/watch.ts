@@ -1,7 +1,7 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { IndexLockedError } from './index/lock.js';
-import type { Library } from './library.js';
+import type { LibraryApi } from './library-api.js';
 import type { Logger } from './log.js';
 
 /**
@@ -22,7 +22,7 @@ export async function watchDocs({
   catchUp = true,
   signal,
 }: {
-  library: Pick<Library, 'reindex'>;
+  library: Pick<LibraryApi, 'reindex'>;
   docsDir: string;
   log: Logger;
   quietMs?: number;

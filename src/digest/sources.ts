@@ -1,5 +1,3 @@
-import type { Embedder } from '../embed/embedder.js';
-import type { LoadedIndex } from '../index/store.js';
 import type { LibraryApi } from '../library-api.js';
 
 /** What the digest needs of an indexed document (its current version). */
@@ -39,22 +37,21 @@ export interface DigestSources {
   indexed(): { at: Date; documents: ReadonlyArray<{ id: string; hash: string }> };
 }
 
-/** What src/library.ts's Library offers: answers, status, and the loaded index with its embedder. */
-export type DigestLibrary = Pick<LibraryApi, 'ask' | 'status'> & { readonly loaded: LoadedIndex; readonly embedderInUse: Embedder };
+/** What the digest reads of the library: its public API only. */
+export type DigestLibrary = Pick<LibraryApi, 'ask' | 'status' | 'indexedDocument' | 'indexedDocuments' | 'embedTexts'>;
 
 /** DigestSources over the library; `library` is called at each use because /reindex swaps the index. */
 export function librarySources(library: () => DigestLibrary): DigestSources {
   return {
     document(id) {
-      const { loaded } = library();
-      const doc = loaded.documents.get(id);
-      if (!doc) return null;
-      const passages = (loaded.passagesByDoc.get(id) ?? []).map(({ ref, start, end }) => ({ ref, start, end }));
+      const indexed = library().indexedDocument(id);
+      if (!indexed) return null;
+      const { document: doc, passages } = indexed;
       const { title, text } = doc;
       const code = doc.blocks.filter((block) => block.kind === 'code').map(({ start, end }) => ({ start, end }));
       return { id, title, text, source: doc.source ?? null, date: doc.date ?? null, url: doc.url ?? null, keyPoints: doc.keyPoints ?? [], passages, code };
     },
-    embed: (texts) => library().embedderInUse.embedPassages(texts),
+    embed: (texts) => library().embedTexts(texts),
     async bestQuote(question) {
       const answer = await library().ask(question, { k: 1 });
       const hit = answer.answered ? answer.results[0] : undefined;
@@ -66,7 +63,7 @@ export function librarySources(library: () => DigestLibrary): DigestSources {
     },
     indexed() {
       const current = library();
-      return { at: current.status().indexedAt, documents: [...current.loaded.documents.values()] };
+      return { at: current.status().indexedAt, documents: current.indexedDocuments() };
     },
   };
 }

@@ -75,6 +75,18 @@ export class FakeLibrary implements LibraryApi {
     return [...this.passages.keys()].filter((ref) => ref.includes(prefix)).slice(0, limit).map((ref) => ({ ref, label: `${ref} — passage` }));
   }
 
+  indexedDocument(): null {
+    return null;
+  }
+
+  indexedDocuments(): Array<{ id: string; hash: string }> {
+    return this.docs.map(({ id }) => ({ id, hash: id }));
+  }
+
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    return texts.map(() => new Float32Array(8).fill(Math.SQRT1_2 / 2));
+  }
+
   status(): LibraryStatus {
     return { documents: this.docs.length, passages: this.passages.size, embedder: 'fake', dims: 8, indexedAt: new Date(Date.now() - 3_600_000) };
   }

@@ -1,5 +1,6 @@
 // A store holding the seed corpus as indexed at one moment, and ten logged questions after it.
 import type { DigestLibrary } from '../../src/digest/sources.js';
+import type { LoadedIndex } from '../../src/index/store.js';
 import type { Records } from '../../src/records/records.js';
 
 export const INDEXED_AT = new Date('2024-11-01T08:00:00Z');
@@ -23,7 +24,7 @@ export const TEN_QUESTIONS: Array<{ q: string; user: string; down?: boolean }> =
 ];
 
 /** Records the library's documents as indexed at INDEXED_AT and logs the ten questions (answered as the library answers them). */
-export async function seedActivity(records: Records, library: DigestLibrary, guildId = 'g1'): Promise<void> {
+export async function seedActivity(records: Records, library: DigestLibrary & { loaded: LoadedIndex }, guildId = 'g1'): Promise<void> {
   await records.recordIndexedDocuments([...library.loaded.documents.values()], INDEXED_AT);
   for (const [i, { q, user, down }] of TEN_QUESTIONS.entries()) {
     const answer = await library.ask(q, { k: 3 });
