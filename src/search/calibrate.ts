@@ -7,7 +7,7 @@ import type { Relevance } from './search.js';
 /**
  * Where the thresholds sit between the unrelated (0) and the related (1) median. Fitted so that
  * the bundled encoder's scale gives back the thresholds calibrated on the dev sets (accept 0.45,
- * floor 0.25; see README, "Calibrating the no-answer threshold"): its medians are 0.1032 and
+ * floor 0.25; see docs/retrieval.md, "Calibrating the no-answer threshold"): its medians are 0.1032 and
  * 0.5647, so (0.45 − 0.1032) / 0.4615 and (0.25 − 0.1032) / 0.4615.
  */
 export const ACCEPT_POSITION = 0.7515;

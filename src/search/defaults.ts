@@ -1,5 +1,5 @@
 // The ranking constants of search, in one place: each with its meaning, its default and why. The
-// figures are those measured when it was set (README, "What was tried" and "Calibrating the
+// figures are those measured when it was set (docs/retrieval.md, "What was tried" and "Calibrating the
 // no-answer threshold"): Python docs = python-docs-dev, seeds = seeds-dev.
 import type { Fusion, Relevance } from './search.js';
 

@@ -1,5 +1,5 @@
 // The names a question gives and the passages that mention them: a hit that mentions none of the
-// rare names the question asks about is about something else (see README, "Calibrating the
+// rare names the question asks about is about something else (see docs/retrieval.md, "Calibrating the
 // no-answer threshold").
 import type { MissingName } from '../types.js';
 import type { Ranked, SearchableIndex } from './search.js';

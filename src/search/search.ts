@@ -64,7 +64,7 @@ export interface Fusion {
 /**
  * When to answer. Dense similarity alone is a poor judge for short questions, so a hit also counts
  * as relevant when the best passage covers enough of the question's content terms. Calibrated on
- * the dev sets (see README, "Calibrating the no-answer threshold").
+ * the dev sets (see docs/retrieval.md, "Calibrating the no-answer threshold").
  */
 export interface Relevance {
   /** Cosine similarity of the best dense hit above which the question is answered. */
