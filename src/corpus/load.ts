@@ -11,6 +11,7 @@ import { listFiles } from './files.js';
 import { parseHtml } from './html.js';
 import { parseMarkdown } from './markdown.js';
 import { readPdf } from './pdf-reader.js';
+import { findEditions } from './editions.js';
 import { findRepeats } from './repeats.js';
 import { parseText } from './text.js';
 
@@ -80,7 +81,8 @@ const PARSERS: Record<string, Parser> = {
  * source names and URLs from archivist.sources.json or `env` (see sources/config.ts). A file that
  * cannot be read or parsed becomes an `error` issue and the others still load; a file a user would
  * expect to be indexed but is not becomes a `warning` issue, as does a document that only repeats
- * others (a single-page edition, a copy: see repeats.ts), which is left out.
+ * others (a single-page edition, a copy: see repeats.ts; an export in another format: see
+ * editions.ts), which is left out.
  */
 export async function loadCorpus(
   dir: string,
@@ -150,6 +152,12 @@ export async function loadCorpus(
     }
   }
   const left = new Set(repeats.map((repeat) => repeat.id));
+  for (const edition of findEditions(documents, left)) {
+    const names = edition.of.map((id) => paths.get(id)!);
+    const named = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+    report({ path: paths.get(edition.id)!, level: 'warning', message: `skipped: an edition of ${named}, which are indexed instead` });
+    left.add(edition.id);
+  }
   return { documents: documents.filter((d) => !left.has(d.id)), issues };
 }
 
