@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, DEFAULT_RELEVANCE, type Ranked } from '../src/search/search.js';
+import { decide, DEFAULT_RELEVANCE, quotable, type Ranked } from '../src/search/search.js';
 
 // The answer/decline rule on its own: which ranked hits are worth quoting.
 function ranked(hits: Array<{ similarity: number | null; coverage: number; missing?: string[] }>, unknown: string[] = [], names = 0): Ranked {
@@ -52,5 +52,25 @@ describe('decide', () => {
   it('judges lexical-only hits (no similarity) by coverage alone', () => {
     expect(decide(ranked([{ similarity: null, coverage: 0.2 }, { similarity: null, coverage: 0.5 }]), DEFAULT_RELEVANCE)).toBe(true);
     expect(decide(ranked([{ similarity: null, coverage: 0.4 }]), DEFAULT_RELEVANCE)).toBe(false);
+  });
+});
+
+describe('quotable', () => {
+  const labels = (r: Ranked) => quotable(r, DEFAULT_RELEVANCE).map((hit) => hit.label);
+
+  it('quotes beside a relevant hit one holding as much of the question, though its cosine is lower', () => {
+    // Debian Reference: the answer at 0.447 behind 0.498, both holding two of five question terms.
+    expect(labels(ranked([{ similarity: 0.498, coverage: 0.4 }, { similarity: 0.447, coverage: 0.4 }]))).toEqual([0, 1]);
+  });
+
+  it('quotes a hit holding half as much of the question, not less, nor one below the floor or missing every name', () => {
+    expect(labels(ranked([{ similarity: 0.498, coverage: 0.4 }, { similarity: 0.447, coverage: 0.1 }]))).toEqual([0]);
+    expect(labels(ranked([{ similarity: 0.498, coverage: 0.4 }, { similarity: 0.447, coverage: 0.2 }]))).toEqual([0, 1]);
+    expect(labels(ranked([{ similarity: 0.498, coverage: 0.4 }, { similarity: 0.2, coverage: 0.4 }]))).toEqual([0]);
+    expect(labels(ranked([{ similarity: 0.498, coverage: 0.4 }, { similarity: 0.447, coverage: 0.4, missing: ['java'] }], [], 1))).toEqual([0]);
+  });
+
+  it('quotes nothing for a declined question, whatever its hits share', () => {
+    expect(labels(ranked([{ similarity: 0.4, coverage: 0.4 }, { similarity: 0.4, coverage: 0.4 }]))).toEqual([]);
   });
 });

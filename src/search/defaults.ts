@@ -59,6 +59,15 @@ export const SEARCH_DEFAULTS = Object.freeze({
    */
   relevance: Object.freeze({ denseAccept: 0.45, denseFloor: 0.25, coverage: 0.5 }) satisfies Relevance,
   /**
+   * Once a question is answered, a further top-k hit above the similarity floor (and giving a name
+   * the question asks about, when it gives any) is quoted too when it holds at least this share of
+   * the question's terms that the best-covering relevant hit holds: 0.5. Its cosine alone hid it,
+   * and paraphrases score within a few hundredths of each other under USE-lite. Decisions do not
+   * change. Dev quote@k: seeds paraphrase 0.545 → 0.576 (at 1: unchanged), Debian Reference 0.309
+   * → 0.345 (at 1 too); docs/retrieval-own-words.md, section 7.
+   */
+  peerCoverageShare: 0.5,
+  /**
    * A name the question gives is specific when at most this share of the passages mention it:
    * 0.002. "Java", "PostgreSQL" or "SIGTERM" in the Python docs (0.01–0.15%), not
    * "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).

@@ -345,6 +345,37 @@ export function decide(ranked: Ranked, relevance: Relevance): boolean {
 }
 
 /**
+ * The coverage a hit must reach to be quoted beside the hits relevant on their own (see
+ * `SEARCH_DEFAULTS.peerCoverageShare`), or null when none is: a declined question quotes nothing.
+ */
+function peerCoverage(relevant: ReadonlySet<Ranked['top'][number]>): number | null {
+  if (relevant.size === 0) return null;
+  return SEARCH_DEFAULTS.peerCoverageShare * Math.max(...[...relevant].map((hit) => hit.coverage));
+}
+
+/**
+ * Whether a hit not relevant on its own holds as much of the question as one that is: its cosine is
+ * then all that would hide it, and the encoder's cosine of a paraphrase is noise at the scale that
+ * separates the two (Debian Reference: the answering passage at 0.447 behind one at 0.498, both
+ * holding two of five question terms). It must still pass the similarity floor and give a name.
+ */
+function matchesAsWell(hit: Ranked['top'][number], signals: Signals, relevance: Relevance, peer: number | null): boolean {
+  if (peer === null || hit.similarity === null || hit.similarity < relevance.denseFloor) return false;
+  if (signals.names > 0 && hit.missingNames.length === signals.names) return false;
+  return hit.coverage >= peer;
+}
+
+/**
+ * The hits worth quoting, in rank order: those relevant on their own, and beside them those that
+ * hold as much of the question (see `matchesAsWell`).
+ */
+export function quotable(ranked: Ranked, relevance: Relevance = DEFAULT_RELEVANCE): Ranked['top'] {
+  const relevant = new Set(ranked.top.filter((hit) => hitIsRelevant(hit, ranked.signals, relevance)));
+  const peer = peerCoverage(relevant);
+  return ranked.top.filter((hit) => relevant.has(hit) || matchesAsWell(hit, ranked.signals, relevance, peer));
+}
+
+/**
  * The hits a reader is shown, with their quotes: only hits relevant on their own are quoted, in
  * rank order, so a weak answer is not padded with whatever came next, and a good second hit is not
  * hidden behind a poor first one.
@@ -352,8 +383,7 @@ export function decide(ranked: Ranked, relevance: Relevance): boolean {
 export function quoteRanked(index: SearchableIndex, ranked: Ranked, relevance: Relevance = DEFAULT_RELEVANCE): Array<{ label: number; hit: SearchHit }> {
   const shown: Array<{ label: number; hit: SearchHit }> = [];
   const quoted = new Set<string>();
-  for (const candidate of ranked.top) {
-    if (!hitIsRelevant(candidate, ranked.signals, relevance)) continue;
+  for (const candidate of quotable(ranked, relevance)) {
     const passage = index.passage(candidate.label);
     const hit = passage && toHit(index, passage, candidate.similarity ?? candidate.score, ranked);
     // Two passages can differ and still give the same quote (an example in two module syntaxes,
