@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { loadConfig } from './config.js';
+import { environment, loadConfig } from './config.js';
 import { createLogger, redact } from './log.js';
 
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the terminal console over the same corpus.
 const config = loadConfig();
 const log = createLogger();
-const token = process.env.DISCORD_TOKEN?.trim();
+const token = config.discordToken;
 redact(token);
 if (token) {
   const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
@@ -16,17 +16,17 @@ if (token) {
     import('./digest/sources.js'),
     import('./digest/service.js'),
   ]);
-  digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  digestSettings(environment()); // a bad DIGEST_* value stops start-up here, before connecting
   const { loadShardSettings, isPartial } = await import('./bot/shards.js');
   let shards!: ReturnType<typeof loadShardSettings>;
   try {
-    shards = loadShardSettings();
+    shards = loadShardSettings(environment());
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
   if (isPartial(shards) && !config.databaseUrl) {
-    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: process.env.SHARDS, shardCount: process.env.SHARD_COUNT });
+    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: environment().SHARDS, shardCount: environment().SHARD_COUNT });
   }
   // Without a database to share, a second bot process on this data folder is refused, saying why.
   if (!config.databaseUrl) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager } from 'discord.js';
-import { loadConfig } from '../config.js';
+import { environment, loadConfig } from '../config.js';
 import { createLogger, redact } from '../log.js';
 import { loadBotConfig } from './bot-config.js';
 
@@ -15,10 +15,10 @@ import { loadBotConfig } from './bot-config.js';
 const log = createLogger();
 try {
   const config = loadConfig();
-  const token = process.env.DISCORD_TOKEN?.trim();
+  const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set: the shard manager starts the Discord bot');
   redact(token);
-  const bot = loadBotConfig();
+  const bot = loadBotConfig(environment());
   if (!config.databaseUrl) {
     throw new Error(
       'the shard manager runs one bot process per shard, and bot processes share the library and the records only through a database: ' +

@@ -1,4 +1,5 @@
 import type { Client } from 'discord.js';
+import { environment } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Records } from '../records/records.js';
 import type { DigestMessage } from './render-discord.js';
@@ -23,7 +24,7 @@ export interface StartDigestDeps {
  */
 export async function startDigest(deps: StartDigestDeps): Promise<DigestService> {
   const { client, records, log } = deps;
-  const settings = digestSettings(deps.env);
+  const settings = digestSettings(deps.env ?? environment());
   const service = new DigestService({ records, sources: deps.sources, log: log.child({ component: 'digest' }), settings, post: (id, message) => post(client, id, message) });
   if (settings.defaultSubscription) {
     const { channelId, time, timezone } = settings.defaultSubscription;

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { environment, type Config } from '../config.js';
 import { sayWaitingForWriter } from '../format/terminal.js';
 import { openLibrary } from '../library.js';
 import type { Logger } from '../log.js';
@@ -10,7 +10,7 @@ import { librarySources } from './sources.js';
 /** `archivist digest`: opens the records and the library, prints the digest, closes both. */
 export async function runDigestFromCli(options: { since?: string; json: boolean; config: Config; log: Logger }): Promise<number> {
   const { config, log } = options;
-  const settings = digestSettings();
+  const settings = digestSettings(environment());
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   try {
     const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
