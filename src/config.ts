@@ -1,5 +1,7 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { loadBotConfig, type BotConfig } from './bot/bot-config.js';
+import { digestSettings, type DigestSettings } from './digest/settings.js';
 import type { LogLevel } from './log.js';
 
 /** Settings from the environment (and `.env`); CLI flags override the paths. */
@@ -20,6 +22,13 @@ export interface Config {
   watchDocs: boolean;
   /** DISCORD_TOKEN: the bot runs when it is set, else the terminal console. */
   discordToken?: string;
+  log: LogSettings;
+  /**
+   * The bot's settings (Discord, rate limit, shards, library commands) and the digest's. Each is
+   * checked when first read, so a bad DIGEST_* value stops the bot but not `archivist ask`.
+   */
+  readonly bot: BotConfig;
+  readonly digest: DigestSettings;
 }
 
 /** LOG_LEVEL and LOG_FORMAT (`json` for one JSON object a line). */
@@ -65,6 +74,9 @@ export function environment(cwd = process.cwd()): NodeJS.ProcessEnv {
 /** Returns the configuration from `env`, by default the environment with `.env` loaded. */
 export function loadConfig(env?: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   env ??= environment(cwd);
+  const settings = env;
+  let bot: BotConfig | undefined;
+  let digest: DigestSettings | undefined;
   const resolve = (value: string | undefined, fallback: string) =>
     path.resolve(cwd, value && value.trim() !== '' ? value : fallback);
   return {
@@ -83,6 +95,13 @@ export function loadConfig(env?: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     topK: intFrom(env, 'TOP_K', 3),
     watchDocs: env.WATCH_DOCS?.trim() !== '0',
     ...(env.DISCORD_TOKEN?.trim() ? { discordToken: env.DISCORD_TOKEN.trim() } : {}),
+    log: logSettings(env),
+    get bot() {
+      return (bot ??= loadBotConfig(settings));
+    },
+    get digest() {
+      return (digest ??= digestSettings(settings));
+    },
   };
 }
 

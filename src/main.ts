@@ -1,24 +1,25 @@
 #!/usr/bin/env node
 import { environment, loadConfig } from './config.js';
+import type { ShardSettings } from './bot/shards.js';
 import { createLogger, redact } from './log.js';
 
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the terminal console over the same corpus.
 const config = loadConfig();
-const log = createLogger();
+const log = createLogger(config.log);
 const token = config.discordToken;
 redact(token);
 if (token) {
-  const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
+  const [{ runBot }, { openRecords }, { startDigest }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
     import('./bot/run.js'),
     import('./records/open.js'),
     import('./digest/start.js'),
-    import('./digest/settings.js'),
     import('./digest/sources.js'),
     import('./digest/service.js'),
   ]);
-  digestSettings(environment()); // a bad DIGEST_* value stops start-up here, before connecting
+  void config.digest; // a bad DIGEST_* value stops start-up here, before connecting
+  // Only the shard settings are checked here (a bad one is one log line); the others fail in runBot, as before.
   const { loadShardSettings, isPartial } = await import('./bot/shards.js');
-  let shards!: ReturnType<typeof loadShardSettings>;
+  let shards!: ShardSettings;
   try {
     shards = loadShardSettings(environment());
   } catch (error) {
@@ -56,7 +57,7 @@ if (token) {
     return live;
   };
   try {
-    digestStarted(await startDigest({ client: bot.client, records, sources: librarySources(library), log, services }));
+    digestStarted(await startDigest({ client: bot.client, settings: config.digest, records, sources: librarySources(library), log, services }));
   } catch (error) {
     digestFailed(error);
     throw error;
