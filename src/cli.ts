@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config } from './config.js';
+import { environment, loadConfig, type Config } from './config.js';
 import { evaluate, formatReports, readQuestions } from './eval/evaluate.js';
 import { renderAnswer, renderDocumentList, renderSource, sayWaitingForWriter } from './format/terminal.js';
 import { openLibrary, type Library } from './library.js';
@@ -53,7 +53,7 @@ function parseK(raw: string | undefined, fallback: number): number {
 
 function configFrom(values: { docs?: string; index?: string }): Config {
   const config = loadConfig();
-  const env = { ...process.env };
+  const env = { ...environment() };
   if (values.docs) env.DOCS_DIR = values.docs;
   if (values.index) env.INDEX_DIR = values.index;
   return values.docs || values.index ? loadConfig(env) : config;

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { loadBotConfig, type BotConfig } from './bot/bot-config.js';
+import { digestSettings, type DigestSettings } from './digest/settings.js';
+import type { LogLevel } from './log.js';
 
 /** Settings from the environment (and `.env`); CLI flags override the paths. */
 export interface Config {
@@ -17,6 +20,29 @@ export interface Config {
   topK: number;
   /** The running bot re-indexes when files in the docs folder are added, changed or removed. */
   watchDocs: boolean;
+  /** DISCORD_TOKEN: the bot runs when it is set, else the terminal console. */
+  discordToken?: string;
+  log: LogSettings;
+  /**
+   * The bot's settings (Discord, rate limit, shards, library commands) and the digest's. Each is
+   * checked when first read, so a bad DIGEST_* value stops the bot but not `archivist ask`.
+   */
+  readonly bot: BotConfig;
+  readonly digest: DigestSettings;
+}
+
+/** LOG_LEVEL and LOG_FORMAT (`json` for one JSON object a line). */
+export interface LogSettings {
+  level: LogLevel;
+  json: boolean;
+}
+
+/** Test-only hooks (see index/test-pause.ts and bot/test-hold.ts); unset in real use. */
+export interface TestHooks {
+  /** ARCHIVIST_TEST_PAUSE_AFTER: the index build stage to freeze after. */
+  pauseAfter?: string;
+  /** ARCHIVIST_TEST_HOLD_LIBRARY: the file whose existence releases the bot's library. */
+  holdLibrary?: string;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
@@ -32,15 +58,25 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
 let envLoaded = false;
 
 /**
- * Reads `.env` (or the file `ARCHIVIST_ENV_FILE` names; set it empty to read none) once, existing
- * environment variables winning, and returns the configuration.
+ * The process environment, after `.env` (or the file `ARCHIVIST_ENV_FILE` names; set it empty to
+ * read none) is read into it once, existing environment variables winning. The only place the
+ * environment is read: every other module gets its settings from here.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  if (!envLoaded && env === process.env) {
-    const file = env.ARCHIVIST_ENV_FILE ?? '.env';
+export function environment(cwd = process.cwd()): NodeJS.ProcessEnv {
+  if (!envLoaded) {
+    const file = process.env.ARCHIVIST_ENV_FILE ?? '.env';
     if (file.trim() !== '') dotenv.config({ path: path.resolve(cwd, file), quiet: true });
     envLoaded = true;
   }
+  return process.env;
+}
+
+/** Returns the configuration from `env`, by default the environment with `.env` loaded. */
+export function loadConfig(env?: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  env ??= environment(cwd);
+  const settings = env;
+  let bot: BotConfig | undefined;
+  let digest: DigestSettings | undefined;
   const resolve = (value: string | undefined, fallback: string) =>
     path.resolve(cwd, value && value.trim() !== '' ? value : fallback);
   return {
@@ -58,5 +94,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     topK: intFrom(env, 'TOP_K', 3),
     watchDocs: env.WATCH_DOCS?.trim() !== '0',
+    ...(env.DISCORD_TOKEN?.trim() ? { discordToken: env.DISCORD_TOKEN.trim() } : {}),
+    log: logSettings(env),
+    get bot() {
+      return (bot ??= loadBotConfig(settings));
+    },
+    get digest() {
+      return (digest ??= digestSettings(settings));
+    },
+  };
+}
+
+/** EMBEDDING_QUERY_PREFIX / EMBEDDING_PASSAGE_PREFIX: override a Transformers model's own prefixes (empty = none). */
+export function embeddingPrefixes(env: NodeJS.ProcessEnv = environment()): { query?: string; passage?: string } {
+  return {
+    ...(env.EMBEDDING_QUERY_PREFIX !== undefined ? { query: env.EMBEDDING_QUERY_PREFIX } : {}),
+    ...(env.EMBEDDING_PASSAGE_PREFIX !== undefined ? { passage: env.EMBEDDING_PASSAGE_PREFIX } : {}),
+  };
+}
+
+export function logSettings(env: NodeJS.ProcessEnv = environment()): LogSettings {
+  return { level: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info', json: env.LOG_FORMAT === 'json' };
+}
+
+export function testHooks(env: NodeJS.ProcessEnv = environment()): TestHooks {
+  return {
+    ...(env.ARCHIVIST_TEST_PAUSE_AFTER !== undefined ? { pauseAfter: env.ARCHIVIST_TEST_PAUSE_AFTER } : {}),
+    ...(env.ARCHIVIST_TEST_HOLD_LIBRARY ? { holdLibrary: env.ARCHIVIST_TEST_HOLD_LIBRARY } : {}),
   };
 }

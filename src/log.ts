@@ -1,3 +1,5 @@
+import { logSettings } from './config.js';
+
 /** Structured logs on stderr: one JSON object per line (LOG_FORMAT=json) or a readable line (default). */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -32,8 +34,9 @@ function render(value: unknown): string {
 export function createLogger(
   options: { level?: LogLevel; json?: boolean; write?: (line: string) => void; base?: LogFields } = {},
 ): Logger {
-  const level = options.level ?? ((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info');
-  const json = options.json ?? process.env.LOG_FORMAT === 'json';
+  const settings = options.level === undefined || options.json === undefined ? logSettings() : null;
+  const level = options.level ?? settings!.level;
+  const json = options.json ?? settings!.json;
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const base = options.base ?? {};
   const emit = (lvl: LogLevel, message: string, fields: LogFields = {}) => {

@@ -1,32 +1,33 @@
 #!/usr/bin/env node
-import { loadConfig } from './config.js';
+import { environment, loadConfig } from './config.js';
+import type { ShardSettings } from './bot/shards.js';
 import { createLogger, redact } from './log.js';
 
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the terminal console over the same corpus.
 const config = loadConfig();
-const log = createLogger();
-const token = process.env.DISCORD_TOKEN?.trim();
+const log = createLogger(config.log);
+const token = config.discordToken;
 redact(token);
 if (token) {
-  const [{ runBot }, { openRecords }, { startDigest }, { digestSettings }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
+  const [{ runBot }, { openRecords }, { startDigest }, { librarySources }, { DIGEST_SERVICE }] = await Promise.all([
     import('./bot/run.js'),
     import('./records/open.js'),
     import('./digest/start.js'),
-    import('./digest/settings.js'),
     import('./digest/sources.js'),
     import('./digest/service.js'),
   ]);
-  digestSettings(); // a bad DIGEST_* value stops start-up here, before connecting
+  void config.digest; // a bad DIGEST_* value stops start-up here, before connecting
+  // Only the shard settings are checked here (a bad one is one log line); the others fail in runBot, as before.
   const { loadShardSettings, isPartial } = await import('./bot/shards.js');
-  let shards!: ReturnType<typeof loadShardSettings>;
+  let shards!: ShardSettings;
   try {
-    shards = loadShardSettings();
+    shards = loadShardSettings(environment());
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
   if (isPartial(shards) && !config.databaseUrl) {
-    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: process.env.SHARDS, shardCount: process.env.SHARD_COUNT });
+    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: environment().SHARDS, shardCount: environment().SHARD_COUNT });
   }
   // Without a database to share, a second bot process on this data folder is refused, saying why.
   if (!config.databaseUrl) {
@@ -52,7 +53,7 @@ if (token) {
   // Read at each use: a re-index swaps the library's index.
   const library = () => bot.ctx.library();
   try {
-    digestStarted(await startDigest({ client: bot.client, records, sources: librarySources(library), log, services }));
+    digestStarted(await startDigest({ client: bot.client, settings: config.digest, records, sources: librarySources(library), log, services }));
   } catch (error) {
     digestFailed(error);
     throw error;

@@ -1,6 +1,6 @@
 import { loadShardSettings, type ShardSettings } from './shards.js';
 
-/** Discord-side settings, from the environment (`.env` is already loaded by loadConfig). */
+/** Discord-side settings, from the environment (config.ts's `environment()`, `.env` loaded). */
 export interface BotConfig {
   /** REST base URL (DISCORD_API_URL), e.g. http://127.0.0.1:PORT/api; null for Discord itself. */
   apiUrl: string | null;
@@ -28,7 +28,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
+export function loadBotConfig(env: NodeJS.ProcessEnv): BotConfig {
   const apiUrl = env.DISCORD_API_URL?.trim() || null;
   if (apiUrl !== null) {
     let parsed: URL;

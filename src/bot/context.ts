@@ -8,7 +8,7 @@ import type {
   SlashCommandOptionsOnlyBuilder,
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
-import type { Config } from '../config.js';
+import { environment, type Config } from '../config.js';
 import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import type { Logger } from '../log.js';
@@ -63,7 +63,7 @@ export interface Command {
   handleComponent?(interaction: MessageComponentInteraction, ctx: CommandContext): Promise<void>;
 }
 
-export function createRuntime(config: BotConfig = loadBotConfig()): BotRuntime {
+export function createRuntime(config: BotConfig = loadBotConfig(environment())): BotRuntime {
   return {
     config,
     startedAt: new Date(),

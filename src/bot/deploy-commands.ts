@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { REST } from 'discord.js';
-import { loadConfig } from '../config.js';
+import { environment } from '../config.js';
 import { createLogger, redact, type Logger } from '../log.js';
 import { loadBotConfig } from './bot-config.js';
 import { commandBodies, fetchApplicationId, registerCommands } from './command-registry.js';
@@ -12,7 +12,7 @@ import { loadCommands } from './commands-loader.js';
  * (DISCORD_GUILD_ID, instant) or globally. Needs only DISCORD_TOKEN; DISCORD_API_URL is honoured.
  */
 export async function deployCommands(options: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<{ scope: string; names: string[] }> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? environment();
   const log = options.log ?? createLogger();
   const token = env.DISCORD_TOKEN?.trim();
   if (!token) throw new Error('DISCORD_TOKEN is not set: it is needed to register the commands');
@@ -30,7 +30,6 @@ export async function deployCommands(options: { env?: NodeJS.ProcessEnv; log?: L
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  loadConfig(); // reads .env
   const log = createLogger();
   deployCommands({ log }).then(
     ({ scope, names }) => {

@@ -66,7 +66,7 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
 export async function runBot(options: RunBotOptions): Promise<BotHandle> {
   const { config, token, log } = options;
   redact(token);
-  const bot: BotConfig = loadBotConfig(options.env ?? process.env);
+  const bot: BotConfig = options.env ? loadBotConfig(options.env) : config.bot;
   const runtime = createRuntime(bot);
   const questionLog = options.questionLog ?? new MemoryQuestionLog();
   const commands = await loadCommands(log, options.commandsDir);

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager } from 'discord.js';
 import { loadConfig } from '../config.js';
 import { createLogger, redact } from '../log.js';
-import { loadBotConfig } from './bot-config.js';
 
 /**
  * `npm run start:shards`: one bot process per shard, through discord.js's ShardingManager. It starts
@@ -15,10 +14,10 @@ import { loadBotConfig } from './bot-config.js';
 const log = createLogger();
 try {
   const config = loadConfig();
-  const token = process.env.DISCORD_TOKEN?.trim();
+  const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set: the shard manager starts the Discord bot');
   redact(token);
-  const bot = loadBotConfig();
+  const bot = config.bot;
   if (!config.databaseUrl) {
     throw new Error(
       'the shard manager runs one bot process per shard, and bot processes share the library and the records only through a database: ' +

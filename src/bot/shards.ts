@@ -60,7 +60,7 @@ function shardIds(raw: string, count: number): number[] {
  * `all`/`auto`). Neither set: one shard, as before. SHARDS without SHARD_COUNT is refused: two
  * processes that each guessed the count from their own list would both take every guild.
  */
-export function loadShardSettings(env: NodeJS.ProcessEnv = process.env): ShardSettings {
+export function loadShardSettings(env: NodeJS.ProcessEnv): ShardSettings {
   const rawCount = env.SHARD_COUNT?.trim() || '';
   const rawIds = env.SHARDS?.trim() || '';
   const count = rawCount === '' ? null : shardCount(rawCount);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { testHooks } from '../config.js';
 import type { Logger } from '../log.js';
 
 /** How often a held start looks for the release file. */
@@ -10,7 +11,7 @@ const POLL_MS = 50;
  * surely arrive while the library is loading, then release it. Without the variable it does nothing.
  */
 export async function holdIfRequested(log: Logger): Promise<void> {
-  const file = process.env.ARCHIVIST_TEST_HOLD_LIBRARY;
+  const file = testHooks().holdLibrary;
   if (!file) return;
   log.info('library held', { until: file });
   while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, POLL_MS));

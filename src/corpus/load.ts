@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { environment } from '../config.js';
 import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
@@ -96,7 +97,7 @@ export async function loadCorpus(
   const report = (issue: LoadIssue): void => void issues.push(issue);
   const documents: Document[] = [];
   const idOwners = new Map<string, string>();
-  const sources = await readSourceRules(dir, opts.env ?? process.env, report);
+  const sources = await readSourceRules(dir, opts.env ?? environment(), report);
 
   for (const rel of await listFiles(dir, report)) {
     const ext = path.posix.extname(rel);

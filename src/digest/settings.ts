@@ -12,7 +12,7 @@ export interface DigestSettings {
 const DEFAULT_TIME = '09:00';
 
 /** Reads the digest settings; a malformed value is an error at start-up, not a silent default. */
-export function digestSettings(env: NodeJS.ProcessEnv = process.env): DigestSettings {
+export function digestSettings(env: NodeJS.ProcessEnv): DigestSettings {
   const rawZone = env.DIGEST_TZ?.trim() || 'UTC';
   const timezone = canonicalTimeZone(rawZone);
   if (!timezone) throw new Error(`DIGEST_TZ must be an IANA time zone such as Europe/Berlin (got "${rawZone}")`);

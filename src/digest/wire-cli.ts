@@ -4,13 +4,12 @@ import { openLibrary } from '../library.js';
 import type { Logger } from '../log.js';
 import { openRecords } from '../records/open.js';
 import { runDigestCli } from './cli.js';
-import { digestSettings } from './settings.js';
 import { librarySources } from './sources.js';
 
 /** `archivist digest`: opens the records and the library, prints the digest, closes both. */
 export async function runDigestFromCli(options: { since?: string; json: boolean; config: Config; log: Logger }): Promise<number> {
   const { config, log } = options;
-  const settings = digestSettings();
+  const settings = config.digest;
   const records = await openRecords({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   try {
     const library = await openLibrary({ config, log, onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });

@@ -5,9 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.js';
+import { embeddingPrefixes, type Config } from '../config.js';
 import type { Embedder } from './embedder.js';
-import type { Prefixes } from './transformers.js';
 
 const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
 const HUB = 'https://huggingface.co';
@@ -31,18 +30,11 @@ async function hubReachable(): Promise<boolean> {
   }
 }
 
-function prefixOverrides(env: NodeJS.ProcessEnv): Partial<Prefixes> {
-  return {
-    ...(env.EMBEDDING_QUERY_PREFIX !== undefined ? { query: env.EMBEDDING_QUERY_PREFIX } : {}),
-    ...(env.EMBEDDING_PASSAGE_PREFIX !== undefined ? { passage: env.EMBEDDING_PASSAGE_PREFIX } : {}),
-  };
-}
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function loadTransformers(model: string, config: Config, localOnly: boolean, log: (line: string) => void): Promise<Embedder> {
   const { loadTransformersEmbedder } = await import('./transformers.js');
-  return loadTransformersEmbedder(model, { cacheDir: config.modelCacheDir, localOnly, prefixes: prefixOverrides(process.env), log });
+  return loadTransformersEmbedder(model, { cacheDir: config.modelCacheDir, localOnly, prefixes: embeddingPrefixes(), log });
 }
 
 async function loadBundled(): Promise<Embedder> {

@@ -1,3 +1,5 @@
+import { testHooks } from '../config.js';
+
 /** Points in an index build where a crash test can freeze the writer before killing it. */
 /** `generation-sent`: a generation's files are in PostgreSQL, its transaction not yet committed (pg-generations.ts). */
 export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' | 'current-swapped' | 'generation-sent';
@@ -8,7 +10,7 @@ export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' |
  * timer. Without the variable it does nothing.
  */
 export async function pauseIfRequested(stage: PauseStage): Promise<void> {
-  if (process.env.ARCHIVIST_TEST_PAUSE_AFTER !== stage) return;
+  if (testHooks().pauseAfter !== stage) return;
   process.stderr.write(`paused after ${stage}\n`);
   // A pending promise alone would let Node exit; the interval keeps the process alive until it is killed.
   await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
