@@ -1,3 +1,4 @@
+import type { Logger } from '../log.js';
 import type { DigestRunRecords } from './digest-runs.js';
 import type { DocumentVersionRecords } from './document-versions.js';
 import type { QuestionRecords } from './question-log.js';
@@ -20,4 +21,20 @@ export interface Records {
    */
   recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** `Records.recordIndexedDocuments` for either backend: a failure is logged, never thrown. */
+export async function recordIndexed(
+  versions: DocumentVersionRecords,
+  log: Logger,
+  docs: ReadonlyArray<{ id: string; hash: string }>,
+  at: Date,
+): Promise<boolean> {
+  try {
+    await versions.recordIndexed(docs, at);
+    return true;
+  } catch (error) {
+    log.warn('indexed documents not recorded for the digest', { error });
+    return false;
+  }
 }

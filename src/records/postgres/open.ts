@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { redact, type Logger } from '../../log.js';
-import type { Records } from '../records.js';
+import { recordIndexed, type Records } from '../records.js';
 import { PostgresDigestRuns } from './digest-runs.js';
 import { PostgresDocumentVersions } from './document-versions.js';
 import { migrate } from './migrations.js';
@@ -29,14 +29,8 @@ export class PostgresRecords implements Records {
     this.documentVersions = new PostgresDocumentVersions(pool);
   }
 
-  async recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
-    try {
-      await this.documentVersions.recordIndexed(docs, at);
-      return true;
-    } catch (error) {
-      this.log.warn('indexed documents not recorded for the digest', { error });
-      return false;
-    }
+  recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
+    return recordIndexed(this.documentVersions, this.log, docs, at);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../log.js';
-import type { Records } from '../records.js';
+import { recordIndexed, type Records } from '../records.js';
 import { SqliteDigestRuns } from './digest-runs.js';
 import { SqliteDocumentVersions } from './document-versions.js';
 import { migrate } from './migrations.js';
@@ -34,14 +34,8 @@ export class SqliteRecords implements Records {
     this.documentVersions = new SqliteDocumentVersions(db);
   }
 
-  async recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
-    try {
-      await this.documentVersions.recordIndexed(docs, at);
-      return true;
-    } catch (error) {
-      this.log.warn('indexed documents not recorded for the digest', { error });
-      return false;
-    }
+  recordIndexedDocuments(docs: ReadonlyArray<{ id: string; hash: string }>, at: Date): Promise<boolean> {
+    return recordIndexed(this.documentVersions, this.log, docs, at);
   }
 
   async close(): Promise<void> {
