@@ -12,7 +12,7 @@ import { migrate } from '../records/postgres/migrations.js';
 import { describeDatabaseUrl } from '../records/postgres/open.js';
 import { IndexLockedError, acquireWriteLock } from './lock.js';
 import { LIBRARY_CHANNEL, PostgresGenerations, type GenerationStore, type PublishedGeneration } from './pg-generations.js';
-import { currentGeneration, removeLeftovers, type Manifest } from './store.js';
+import { currentGeneration, removeLeftovers, syncPath, type Manifest } from './store.js';
 
 /** How often the local CURRENT is looked at for a generation to publish (Library.follow looks every second too). */
 const LOCAL_POLL_MS = 500;
@@ -197,13 +197,4 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function syncPath(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

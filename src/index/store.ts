@@ -706,7 +706,8 @@ async function writeDurably(file: string, data: string | Uint8Array): Promise<vo
   }
 }
 
-async function syncPath(file: string): Promise<void> {
+/** fsync of a file or folder: what a rename or a write inside it needs to be durable. */
+export async function syncPath(file: string): Promise<void> {
   const handle = await fs.open(file, 'r');
   try {
     await handle.sync();
