@@ -1,8 +1,8 @@
-// `npx tsx bench/pg-library.ts --postgres URL [--index DIR]`: what a process's cold start costs
+// `npx tsx bench/pg-library.ts --postgres URL --index DIR`: what a process's cold start costs
 // when its library comes from PostgreSQL rather than from its own index folder. Publishes the
 // folder's live generation to a fresh database beside the one URL names (dropped after), then
 // times: opening the folder's generation; copying it into an empty folder from the database
-// (GenerationSync.start) and opening that. Default folder: /work/indexes/python.
+// (GenerationSync.start) and opening that. The figures in the README came from the full Python docs' index.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,10 +15,11 @@ import { currentGeneration, openIndex } from '../src/index/store.js';
 import { createLogger } from '../src/log.js';
 import { migrate } from '../src/records/postgres/migrations.js';
 
-const { values } = parseArgs({ options: { postgres: { type: 'string' }, index: { type: 'string', default: '/work/indexes/python' } } });
+const { values } = parseArgs({ options: { postgres: { type: 'string' }, index: { type: 'string' } } });
 const url = values.postgres ?? process.env.DATABASE_URL;
 if (!url) throw new Error('give --postgres URL (or DATABASE_URL)');
-const indexDir = values.index!;
+if (!values.index) throw new Error('give --index DIR: the index folder whose live generation to publish');
+const indexDir = values.index;
 const log = createLogger({ level: 'error' });
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const ms = (started: number) => `${(performance.now() - started).toFixed(0)} ms`;
