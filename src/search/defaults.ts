@@ -84,9 +84,9 @@ export const SEARCH_DEFAULTS = Object.freeze({
    */
   unknownShare: 0.2,
   /**
-   * What a question term found in a passage only through another form or name of it ("visit" for
-   * "visitor", "UN" for "United Nations") counts toward the passage's coverage, against 1 for the
-   * word itself: 0.5. At 1, "What is the gate code of the visitor parking?" was answered from a
+   * What a question term found in a passage only through another form of it ("visit" for
+   * "visitor") counts toward the passage's coverage, against 1 for the word itself or another name
+   * of it ("UN" for "United Nations"): 0.5. At 1, "What is the gate code of the visitor parking?" was answered from a
    * passage that says "visit" and "code" (coverage 0.5 at cosine 0.257) in a library without it.
    */
   alternativeCredit: 0.5,

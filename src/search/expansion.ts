@@ -35,6 +35,8 @@ export interface Expanded {
    * a passage holding every term of one list holds the question's term ("un" for "united").
    */
   alternatives: Map<string, string[][]>;
+  /** Question terms whose alternatives are only other forms of the word ("visit" for "visitor"): weaker evidence than another name. */
+  forms: Set<string>;
   /** For each name the question writes, its aliases' term lists (see `specificNames`). */
   aliases: Map<string, string[][]>;
   /** The expansions as one lexical query, words of the question left out; '' when there are none. */
@@ -47,7 +49,7 @@ export interface Expanded {
   strangers: Array<{ text: string; term: string }>;
 }
 
-export const NO_EXPANSION: Expanded = { alternatives: new Map(), aliases: new Map(), lexicalQuery: '', strangers: [] };
+export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [] };
 
 
 /** English words WordNet leaves out (it lists nouns, verbs, adjectives and adverbs only): never names. */
@@ -77,6 +79,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   if (expanders.length === 0) return NO_EXPANSION;
   const use = new Set(expanders);
   const alternatives = new Map<string, string[][]>();
+  const forms = new Set<string>();
   const aliases = new Map<string, string[][]>();
   const words = new Set<string>();
   const own = new Set(terms);
@@ -113,13 +116,16 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
         if (!use.has(related.kind)) continue;
         const list = contentTerms(related.text);
         // Other forms stand for the word in a passage; synonyms only widen the lexical query.
-        if (related.kind === 'form') addAlternative(term, list);
+        if (related.kind === 'form') {
+          addAlternative(term, list);
+          if (alternatives.has(term)) forms.add(term);
+        }
         else for (const t of list) words.add(t);
       }
     }
   }
   const extra = [...words].filter((word) => !own.has(word));
-  return { alternatives, aliases, lexicalQuery: extra.join(' '), strangers };
+  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers };
 }
 
 /** Whether a passage's terms hold a question term, or one of the term lists standing for it. */

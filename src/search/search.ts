@@ -412,15 +412,16 @@ export async function search(
 }
 
 /**
- * Share of the question's content terms found in a text: a term itself counts 1, a form or other
- * name that stands for it (see `holds`) counts `SEARCH_DEFAULTS.alternativeCredit`.
+ * Share of the question's content terms found in a text: a term itself, or another name that
+ * stands for it ("UN" for "United Nations"), counts 1; another form of the word only (see
+ * `Expanded.forms`) counts `SEARCH_DEFAULTS.alternativeCredit`.
  */
 function termOverlapShare(terms: string[], text: string, expanded: Expanded): number {
   const present = new Set(contentTerms(text));
   let found = 0;
   for (const term of terms) {
     if (present.has(term)) found += 1;
-    else if (holds(present, term, expanded)) found += SEARCH_DEFAULTS.alternativeCredit;
+    else if (holds(present, term, expanded)) found += expanded.forms.has(term) ? SEARCH_DEFAULTS.alternativeCredit : 1;
   }
   return found / terms.length;
 }
