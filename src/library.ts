@@ -66,6 +66,14 @@ export function searchable(index: LoadedIndex): SearchableIndex {
  * The similarity scale the index recorded of its embedder, or, for an index written before it was
  * recorded, measured now (about 0.1 s with USE-lite): the index is never written on load.
  */
+/**
+ * The docs folder an opened index must have been built from. With a database the library is the
+ * database's, whatever folder another machine built it from.
+ */
+function docsFolderCheck(config: Config): { docsDir?: string } {
+  return config.databaseUrl ? {} : { docsDir: config.docsDir };
+}
+
 async function scaleOf(index: LoadedIndex, embedder: Embedder): Promise<SimilarityScale> {
   return index.manifest.similarityScale ?? (await measureScale(embedder));
 }
@@ -130,7 +138,7 @@ export class Library implements LibraryApi {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
       createEmbedder(config, (line) => log.info(line), announceEmbedder ? undefined : (line) => log.debug(line)),
-      refresh ? null : openIndex(config.indexDir, config.hnsw, { docsDir: config.docsDir }),
+      refresh ? null : openIndex(config.indexDir, config.hnsw, docsFolderCheck(config)),
     ]);
     try {
       // Never the wrong library: an index of another docs folder is neither served nor replaced.
@@ -329,7 +337,7 @@ export class Library implements LibraryApi {
     const swapsBefore = this.swaps;
     const opened = await openIndex(this.config.indexDir, this.config.hnsw, {
       embedder: { id: this.embedder.id, dims: this.embedder.dims },
-      docsDir: this.config.docsDir,
+      ...docsFolderCheck(this.config),
     });
     if (!opened.ok) {
       this.log.warn('another process changed the index, and its generation cannot be served; answers keep coming from the one loaded', {

@@ -67,7 +67,7 @@ describe('the blind question sets', () => {
 });
 
 describe('archivist eval on the seeds paraphrase DEV set (bundled encoder, k = 3)', () => {
-  it('does not fall below the figures measured before issue 16', () => {
+  it('does not fall below the figures measured after issue 16', () => {
     const index = path.join(tmp, 'index');
     const env = { DOCS_DIR: path.join(root, 'seeds'), INDEX_DIR: index };
     const built = run('src/cli.ts', ['index'], env);
@@ -77,10 +77,12 @@ describe('archivist eval on the seeds paraphrase DEV set (bundled encoder, k = 3
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ mode: 'hybrid', answerable: 33, unanswerable: 10 });
     expect(report.hitAtK).toBe(1);
-    // 15 of 33 answer texts in a quoted sentence; 7 of 10 off-topic questions declined; 11 of 33
-    // answerable questions declined (measured 2026-12-04 on main as of c8e156b).
-    expect(report.quoteAtK).toBeGreaterThanOrEqual(0.455);
-    expect(report.noAnswerAccuracy).toBeGreaterThanOrEqual(0.7);
-    expect(report.falseDeclines).toBeLessThanOrEqual(0.334);
+    // 19 of 33 answer texts in a quoted sentence; 6 of 10 off-topic questions declined; 7 of 33
+    // answerable questions declined (measured 2026-12-04 after issue 16's changes; before them:
+    // 15 of 33, 7 of 10 and 11 of 33 — "ICBM" now also finds "intercontinental ballistic missile",
+    // which answers one off-topic question about a missile's range from a passage about the launch).
+    expect(report.quoteAtK).toBeGreaterThanOrEqual(0.576);
+    expect(report.noAnswerAccuracy).toBeGreaterThanOrEqual(0.6);
+    expect(report.falseDeclines).toBeLessThanOrEqual(0.213);
   });
 });
