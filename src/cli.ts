@@ -61,7 +61,7 @@ function configFrom(values: { docs?: string; index?: string }): Config {
 
 async function withLibrary<T>(config: Config, run: (library: Library) => Promise<T>): Promise<T> {
   // One-shot commands: which embedder answered is a debug detail (LOG_LEVEL=debug shows it).
-  const library = await openLibrary({ config, log: createLogger(), onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
+  const library = await openLibrary({ config, log: createLogger(config.log), onWaitForWriter: sayWaitingForWriter(config.indexDir), announceEmbedder: false });
   try {
     return await run(library);
   } finally {
@@ -164,7 +164,7 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
 }
 
 async function indexCommand(values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
-  const log = createLogger();
+  const log = createLogger(config.log);
   const library = await openLibrary({ config, log, refresh: true, onWaitForWriter: sayWaitingForWriter(config.indexDir) });
   try {
     const status = library.status();
@@ -183,7 +183,7 @@ async function indexCommand(values: ReturnType<typeof parse>['values'], config: 
 async function digestCommand(values: ReturnType<typeof parse>['values'], config: Config): Promise<number> {
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since must be an ISO date or time (got "${values.since}")`);
   const { runDigestFromCli } = await import('./digest/wire-cli.js');
-  return runDigestFromCli({ since: values.since, json: values.json, config, log: createLogger() });
+  return runDigestFromCli({ since: values.since, json: values.json, config, log: createLogger(config.log) });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import dotenv from 'dotenv';
 import { loadBotConfig, type BotConfig } from './bot/bot-config.js';
 import { digestSettings, type DigestSettings } from './digest/settings.js';
 import type { LogLevel } from './log.js';
+import type { DocsSource } from './sources/config.js';
 
 /** Settings from the environment (and `.env`); CLI flags override the paths. */
 export interface Config {
@@ -18,6 +19,10 @@ export interface Config {
   offline: boolean;
   hnsw: { m: number; efConstruction: number; ef: number };
   topK: number;
+  /** DOCS_SOURCE and DOCS_BASE_URL: the source name and base URL of documents no archivist.sources.json entry covers. */
+  docsSource: DocsSource;
+  /** EMBEDDING_QUERY_PREFIX / EMBEDDING_PASSAGE_PREFIX: override a Transformers model's own prefixes (empty = none). */
+  embeddingPrefixes: { query?: string; passage?: string };
   /** The running bot re-indexes when files in the docs folder are added, changed or removed. */
   watchDocs: boolean;
   /** DISCORD_TOKEN: the bot runs when it is set, else the terminal console. */
@@ -93,6 +98,11 @@ export function loadConfig(env?: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       ef: intFrom(env, 'HNSW_EF', 64),
     },
     topK: intFrom(env, 'TOP_K', 3),
+    docsSource: {
+      ...(env.DOCS_SOURCE !== undefined ? { source: env.DOCS_SOURCE } : {}),
+      ...(env.DOCS_BASE_URL !== undefined ? { baseUrl: env.DOCS_BASE_URL } : {}),
+    },
+    embeddingPrefixes: embeddingPrefixes(env),
     watchDocs: env.WATCH_DOCS?.trim() !== '0',
     ...(env.DISCORD_TOKEN?.trim() ? { discordToken: env.DISCORD_TOKEN.trim() } : {}),
     log: logSettings(env),
@@ -105,8 +115,7 @@ export function loadConfig(env?: NodeJS.ProcessEnv, cwd = process.cwd()): Config
   };
 }
 
-/** EMBEDDING_QUERY_PREFIX / EMBEDDING_PASSAGE_PREFIX: override a Transformers model's own prefixes (empty = none). */
-export function embeddingPrefixes(env: NodeJS.ProcessEnv = environment()): { query?: string; passage?: string } {
+function embeddingPrefixes(env: NodeJS.ProcessEnv): { query?: string; passage?: string } {
   return {
     ...(env.EMBEDDING_QUERY_PREFIX !== undefined ? { query: env.EMBEDDING_QUERY_PREFIX } : {}),
     ...(env.EMBEDDING_PASSAGE_PREFIX !== undefined ? { passage: env.EMBEDDING_PASSAGE_PREFIX } : {}),

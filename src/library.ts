@@ -164,6 +164,7 @@ export class Library implements LibraryApi {
       indexDir: config.indexDir,
       embedder,
       hnsw: config.hnsw,
+      docsSource: config.docsSource,
       log: (line) => log.info(line),
       warn: (line) => {
         if (warned.has(line)) return;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { environment, loadConfig } from './config.js';
-import type { ShardSettings } from './bot/shards.js';
+import { loadConfig } from './config.js';
+import { describeShards, isPartial, type ShardSettings } from './bot/shards.js';
 import { createLogger, redact } from './log.js';
 
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the terminal console over the same corpus.
@@ -17,17 +17,16 @@ if (token) {
     import('./digest/service.js'),
   ]);
   void config.digest; // a bad DIGEST_* value stops start-up here, before connecting
-  // Only the shard settings are checked here (a bad one is one log line); the others fail in runBot, as before.
-  const { loadShardSettings, isPartial } = await import('./bot/shards.js');
+  // A bad Discord-side setting (shards, rate limit, library role…) is one log line, not a stack trace.
   let shards!: ShardSettings;
   try {
-    shards = loadShardSettings(environment());
+    shards = config.bot.shards;
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
   if (isPartial(shards) && !config.databaseUrl) {
-    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: environment().SHARDS, shardCount: environment().SHARD_COUNT });
+    log.warn('this process runs some of the shards without DATABASE_URL: its question log, digests and library are its own, not shared with the processes running the other shards', { shards: describeShards(shards) });
   }
   // Without a database to share, a second bot process on this data folder is refused, saying why.
   if (!config.databaseUrl) {

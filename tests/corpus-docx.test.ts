@@ -19,7 +19,7 @@ describe('loading .docx files', () => {
     copyFileSync(FIXTURE, path.join(dir, 'travel-policy.docx'));
     // A file named .docx that is not one: reported, and the real one still loads.
     writeFileSync(path.join(dir, 'broken.docx'), 'This is plain text saved with the wrong extension.\n');
-    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
+    ({ documents, issues } = await loadCorpus(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

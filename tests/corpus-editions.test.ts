@@ -20,7 +20,7 @@ describe('a PDF that repeats the folder\'s pages in another format', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'archivist-editions-'));
     for (const file of [...PAGES, 'coreutils-manual.pdf', 'cp-and-ls.pdf']) copyFileSync(path.join(FIXTURES, file), path.join(dir, file));
-    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
+    ({ documents, issues } = await loadCorpus(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,7 +44,7 @@ describe('a whole-book PDF beside one of its pages', () => {
     try {
       copyFileSync(path.join(FIXTURES, 'coreutils-manual.pdf'), path.join(dir, 'coreutils-manual.pdf'));
       copyFileSync(path.join(FIXTURES, 'mv.html'), path.join(dir, 'mv.html'));
-      const { documents, issues } = await loadCorpus(dir, { env: {} });
+      const { documents, issues } = await loadCorpus(dir);
       expect(issues).toEqual([]);
       expect(documents.map((doc) => doc.path)).toEqual(['coreutils-manual.pdf', 'mv.html']);
     } finally {

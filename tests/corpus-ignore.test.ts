@@ -7,7 +7,7 @@ const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/corpus/ignore');
 
 describe('ignore rules in a docs folder', () => {
   it('skips Sphinx build output, user-ignored files and dot-files silently, and keeps the rest', async () => {
-    const { documents, issues } = await loadCorpus(FIXTURE, { env: {} });
+    const { documents, issues } = await loadCorpus(FIXTURE);
     expect(issues).toEqual([]);
     expect(documents.map((d) => d.path)).toEqual([
       // Underscore folders are content outside a Sphinx build (Jekyll posts).

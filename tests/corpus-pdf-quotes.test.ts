@@ -85,7 +85,7 @@ describe('answers from PDFs', () => {
       MODEL_CACHE_DIR: path.join(dir, 'models'),
     };
     library = await openLibrary({ config: loadConfig(env, dir), log: createLogger({ level: 'warn', write: () => {} }), refresh: true });
-    ({ documents } = await loadCorpus(path.join(dir, 'docs'), { env }));
+    ({ documents } = await loadCorpus(path.join(dir, 'docs')));
     for (const question of questions) answers.set(question.q, await library.ask(question.q, { k: 5 }));
   }, 600_000);
 

@@ -164,7 +164,7 @@ describe('loading a folder of PDFs', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'archivist-pdf-'));
     cpSync(FIXTURES, dir, { recursive: true });
-    ({ documents, issues } = await loadCorpus(dir, { env: { DOCS_BASE_URL: 'https://docs.example.org/' } }));
+    ({ documents, issues } = await loadCorpus(dir, { docsSource: { baseUrl: 'https://docs.example.org/' } }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,11 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTML_PARSER_VERSION, LOADER_VERSION, loadCorpus } from '../src/corpus/load.js';
+import { loadConfig } from '../src/config.js';
+import { openLibrary } from '../src/library.js';
+import { createLogger } from '../src/log.js';
 import { passageUrl } from '../src/sources/url.js';
 import type { Document, LoadIssue } from '../src/types.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/corpus/sources');
-const ENV = { DOCS_SOURCE: 'Team docs', DOCS_BASE_URL: 'https://docs.example.com/handbook' };
+const DOCS_SOURCE = { source: 'Team docs', baseUrl: 'https://docs.example.com/handbook' };
 
 function byPath(documents: Document[], rel: string): Document {
   const doc = documents.find((d) => d.path === rel);
@@ -20,7 +23,7 @@ describe('archivist.sources.json', () => {
   let documents: Document[];
   let issues: LoadIssue[];
   beforeAll(async () => {
-    ({ documents, issues } = await loadCorpus(FIXTURE, { env: ENV }));
+    ({ documents, issues } = await loadCorpus(FIXTURE, { docsSource: DOCS_SOURCE }));
   });
 
   it('maps a folder to a source and base URL, over what the page says of itself', () => {
@@ -62,7 +65,7 @@ describe('archivist.sources.json', () => {
     const raw = await readFile(path.join(FIXTURE, 'python/library/queue.html'));
     const plain = createHash('sha256').update(raw).update(LOADER_VERSION).update(HTML_PARSER_VERSION).digest('hex');
     expect(byPath(documents, 'python/library/queue.html').hash).not.toBe(plain);
-    const { documents: again } = await loadCorpus(FIXTURE, { env: {} });
+    const { documents: again } = await loadCorpus(FIXTURE);
     expect(byPath(again, 'python/library/queue.html').hash).toBe(byPath(documents, 'python/library/queue.html').hash);
     expect(byPath(again, 'release notes.txt').hash).not.toBe(byPath(documents, 'release notes.txt').hash);
   });
@@ -73,12 +76,12 @@ describe('sources without a file', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-sources-'));
     try {
       await cp(path.join(FIXTURE, 'python'), dir, { recursive: true });
-      const withEnv = await loadCorpus(dir, { env: { DOCS_BASE_URL: 'https://docs.python.org/3.11/' } });
+      const withEnv = await loadCorpus(dir, { docsSource: { baseUrl: 'https://docs.python.org/3.11/' } });
       expect(withEnv.documents[0]).toMatchObject({
         url: 'https://docs.python.org/3.11/library/queue.html',
         source: 'Python 3.11.2 documentation',
       });
-      const bare = await loadCorpus(dir, { env: {} });
+      const bare = await loadCorpus(dir);
       expect(bare.documents[0]).toMatchObject({ url: 'https://docs.python.org/3/library/queue.html', source: 'Python 3.11.2 documentation' });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -86,7 +89,7 @@ describe('sources without a file', () => {
   });
 
   it('refuses a base URL that is not an absolute http(s) address', async () => {
-    await expect(loadCorpus(FIXTURE, { env: { DOCS_BASE_URL: 'docs.example.com' } })).rejects.toThrow(/DOCS_BASE_URL/);
+    await expect(loadCorpus(FIXTURE, { docsSource: { baseUrl: 'docs.example.com' } })).rejects.toThrow(/DOCS_BASE_URL/);
   });
 
   it('reports a sources file that is not a JSON array as one error', async () => {
@@ -94,13 +97,32 @@ describe('sources without a file', () => {
     try {
       await writeFile(path.join(dir, 'archivist.sources.json'), '{ "folder": "." ');
       await writeFile(path.join(dir, 'a.md'), 'Text.\n');
-      const { documents, issues } = await loadCorpus(dir, { env: {} });
+      const { documents, issues } = await loadCorpus(dir);
       expect(documents.map((d) => d.path)).toEqual(['a.md']);
       expect(issues).toEqual([{ path: 'archivist.sources.json', level: 'error', message: expect.stringMatching(/^not loaded: /) }]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('DOCS_SOURCE and DOCS_BASE_URL from the configuration', () => {
+  it('reach the documents a library builds, whatever the process environment holds', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'archivist-sources-config-'));
+    try {
+      await writeFile(path.join(dir, 'leave.md'), '# Leave\n\nAsk for leave two weeks ahead in the team calendar.\n');
+      const env = { DOCS_DIR: dir, INDEX_DIR: path.join(dir, '.index'), EMBEDDING_MODEL: 'bundled', ARCHIVIST_OFFLINE: '1', DOCS_SOURCE: 'HR handbook', DOCS_BASE_URL: 'https://hr.example.com/' };
+      expect(process.env.DOCS_SOURCE).toBeUndefined();
+      const library = await openLibrary({ config: loadConfig(env, dir), log: createLogger({ level: 'error', write: () => {} }), refresh: true });
+      try {
+        expect(library.documents()).toEqual([expect.objectContaining({ source: 'HR handbook', url: 'https://hr.example.com/leave.md' })]);
+      } finally {
+        await library.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('passageUrl', () => {

@@ -55,7 +55,7 @@ describe('seeds', () => {
   let documents: Document[];
   let issues: LoadIssue[];
   beforeAll(async () => {
-    ({ documents, issues } = await loadCorpus(SEEDS, { env: {} }));
+    ({ documents, issues } = await loadCorpus(SEEDS));
   });
 
   it('loads one document per article, without issues', () => {
@@ -157,7 +157,7 @@ describe('mixed fixture folder', () => {
     await cp(path.join(FIXTURES, 'mixed'), dir, { recursive: true });
     await mkdir(path.join(dir, 'node_modules/pkg'), { recursive: true });
     await writeFile(path.join(dir, 'node_modules/pkg/readme.md'), '# Not docs\n\nSkipped.\n');
-    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
+    ({ documents, issues } = await loadCorpus(dir));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -197,7 +197,7 @@ describe('mixed fixture folder', () => {
     try {
       await writeFile(path.join(locked, 'ok.md'), 'Readable.\n');
       await writeFile(path.join(locked, 'secret.md'), 'Unreadable.\n', { mode: 0o000 });
-      const result = await loadCorpus(locked, { env: {} });
+      const result = await loadCorpus(locked);
       expect(result.documents.map((d) => d.id)).toEqual(['ok']);
       expect(result.issues).toEqual([{ path: 'secret.md', level: 'error', message: expect.stringContaining('EACCES') }]);
     } finally {
@@ -500,7 +500,7 @@ describe('documents that repeat others', () => {
     // A big page whose listings the small pages share is no edition of them: listings are boilerplate.
     await writeFile(path.join(dir, 'ref/range.md'), reference('Range', [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]));
     for (let i = 0; i < 10; i++) await writeFile(path.join(dir, `ref/step-${i}.md`), reference(`Step${i}`, [0, 1, 2, 3].map((k) => 11 + ((i + k) % 10))));
-    ({ documents, issues } = await loadCorpus(dir, { env: {} }));
+    ({ documents, issues } = await loadCorpus(dir));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

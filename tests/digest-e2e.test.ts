@@ -6,6 +6,7 @@ import { NEEDS_MANAGE_SERVER } from '../commands/digest.js';
 import { runBot, type BotHandle } from '../src/bot/run.js';
 import { loadConfig } from '../src/config.js';
 import type { DigestService } from '../src/digest/service.js';
+import { digestSettings } from '../src/digest/settings.js';
 import { librarySources } from '../src/digest/sources.js';
 import { startDigest } from '../src/digest/start.js';
 import { openLibrary, type Library } from '../src/library.js';
@@ -88,7 +89,7 @@ describe('digest end to end (bot runtime + Discord double)', () => {
       processHandlers: false,
     });
     await bot.serving;
-    digest = await startDigest({ client: bot.client, records, sources: librarySources(() => library), log, services, env: {} });
+    digest = await startDigest({ client: bot.client, records, sources: librarySources(() => library), log, services, settings: digestSettings({}) });
     await double.waitFor(() => double.commands.get(double.guildId)?.some((c) => c.name === 'digest'), 10_000, 'commands registered');
   }, 120_000);
 

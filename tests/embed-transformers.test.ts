@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import { createEmbedder } from '../src/embed/select.js';
@@ -40,10 +40,6 @@ beforeAll(async () => {
   modelDir = path.join(tmp, 'tiny-model');
   await writeTinyModel(modelDir);
 });
-afterEach(() => {
-  delete process.env.EMBEDDING_QUERY_PREFIX;
-  delete process.env.EMBEDDING_PASSAGE_PREFIX;
-});
 afterAll(async () => {
   await Promise.all(open.map((e) => e.close()));
   await rm(tmp, { recursive: true, force: true });
@@ -74,11 +70,9 @@ describe('transformers.js embedder (tiny local model)', () => {
     expect(dot(query, cat!)).toBeCloseTo(1, 5);
   });
 
-  it('applies query and passage prefixes from the environment', async () => {
+  it('applies query and passage prefixes from the configuration', async () => {
     const { embedder: plain } = await create({ EMBEDDING_MODEL: modelDir });
-    process.env.EMBEDDING_QUERY_PREFIX = 'alpha ';
-    process.env.EMBEDDING_PASSAGE_PREFIX = 'beta ';
-    const { embedder: prefixed } = await create({ EMBEDDING_MODEL: modelDir });
+    const { embedder: prefixed } = await create({ EMBEDDING_MODEL: modelDir, EMBEDDING_QUERY_PREFIX: 'alpha ', EMBEDDING_PASSAGE_PREFIX: 'beta ' });
     const query = await prefixed.embedQuery('rainy weather');
     const [passage] = await prefixed.embedPassages(['rainy weather']);
     expect(dot(query, await plain.embedQuery('alpha rainy weather'))).toBeCloseTo(1, 5);
@@ -86,8 +80,7 @@ describe('transformers.js embedder (tiny local model)', () => {
     expect(dot(query, await plain.embedQuery('rainy weather'))).toBeLessThan(0.99);
     // Vectors made with another passage prefix must not be mixed into an index: the id tells them apart.
     expect(prefixed.id).toMatch(new RegExp(`^transformers:tiny-model:${TINY_DIMS}:passage-prefix-[0-9a-f]{8}$`));
-    delete process.env.EMBEDDING_PASSAGE_PREFIX;
-    const { embedder: queryOnly } = await create({ EMBEDDING_MODEL: modelDir });
+    const { embedder: queryOnly } = await create({ EMBEDDING_MODEL: modelDir, EMBEDDING_QUERY_PREFIX: 'alpha ' });
     expect(queryOnly.id).toBe(plain.id);
   });
 

@@ -272,7 +272,7 @@ describe('splitDocument on synthetic documents', () => {
 describe('splitDocument on the seeds', () => {
   let documents: Document[];
   beforeAll(async () => {
-    ({ documents } = await loadCorpus(path.join(ROOT, 'seeds'), { env: {} }));
+    ({ documents } = await loadCorpus(path.join(ROOT, 'seeds')));
   });
 
   it.each([400, 600, 800, 1000])('keeps the contract at maxChars %i', (maxChars) => {
@@ -308,7 +308,7 @@ describe.skipIf(pythonPages.length === 0)('splitDocument on 50 Python doc pages'
     const step = Math.max(1, Math.floor(pythonPages.length / 48));
     const picked = new Set(['collections.html', 'os.html', ...pythonPages.filter((_, i) => i % step === 0)]);
     for (const name of [...picked].slice(0, 50)) await cp(path.join(PYTHON_DOCS, 'library', name), path.join(dir, name));
-    ({ documents } = await loadCorpus(dir, { env: {} }));
+    ({ documents } = await loadCorpus(dir));
     expect(documents).toHaveLength(50);
   });
   afterAll(async () => {

@@ -40,7 +40,7 @@ describe('the generator of an HTML page', () => {
       await writeFile(path.join(dir, 'vec.html'), html(HEADS.rustdoc, '<p>A contiguous growable array type.</p>'));
       await writeFile(path.join(dir, 'os.html'), html(HEADS.sphinx, '<p>Miscellaneous operating system interfaces.</p>'));
       await writeFile(path.join(dir, 'notes.md'), '# Notes\n\nDeploys go out on Tuesdays.\n');
-      const { documents } = await loadCorpus(dir, { env: {} });
+      const { documents } = await loadCorpus(dir);
       const profiles = Object.fromEntries(documents.map((doc) => [doc.id, [doc.generator, profileFor(doc).name]]));
       expect(profiles).toEqual({ vec: ['rustdoc', 'rustdoc'], os: ['sphinx', 'sphinx'], notes: [undefined, 'generic'] });
     } finally {

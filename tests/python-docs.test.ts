@@ -45,7 +45,7 @@ describe.skipIf(!hasPythonDocs)('Python 3.11 documentation', () => {
   let ms: number;
   beforeAll(async () => {
     const started = performance.now();
-    ({ documents, issues } = await loadCorpus(PYTHON_DOCS, { env: { DOCS_SOURCE: 'Python 3.11 documentation', DOCS_BASE_URL: BASE_URL } }));
+    ({ documents, issues } = await loadCorpus(PYTHON_DOCS, { docsSource: { source: 'Python 3.11 documentation', baseUrl: BASE_URL } }));
     ms = performance.now() - started;
     console.info(`Loaded ${documents.length} documents from ${PYTHON_DOCS} in ${Math.round(ms)} ms`);
   });

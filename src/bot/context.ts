@@ -8,12 +8,12 @@ import type {
   SlashCommandOptionsOnlyBuilder,
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
-import { environment, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { BuildProgress } from '../index/indexer.js';
 import type { LibraryApi } from '../library-api.js';
 import type { Logger } from '../log.js';
 import type { QuestionLog } from '../records/question-log.js';
-import { loadBotConfig, type BotConfig } from './bot-config.js';
+import type { BotConfig } from './bot-config.js';
 import { RateLimiter } from './rate-limit.js';
 
 /** State of the running bot that commands share (rate limits, uptime, the re-index in progress). */
@@ -63,7 +63,7 @@ export interface Command {
   handleComponent?(interaction: MessageComponentInteraction, ctx: CommandContext): Promise<void>;
 }
 
-export function createRuntime(config: BotConfig = loadBotConfig(environment())): BotRuntime {
+export function createRuntime(config: BotConfig): BotRuntime {
   return {
     config,
     startedAt: new Date(),
@@ -72,8 +72,8 @@ export function createRuntime(config: BotConfig = loadBotConfig(environment())):
   };
 }
 
-/** The context's runtime, created (and remembered) on first use when the caller did not set one. */
+/** The context's runtime, created from the context's configuration (and remembered) on first use when the caller did not set one. */
 export function runtimeOf(ctx: CommandContext): BotRuntime {
-  ctx.runtime ??= createRuntime();
+  ctx.runtime ??= createRuntime(ctx.config.bot);
   return ctx.runtime;
 }

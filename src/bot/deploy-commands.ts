@@ -11,8 +11,8 @@ import { loadCommands } from './commands-loader.js';
  * `npm run deploy-commands`: registers the slash commands in commands/ for one guild
  * (DISCORD_GUILD_ID, instant) or globally. Needs only DISCORD_TOKEN; DISCORD_API_URL is honoured.
  */
-export async function deployCommands(options: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<{ scope: string; names: string[] }> {
-  const env = options.env ?? environment();
+export async function deployCommands(options: { env: NodeJS.ProcessEnv; log?: Logger }): Promise<{ scope: string; names: string[] }> {
+  const { env } = options;
   const log = options.log ?? createLogger();
   const token = env.DISCORD_TOKEN?.trim();
   if (!token) throw new Error('DISCORD_TOKEN is not set: it is needed to register the commands');
@@ -31,7 +31,7 @@ export async function deployCommands(options: { env?: NodeJS.ProcessEnv; log?: L
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const log = createLogger();
-  deployCommands({ log }).then(
+  deployCommands({ env: environment(), log }).then(
     ({ scope, names }) => {
       process.stdout.write(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) — ${scope}\n`);
     },

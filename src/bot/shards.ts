@@ -19,6 +19,11 @@ export function isPartial(settings: ShardSettings): boolean {
   return settings.mode === 'fixed' && settings.ids.length < settings.count;
 }
 
+/** For logs: `auto`, or the ids of the count (`0,1 of 4`). */
+export function describeShards(settings: ShardSettings): string {
+  return settings.mode === 'auto' ? 'auto' : `${settings.ids.join(',')} of ${settings.count}`;
+}
+
 /** The shard of `count` that Discord delivers a guild's events on. */
 export function shardOf(guildId: string, count: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(count));

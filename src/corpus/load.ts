@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { environment } from '../config.js';
-import { readSourceRules, sourceRuleFor, type SourceRule } from '../sources/config.js';
+import { readSourceRules, sourceRuleFor, type DocsSource, type SourceRule } from '../sources/config.js';
 import { documentUrl } from '../sources/url.js';
 import type { Document, LoadIssue } from '../types.js';
 import type { Parsed } from './builder.js';
@@ -88,7 +87,8 @@ const PARSERS: Record<string, Parser> = {
 export async function loadCorpus(
   dir: string,
   opts: {
-    env?: NodeJS.ProcessEnv;
+    /** DOCS_SOURCE / DOCS_BASE_URL from the configuration (none when absent). */
+    docsSource?: DocsSource;
     /** A document already loaded from the same bytes (same id and hash), to use instead of parsing again. */
     reuse?: (id: string, hash: string) => Document | undefined;
   } = {},
@@ -97,7 +97,7 @@ export async function loadCorpus(
   const report = (issue: LoadIssue): void => void issues.push(issue);
   const documents: Document[] = [];
   const idOwners = new Map<string, string>();
-  const sources = await readSourceRules(dir, opts.env ?? environment(), report);
+  const sources = await readSourceRules(dir, opts.docsSource ?? {}, report);
 
   for (const rel of await listFiles(dir, report)) {
     const ext = path.posix.extname(rel);

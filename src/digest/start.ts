@@ -1,10 +1,9 @@
 import type { Client } from 'discord.js';
-import { environment } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Records } from '../records/records.js';
 import type { DigestMessage } from './render-discord.js';
 import { DIGEST_SERVICE, DigestService } from './service.js';
-import { digestSettings, type DigestSettings } from './settings.js';
+import type { DigestSettings } from './settings.js';
 import type { DigestSources } from './sources.js';
 
 export interface StartDigestDeps {
@@ -14,9 +13,8 @@ export interface StartDigestDeps {
   log: Logger;
   /** CommandContext.services: the service is registered under DIGEST_SERVICE for /digest. */
   services: Map<string, unknown>;
-  /** From Config.digest; else read from `env` (tests), else from the environment. */
-  settings?: DigestSettings;
-  env?: NodeJS.ProcessEnv;
+  /** Config.digest. */
+  settings: DigestSettings;
 }
 
 /**
@@ -26,7 +24,7 @@ export interface StartDigestDeps {
  */
 export async function startDigest(deps: StartDigestDeps): Promise<DigestService> {
   const { client, records, log } = deps;
-  const settings = deps.settings ?? digestSettings(deps.env ?? environment());
+  const { settings } = deps;
   const service = new DigestService({ records, sources: deps.sources, log: log.child({ component: 'digest' }), settings, post: (id, message) => post(client, id, message) });
   if (settings.defaultSubscription) {
     const { channelId, time, timezone } = settings.defaultSubscription;

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { embeddingPrefixes, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { Embedder } from './embedder.js';
 
 const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
@@ -34,7 +34,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 async function loadTransformers(model: string, config: Config, localOnly: boolean, log: (line: string) => void): Promise<Embedder> {
   const { loadTransformersEmbedder } = await import('./transformers.js');
-  return loadTransformersEmbedder(model, { cacheDir: config.modelCacheDir, localOnly, prefixes: embeddingPrefixes(), log });
+  return loadTransformersEmbedder(model, { cacheDir: config.modelCacheDir, localOnly, prefixes: config.embeddingPrefixes, log });
 }
 
 async function loadBundled(): Promise<Embedder> {

@@ -2,6 +2,7 @@ import { issueLines } from '../corpus/issue-lines.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Embedder } from '../embed/embedder.js';
 import { SPLITTER_VERSION, splitDocument } from '../passages/split.js';
+import type { DocsSource } from '../sources/config.js';
 import type { LoadIssue } from '../types.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { LoadedIndex } from './store.js';
@@ -20,6 +21,8 @@ export async function buildIndex(opts: {
   indexDir: string;
   embedder: Embedder;
   hnsw: HnswParams;
+  /** DOCS_SOURCE / DOCS_BASE_URL (Config.docsSource). */
+  docsSource?: DocsSource;
   log?: (line: string) => void;
   /** Damage found and repaired in the index, and files of the docs folder that were skipped or could not be read (default: `log`). */
   warn?: (line: string) => void;
@@ -34,6 +37,7 @@ export async function buildIndex(opts: {
   const load = async (previous: LoadedIndex | null) => {
     const loadStarted = performance.now();
     const loaded = await loadCorpus(opts.docsDir, {
+      ...(opts.docsSource ? { docsSource: opts.docsSource } : {}),
       reuse: (id, hash) => {
         const known = previous?.documents.get(id);
         return known?.hash === hash ? known : undefined;

@@ -12,6 +12,12 @@ import type { LoadIssue } from '../types.js';
  * closest folder). For the simple case of one source, `DOCS_SOURCE` and `DOCS_BASE_URL` act as a
  * "." entry for the documents no entry of the file covers.
  */
+/** DOCS_SOURCE and DOCS_BASE_URL (Config.docsSource): the rule for what no entry of the folder's file covers. */
+export interface DocsSource {
+  source?: string;
+  baseUrl?: string;
+}
+
 export interface SourceRule {
   /** POSIX path relative to the docs folder, without leading "./" or trailing "/"; "." is the docs folder. */
   folder: string;
@@ -31,12 +37,12 @@ const KEYS = new Set(['folder', 'source', 'baseUrl']);
  */
 export async function readSourceRules(
   dir: string,
-  env: NodeJS.ProcessEnv,
+  folderDefault: DocsSource,
   report: (issue: LoadIssue) => void,
 ): Promise<SourceRule[]> {
   const rules = await fileRules(dir, report);
-  const source = blankToUndefined(env.DOCS_SOURCE);
-  const baseUrl = blankToUndefined(env.DOCS_BASE_URL);
+  const source = blankToUndefined(folderDefault.source);
+  const baseUrl = blankToUndefined(folderDefault.baseUrl);
   if (source !== undefined || baseUrl !== undefined) {
     const rule = toRule({ folder: '.', source, baseUrl });
     if (typeof rule === 'string') throw new Error(`DOCS_SOURCE / DOCS_BASE_URL: ${rule}`);
