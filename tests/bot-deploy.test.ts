@@ -38,6 +38,9 @@ describe('deploy-commands', () => {
     const run = await deploy(double, {});
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Registered \d+ commands \(.*\/ask.*\) — global/);
+    // A context-menu command is named as its menu shows it, not as a slash command.
+    expect(run.stdout).toContain('Add to library (message menu)');
+    expect(run.stdout).not.toContain('/Add to library');
     const global = double.commands.get('global')!.map((c) => c.name);
     expect(global).toEqual(expect.arrayContaining(['ask', 'source', 'status', 'reindex']));
     expect(double.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me' && r.authorized)).toBe(true);

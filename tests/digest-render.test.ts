@@ -111,6 +111,18 @@ describe('renderDiscord', () => {
   });
 });
 
+describe('a document with an address', () => {
+  const withUrl: Digest = { ...base, library: [{ ...base.library[0]!, title: 'Leave [draft]', url: 'https://wiki.example.com/hr/leave (2024)' }] };
+
+  it('links its title in Discord, brackets escaped and the address made safe', () => {
+    expect(renderDiscord(withUrl).embeds[0]!.description).toContain('**[Leave \\[draft\\]](https://wiki.example.com/hr/leave%20%282024%29)** · Institute');
+  });
+
+  it('gives its address under the title in a terminal', () => {
+    expect(renderText(withUrl)).toContain('  Leave [draft] — Institute for the Study of War · 2024-10-30 · new\n    https://wiki.example.com/hr/leave (2024)\n');
+  });
+});
+
 describe('renderText', () => {
   it('prints the same sections for a terminal, dates in the digest zone', () => {
     const text = renderText(base);

@@ -24,7 +24,8 @@ export async function deployCommands(options: { env: NodeJS.ProcessEnv; log?: Lo
   const bodies = commandBodies(commands.values());
   const registered = await registerCommands(rest, applicationId, bodies, bot.guildId);
   const scope = bot.guildId ? `guild ${bot.guildId}` : 'global (may take up to an hour to appear)';
-  const names = registered.map((command) => String(command.name));
+  // Slash commands as typed (`/ask`); context-menu commands by the name their menu shows.
+  const names = registered.map((command) => (command.type === undefined || command.type === 1 ? `/${String(command.name)}` : `${String(command.name)} (message menu)`));
   log.info('commands registered', { scope, application: applicationId, commands: names.join(',') });
   return { scope, names };
 }
@@ -33,7 +34,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const log = createLogger();
   deployCommands({ env: environment(), log }).then(
     ({ scope, names }) => {
-      process.stdout.write(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) — ${scope}\n`);
+      process.stdout.write(`Registered ${names.length} commands (${names.join(', ')}) — ${scope}\n`);
     },
     (error: unknown) => {
       log.error('registering commands failed', { error: error instanceof Error ? error.message : String(error) });

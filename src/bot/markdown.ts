@@ -67,9 +67,13 @@ export function safeUrl(url: string | null | undefined): string | null {
 
 /** `[label](url)` when there is a safe URL, else the escaped label. */
 export function maskedLink(label: string, url: string | null | undefined): string {
+  return linked(escapeText(label), url);
+}
+
+/** `[rendered](url)` for a label already escaped (and perhaps shortened), or the label alone without a safe URL. */
+export function linked(rendered: string, url: string | null | undefined): string {
   const href = safeUrl(url);
-  const text = escapeText(label);
-  return href ? `[${text.replace(/(?<!\\)[[\]]/g, (c) => `\\${c}`)}](${href})` : text;
+  return href ? `[${rendered.replace(/(?<!\\)[[\]]/g, (c) => `\\${c}`)}](${href})` : rendered;
 }
 
 /** Inline code for a ref, or escaped text when the ref itself contains a backtick. */

@@ -1,6 +1,6 @@
 import type { APIEmbed, APIEmbedField, MessageMentionOptions } from 'discord.js';
 import { ELLIPSIS, fitRendered, LIMITS } from '../bot/limits.js';
-import { escapeText, inlineCode } from '../bot/markdown.js';
+import { escapeText, inlineCode, linked } from '../bot/markdown.js';
 import { NO_MENTIONS } from '../bot/replies.js';
 import { isEmptyDigest, type Digest, type DigestDocumentEntry } from './digest.js';
 import { askedTimes, day, documentMeta, figuresLine, missReason, plural, SECTION } from './wording.js';
@@ -67,7 +67,8 @@ function libraryText(digest: Digest, budget: number): string {
 
 function documentText(entry: DigestDocumentEntry): string {
   const meta = documentMeta(entry);
-  const head = `**${shown(entry.title, TITLE_CHARS)}**${meta ? ` · ${shown(meta, TITLE_CHARS)}` : ''}`;
+  // The title links to the document where it has an address (a web page, a kept Discord message).
+  const head = `**${linked(shown(entry.title, TITLE_CHARS), entry.url)}**${meta ? ` · ${shown(meta, TITLE_CHARS)}` : ''}`;
   return [head, ...entry.points.map((p) => `> “${shown(p.text, POINT_CHARS)}” ${inlineCode(p.ref)}`)].join('\n');
 }
 

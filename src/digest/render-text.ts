@@ -14,6 +14,7 @@ export function renderText(digest: Digest): string {
   for (const entry of digest.library) {
     const meta = documentMeta(entry);
     out.push(`  ${entry.title}${meta ? ` — ${meta}` : ''}`);
+    if (entry.url) out.push(`    ${entry.url}`);
     for (const point of entry.points) out.push(`    • “${point.text}” [${point.ref}]`);
   }
   if (digest.libraryNotListed > 0) out.push(`  … and ${plural(digest.libraryNotListed, 'more document')}.`);
