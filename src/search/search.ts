@@ -3,7 +3,7 @@ import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { SEARCH_DEFAULTS } from './defaults.js';
-import { DEFAULT_EXPANDERS, expandQuestion, EXPANSION_WEIGHT, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
+import { expandQuestion, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
@@ -189,7 +189,7 @@ export async function rank(
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
-  const expanders = options.expanders ?? DEFAULT_EXPANDERS;
+  const expanders = options.expanders ?? SEARCH_DEFAULTS.expanders;
   const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? sharedLexicon() : null, expanders);
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
@@ -205,7 +205,7 @@ export async function rank(
   const dense = vector ? index.dense(vector, candidates) : [];
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
   // The expansions count less than the question's own words, and may bring candidates of their own.
-  for (const { label, score } of widened) bm25.set(label, (bm25.get(label) ?? 0) + EXPANSION_WEIGHT * score);
+  for (const { label, score } of widened) bm25.set(label, (bm25.get(label) ?? 0) + SEARCH_DEFAULTS.expansionWeight * score);
   const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
   // The dense retriever already scored its hits; only lexical-only hits need their stored vector.
   const denseSimilarity = new Map(dense.map((d) => [d.label, d.similarity]));
