@@ -119,10 +119,21 @@ export class Lexicon {
     return ALL_POS.some((pos) => this.baseForms(lower, pos).length > 0);
   }
 
-  /** The lemmas WordNet has for a word in one part of speech: itself, or what its inflection detaches to. */
+  /**
+   * Whether the word is everyday English: one of its lemmas has a sense tagged in WordNet's
+   * semantic concordance ("say", "won", "pledged"), unlike jargon and rare words ("git", "npm",
+   * "forcibly") or words WordNet lacks.
+   */
+  isCommon(word: string): boolean {
+    const lower = word.toLowerCase();
+    return ALL_POS.some((pos) => this.baseForms(lower, pos).some((base) => this.wordnet.taggedSenses(base, pos) > 0));
+  }
+
+  /** The lemmas WordNet has for a word in one part of speech: itself, its exception list's bases, or what its inflection detaches to. */
   private baseForms(word: string, pos: PartOfSpeech): string[] {
     const found = new Set<string>();
     if (this.wordnet.has(word, pos)) found.add(word);
+    for (const base of this.wordnet.exceptions(word, pos)) if (this.wordnet.has(base, pos)) found.add(base);
     for (const [suffix, replacement] of DETACH[pos]) {
       if (!word.endsWith(suffix) || word.length - suffix.length < 2) continue;
       const stem = word.slice(0, -suffix.length) + replacement;

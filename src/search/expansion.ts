@@ -29,9 +29,15 @@ export interface Expanded {
    * question is about (see `specificNames`).
    */
   strangers: Array<{ text: string; term: string }>;
+  /**
+   * Question terms whose word is everyday English (see `Lexicon.isCommon`): a library that never
+   * uses one has not been asked about something else, only in other words ("has Ukraine won any
+   * ground back"), so it is no unknown subject (see `unknownSubjects`).
+   */
+  common: Set<string>;
 }
 
-export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [] };
+export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [], common: new Set() };
 
 /** English words WordNet leaves out (it lists nouns, verbs, adjectives and adverbs only): never names. */
 const FUNCTION_WORDS = new Set(
@@ -86,9 +92,11 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   }
 
   const strangers: Expanded['strangers'] = [];
+  const common = new Set<string>();
   if (lexicon) {
     for (const [word] of question.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
       const [term] = contentTerms(word);
+      if (term !== undefined && lexicon.isCommon(word)) common.add(term);
       if (term !== undefined && word.length >= SEARCH_DEFAULTS.minStrangerLength && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
         strangers.push({ text: word, term });
       }
@@ -106,7 +114,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
     }
   }
   const extra = [...words].filter((word) => !own.has(word));
-  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers };
+  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers, common };
 }
 
 /** Whether a passage's terms hold a question term, or one of the term lists standing for it. */

@@ -156,12 +156,6 @@ export interface Signals {
   absent?: string[];
 }
 
-export function isRelevant(signals: Signals, relevance: Relevance): boolean {
-  if (signals.unknown.length > 0 && signals.coverage < relevance.coverage) return false;
-  if (signals.dense >= relevance.denseAccept) return true;
-  return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
-}
-
 export interface Ranked {
   /** Fused candidates, best first, at most k, with the share of the question's terms each holds. */
   top: Array<{
@@ -243,7 +237,10 @@ export async function rank(
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
-    unknown: unknownSubjects(terms, (term) => index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t)))),
+    unknown: unknownSubjects(
+      terms,
+      (term) => expanded.common.has(term) || index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t))),
+    ),
     names: names.length,
     absent: names.filter(({ named, passages }) => named && passages.size === 0).map(({ name }) => name),
   };
@@ -325,18 +322,35 @@ function repeats(a: string, b: string): boolean {
   return shorter.length >= SEARCH_DEFAULTS.minCopyChars && longer.includes(shorter);
 }
 
-/** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */
-function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
+/**
+ * The rule that keeps a ranked hit from being quoted on its own, or null when it is relevant:
+ * - `name`: it mentions none of the rare names the question gives;
+ * - `absent`: the question names a thing no passage mentions (see `Signals.absent`);
+ * - `unknown`: the question's subject is words the library never uses, and the hit holds too few of its terms;
+ * - `floor`: its similarity is below the floor;
+ * - `coverage`: its similarity is between floor and accept, and it holds too few of the question's terms.
+ */
+export type DeclineRule = 'name' | 'absent' | 'unknown' | 'floor' | 'coverage';
+
+/** Why one ranked hit is not worth quoting (null: it is), judged on its own names, similarity and term coverage. */
+export function declineRule(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): DeclineRule | null {
   // A passage about none of the rare names the question gives is about something else; one of
   // several will do ("sort strings in English and German": the casefold passage names German).
-  if (signals.names > 0 && hit.missingNames.length === signals.names) return false;
-  if (signals.absent?.length) return false;
+  if (signals.names > 0 && hit.missingNames.length === signals.names) return 'name';
+  if (signals.absent?.length) return 'absent';
   // Every word of the question, a rare name among them, in one passage: relevant whatever the
   // encoder makes of a short question ("What is SIGTERM?" scores its passages 0.19–0.25).
-  if (signals.names > 0 && hit.coverage === 1) return true;
+  if (signals.names > 0 && hit.coverage === 1) return null;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
-  if (hit.similarity === null) return hit.coverage >= relevance.coverage;
-  return isRelevant({ ...signals, dense: hit.similarity, coverage: hit.coverage }, relevance);
+  if (hit.similarity === null) return hit.coverage >= relevance.coverage ? null : 'coverage';
+  if (signals.unknown.length > 0 && hit.coverage < relevance.coverage) return 'unknown';
+  if (hit.similarity >= relevance.denseAccept) return null;
+  if (hit.similarity < relevance.denseFloor) return 'floor';
+  return hit.coverage >= relevance.coverage ? null : 'coverage';
+}
+
+function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
+  return declineRule(hit, signals, relevance) === null;
 }
 
 /** A question is answered when at least one of its top hits is relevant on its own. */
