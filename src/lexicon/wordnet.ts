@@ -65,13 +65,18 @@ function readExceptions(file: string): Map<string, string[]> {
 export class WordNet {
   private readonly indexes = new Map<PartOfSpeech, Buffer>();
   private readonly exceptionLists = new Map<PartOfSpeech, Map<string, string[]>>();
+  private readonly irregular = new Map<PartOfSpeech, Map<string, string[]>>();
   private readonly dataFiles = new Map<PartOfSpeech, number>();
   private readonly synsets = new Map<string, Synset>();
 
   private constructor(private readonly dir: string, exceptionsDir: string) {
     for (const pos of Object.keys(FILE_SUFFIX) as PartOfSpeech[]) {
       this.indexes.set(pos, readFileSync(path.join(dir, `index.${FILE_SUFFIX[pos]}`)));
-      this.exceptionLists.set(pos, readExceptions(path.join(exceptionsDir, `${FILE_SUFFIX[pos]}.exc`)));
+      const exceptions = readExceptions(path.join(exceptionsDir, `${FILE_SUFFIX[pos]}.exc`));
+      this.exceptionLists.set(pos, exceptions);
+      const forms = new Map<string, string[]>();
+      for (const [inflected, bases] of exceptions) for (const base of bases) forms.set(base, [...(forms.get(base) ?? []), inflected]);
+      this.irregular.set(pos, forms);
     }
   }
 
@@ -83,6 +88,11 @@ export class WordNet {
   /** The base forms WordNet's exception list gives an irregular form in one part of speech ("shrunk" → shrink). */
   exceptions(word: string, pos: PartOfSpeech): string[] {
     return this.exceptionLists.get(pos)!.get(word.toLowerCase()) ?? [];
+  }
+
+  /** The irregular forms the exception list gives a base form ("shrink" → shrank, shrunk, shrunken). */
+  irregularForms(base: string, pos: PartOfSpeech): string[] {
+    return this.irregular.get(pos)!.get(base.toLowerCase()) ?? [];
   }
 
   /**

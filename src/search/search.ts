@@ -8,7 +8,7 @@ import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
-import { contentTerms, unknownSubjects } from './terms.js';
+import { askedTerms, contentTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -183,6 +183,8 @@ export async function rank(
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
+  // What a passage must hold of the question: its terms without the paraphrase's pronouns and adverbs.
+  const asked = askedTerms(terms).length > 0 ? askedTerms(terms) : terms;
   const expanders = options.expanders ?? SEARCH_DEFAULTS.expanders;
   const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? sharedLexicon() : null, expanders);
 
@@ -230,7 +232,7 @@ export async function rank(
       label,
       score,
       similarity: vector ? similarity.get(label) ?? 0 : null,
-      coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text, expanded) : 0,
+      coverage: text !== undefined && asked.length > 0 ? termOverlapShare(asked, text, expanded) : 0,
       missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ name, passages }) => ({ name, inLibrary: passages.size > 0 })),
     };
   });
@@ -238,7 +240,7 @@ export async function rank(
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown: unknownSubjects(
-      terms,
+      asked,
       (term) => expanded.common.has(term) || index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t))),
     ),
     names: names.length,
