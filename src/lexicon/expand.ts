@@ -139,13 +139,14 @@ export class Lexicon {
   }
 
   /**
-   * Whether the word is everyday English: one of its lemmas has a sense tagged in WordNet's
-   * semantic concordance ("say", "won", "pledged"), unlike jargon and rare words ("git", "npm",
-   * "forcibly") or words WordNet lacks.
+   * The parts of speech in which the word is everyday English: one of its lemmas there has a sense
+   * tagged in WordNet's semantic concordance ("say": verb; "back": noun, verb, adjective, adverb;
+   * "won": verb, the currency never being tagged). Empty for jargon and rare words ("git",
+   * "forcibly") and words WordNet lacks.
    */
-  isCommon(word: string): boolean {
+  everydayAs(word: string): PartOfSpeech[] {
     const lower = word.toLowerCase();
-    return ALL_POS.some((pos) => this.baseForms(lower, pos).some((base) => this.wordnet.taggedSenses(base, pos) > 0));
+    return ALL_POS.filter((pos) => this.baseForms(lower, pos).some((base) => this.wordnet.taggedSenses(base, pos) > 0));
   }
 
   /** The lemmas WordNet has for a word in one part of speech: itself, its exception list's bases, or what its inflection detaches to. */

@@ -30,14 +30,15 @@ export interface Expanded {
    */
   strangers: Array<{ text: string; term: string }>;
   /**
-   * Question terms whose word is everyday English (see `Lexicon.isCommon`): a library that never
-   * uses one has not been asked about something else, only in other words ("has Ukraine won any
-   * ground back"), so it is no unknown subject (see `unknownSubjects`).
+   * Question terms whose word is an everyday English verb, adjective or adverb and no everyday
+   * noun (see `Lexicon.everydayAs`): "say", "pledged", "get rid of". A library that never uses one
+   * was asked in other words, not about something else, so it is no unknown subject (see
+   * `unknownSubjects`); nouns name what a question is about ("drones", "salary", "weather").
    */
-  common: Set<string>;
+  phrasing: Set<string>;
 }
 
-export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [], common: new Set() };
+export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [], phrasing: new Set() };
 
 /** English words WordNet leaves out (it lists nouns, verbs, adjectives and adverbs only): never names. */
 const FUNCTION_WORDS = new Set(
@@ -92,11 +93,12 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   }
 
   const strangers: Expanded['strangers'] = [];
-  const common = new Set<string>();
+  const phrasing = new Set<string>();
   if (lexicon) {
     for (const [word] of question.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
       const [term] = contentTerms(word);
-      if (term !== undefined && lexicon.isCommon(word)) common.add(term);
+      const everyday = term === undefined ? [] : lexicon.everydayAs(word);
+      if (everyday.length > 0 && !everyday.includes('n')) phrasing.add(term!);
       if (term !== undefined && word.length >= SEARCH_DEFAULTS.minStrangerLength && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
         strangers.push({ text: word, term });
       }
@@ -114,7 +116,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
     }
   }
   const extra = [...words].filter((word) => !own.has(word));
-  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers, common };
+  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers, phrasing };
 }
 
 /** Whether a passage's terms hold a question term, or one of the term lists standing for it. */

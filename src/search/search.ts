@@ -241,7 +241,7 @@ export async function rank(
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
     unknown: unknownSubjects(
       asked,
-      (term) => expanded.common.has(term) || index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t))),
+      (term) => expanded.phrasing.has(term) || index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t))),
     ),
     names: names.length,
     absent: names.filter(({ named, passages }) => named && passages.size === 0).map(({ name }) => name),
