@@ -348,19 +348,7 @@ export function declineRule(hit: Ranked['top'][number], signals: Signals, releva
   if (signals.unknown.length > 0 && hit.coverage < relevance.coverage) return 'unknown';
   if (hit.similarity >= relevance.denseAccept) return null;
   if (hit.similarity < relevance.denseFloor) return 'floor';
-  return similarityAndCoverage(hit.similarity, hit.coverage, relevance) >= 1 ? null : 'coverage';
-}
-
-/**
- * Between the floor and the accepting similarity, how much a hit's similarity and coverage say
- * together: each as its share of the way to what would suffice alone (coverage `relevance.coverage`
- * at the floor, nothing at `denseAccept`). At 1 or more the hit is relevant: the straight line
- * between those two corners, where the rule was a step (half the terms below `denseAccept`, none
- * above). A paraphrase holds fewer of the question's words, and its cosine is just short of the
- * accepting one ("How many people are forcibly displaced worldwide?": 0.434 with 3/8 of the terms).
- */
-function similarityAndCoverage(similarity: number, coverage: number, relevance: Relevance): number {
-  return (similarity - relevance.denseFloor) / (relevance.denseAccept - relevance.denseFloor) + coverage / relevance.coverage;
+  return hit.coverage >= relevance.coverage ? null : 'coverage';
 }
 
 function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
