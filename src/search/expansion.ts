@@ -46,7 +46,8 @@ const FUNCTION_WORDS = new Set(
     'whoever whomever without within upon onto into toward towards among amongst despite during except throughout ' +
     'versus unto myself yourself himself herself itself ourselves yourselves themselves mine yours hers ours theirs ' +
     'something anything everything someone anyone everyone anybody everybody whose what which these those this ' +
-    'that their there they them your shall should would could might must cannot their neither either nor').split(' '),
+    'that their there they them your shall should would could might must cannot their neither either nor ' +
+    'since against').split(' '),
 );
 
 let shared: Lexicon | null | undefined;
