@@ -155,7 +155,11 @@ async function evalCommand(positionals: string[], values: ReturnType<typeof pars
       print(formatReports(reports));
       if (values.verbose) {
         for (const report of reports) {
-          for (const miss of report.misses) print(`[${report.mode}] ${miss.declined ? 'declined' : miss.rank === null ? 'miss' : `rank ${miss.rank}`}: ${miss.q}`);
+          for (const miss of report.misses) {
+            // Each ranked hit's rule (see `declineRule`) with its similarity/coverage.
+            const why = miss.why?.length ? ` [${miss.why.join('; ')}]` : '';
+            print(`[${report.mode}] ${miss.declined ? 'declined' : miss.rank === null ? 'miss' : `rank ${miss.rank}`}: ${miss.q}${why}`);
+          }
         }
       }
     }

@@ -13,7 +13,7 @@ import type { DocumentSummary, IndexedDocument, LibraryApi, LibraryStatus, Reind
 import type { Logger } from './log.js';
 import { relevanceFor } from './search/calibrate.js';
 import { SEARCH_DEFAULTS } from './search/defaults.js';
-import { citationFor, decide, DEFAULT_RELEVANCE, quoteRanked, rank, search, type Relevance, type SearchableIndex, type SearchMode } from './search/search.js';
+import { citationFor, decide, declineRule, DEFAULT_RELEVANCE, quoteRanked, rank, search, type Relevance, type SearchableIndex, type SearchMode } from './search/search.js';
 import type { Answer, Document } from './types.js';
 
 export interface OpenLibraryOptions {
@@ -198,7 +198,11 @@ export class Library implements LibraryApi {
       const doc = passage && this.index.documents.get(passage.docId);
       return passage && doc ? [{ passage: passage.text, path: doc.path, quote: quotes.get(label) }] : [];
     });
-    return { answered: decide(ranked, this.relevance), hits };
+    const why = ranked.top.map((hit) => {
+      const signals = `${hit.similarity?.toFixed(3) ?? '-'}/${hit.coverage.toFixed(2)}`;
+      return `${declineRule(hit, ranked.signals, this.relevance) ?? 'relevant'} ${signals}`;
+    });
+    return { answered: decide(ranked, this.relevance), hits, why };
   }
 
   source(ref: string): SourceView | null {

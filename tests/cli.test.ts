@@ -126,6 +126,13 @@ describe('archivist eval on the seeds dev set (bundled encoder)', () => {
     expect(report.falseDeclines).toBe(0);
   });
 
+  it('prints with --verbose, for each miss, the rule that kept each ranked hit from being quoted', () => {
+    const { code, stdout, stderr } = cli(['eval', seedsDev, '--verbose']);
+    expect(code, stderr).toBe(0);
+    // The dev set's one miss has its answer ranked second: each of its hits with rule, similarity/coverage.
+    expect(stdout).toMatch(/\[hybrid\] rank \d+: .*\[(relevant|name|absent|unknown|floor|coverage) \d\.\d{3}\/\d\.\d{2}/);
+  });
+
   it('returns only quotes that are verbatim in their documents', () => {
     const questions = readFileSync(seedsDev, 'utf8').trim().split('\n').map((line) => JSON.parse(line).q as string);
     const { stdout } = cli(['ask', '--json', '--k', '5'], questions.join('\n'));

@@ -77,12 +77,13 @@ describe('archivist eval on the seeds paraphrase DEV set (bundled encoder, k = 3
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ mode: 'hybrid', answerable: 33, unanswerable: 10 });
     expect(report.hitAtK).toBe(1);
-    // 19 of 33 answer texts in a quoted sentence; 6 of 10 off-topic questions declined; 7 of 33
-    // answerable questions declined (measured 2026-12-04 after issue 16's changes; before them:
+    // 20 of 33 answer texts in a quoted sentence; 6 of 10 off-topic questions declined; 6 of 33
+    // answerable questions declined (measured 2026-12-05 with WordNet's exception lists and the
+    // unknown-subject rule for nouns only, docs/retrieval-own-words.md section 9; before issue 16:
     // 15 of 33, 7 of 10 and 11 of 33 — "ICBM" now also finds "intercontinental ballistic missile",
     // which answers one off-topic question about a missile's range from a passage about the launch).
-    expect(report.quoteAtK).toBeGreaterThanOrEqual(0.576);
+    expect(report.quoteAtK).toBeGreaterThanOrEqual(0.606);
     expect(report.noAnswerAccuracy).toBeGreaterThanOrEqual(0.6);
-    expect(report.falseDeclines).toBeLessThanOrEqual(0.213);
+    expect(report.falseDeclines).toBeLessThanOrEqual(0.182);
   });
 });

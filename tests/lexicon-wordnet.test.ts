@@ -46,6 +46,29 @@ describe('lexicon', () => {
     expect(lexicon.isWord('ParallelBroker')).toBe(false);
   });
 
+  it('reads irregular forms from the exception lists the repository carries (vendor/wordnet)', () => {
+    expect(wordnet.exceptions('shrunk', 'v')).toEqual(['shrink']);
+    expect(wordnet.irregularForms('win', 'v')).toContain('won');
+    expect(lexicon.isWord('shrunk')).toBe(true);
+    expect(texts(lexicon.related('shrunk'), 'form')).toContain('shrink');
+    expect(texts(lexicon.related('shrink'), 'form')).toEqual(expect.arrayContaining(['shrank', 'shrunk']));
+    expect(texts(lexicon.related('won'), 'form')).toContain('win');
+  });
+
+  it('gives an adverb its adjective and what derives from it as other forms', () => {
+    expect(texts(lexicon.related('forcibly'), 'form')).toEqual(expect.arrayContaining(['forcible', 'force', 'forced']));
+  });
+
+  it('tells everyday words by the senses tagged in WordNet’s concordance, and in which parts of speech', () => {
+    expect(lexicon.everydayAs('say')).toEqual(['v']);
+    expect(lexicon.everydayAs('salary')).toEqual(['n']);
+    expect(lexicon.everydayAs('won')).toEqual(['v']);
+    // Jargon and rare words are never tagged; WordNet has them all the same.
+    expect(lexicon.everydayAs('git')).toEqual([]);
+    expect(lexicon.isWord('git')).toBe(true);
+    expect(lexicon.everydayAs('forcibly')).toEqual([]);
+  });
+
   it('tells an acronym by its initials', () => {
     expect(isAcronymOf('UN', 'United Nations')).toBe(true);
     expect(isAcronymOf('ISW', 'Institute for the Study of War')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTerms, nameLikeTerms, unknownSubjects, writtenNames } from '../src/search/terms.js';
+import { askedTerms, contentTerms, nameLikeTerms, unknownSubjects, writtenNames } from '../src/search/terms.js';
 
 // Which words of a question the library never mentions are its subject (and so decline it), and
 // which are only the asker's context.
@@ -45,5 +45,12 @@ describe('unknownSubjects', () => {
   it('keeps ordinary unknown words once they are a fifth of the question or more', () => {
     expect(subjects('How do I undo the last git commit?')).toEqual(['undo', 'last', 'git', 'commit']);
     expect(subjects('how does our bot split words?')).toEqual(['bot']);
+  });
+});
+
+describe('askedTerms', () => {
+  it('leaves out the pronouns and adverbs a paraphrase adds, which passages seldom repeat', () => {
+    expect(askedTerms(contentTerms('how do I get a package to ask me its setup questions again?'))).toEqual(['package', 'ask', 'setup', 'question']);
+    expect(askedTerms(contentTerms('has Ukraine won any ground back recently?'))).toEqual(['ukraine', 'won', 'ground', 'back']);
   });
 });

@@ -13,6 +13,8 @@ export interface Retrieved {
   answered: boolean;
   /** The ranked hits, declined or not; `quote` is what the reader is shown of a hit, when it is shown. */
   hits: Array<{ passage: string; path: string; quote?: string }>;
+  /** Why each ranked hit was not quoted on its own, in rank order (see `declineRule`), for `--verbose`. */
+  why?: string[];
 }
 
 export type Retriever = (question: string, k: number, mode: SearchMode) => Promise<Retrieved>;
@@ -42,7 +44,7 @@ export interface EvalReport {
   noAnswerAccuracy: number;
   /** Share of answerable questions that were declined. */
   falseDeclines: number;
-  misses: Array<{ q: string; rank: number | null; declined: boolean }>;
+  misses: Array<{ q: string; rank: number | null; declined: boolean; why?: string[] }>;
 }
 
 export async function readQuestions(file: string): Promise<EvalQuestion[]> {
@@ -86,7 +88,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
     const result = await retrieve(question.q, k, mode);
     if (question.answer === null && !(question.pages ?? []).length) {
       if (!result.answered) declinedUnanswerable++;
-      else misses.push({ q: question.q, rank: null, declined: false });
+      else misses.push({ q: question.q, rank: null, declined: false, why: result.why });
       continue;
     }
     const index = result.hits.findIndex((hit) => isHit(question, hit));
@@ -101,7 +103,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
       hitK++;
       reciprocal += 1 / (index + 1);
     }
-    if (index !== 0 || !result.answered) misses.push({ q: question.q, rank: index >= 0 ? index + 1 : null, declined: !result.answered });
+    if (index !== 0 || !result.answered) misses.push({ q: question.q, rank: index >= 0 ? index + 1 : null, declined: !result.answered, why: result.why });
   }
   const unanswerable = questions.filter((q) => q.answer === null && !(q.pages ?? []).length).length;
   const answerable = questions.length - unanswerable;

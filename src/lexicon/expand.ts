@@ -92,25 +92,44 @@ export class Lexicon {
     };
     for (const pos of ALL_POS) {
       for (const base of this.baseForms(lower, pos)) {
-        add(base, 'form');
-        if (pos === 'v') for (const inflected of inflections(base)) add(inflected, 'form');
-        const senses = this.wordnet.senses(base, pos);
-        // Derivations of this very word in any sense ("ship" -> "shipment"), not of its synonyms.
-        for (const sense of senses) {
-          const synset = this.wordnet.synset(sense, pos);
-          const at = synset.words.findIndex((w) => w.toLowerCase() === base) + 1;
-          for (const pointer of synset.pointers) {
-            if (pointer.symbol !== '+' || pointer.source !== at || pointer.target === 0) continue;
-            const derived = this.wordnet.synset(pointer.offset, pointer.pos).words[pointer.target - 1];
-            if (derived) add(derived.toLowerCase(), 'form');
+        // An adverb's adjective is another form of it too ("forcibly" -> "forcible", and "force").
+        const linked = pos === 'r' ? this.linked(base, pos, '\\').filter((other) => other.pos === 'a') : [];
+        for (const form of [{ word: base, pos }, ...linked]) {
+          add(form.word, 'form');
+          if (form.pos === 'v') for (const inflected of this.inflections(form.word)) add(inflected, 'form');
+          // Derivations of this very word in any sense ("ship" -> "shipment"), not of its synonyms.
+          for (const derived of this.linked(form.word, form.pos, '+')) {
+            add(derived.word, 'form');
+            if (derived.pos === 'v') for (const inflected of this.inflections(derived.word)) add(inflected, 'form');
           }
         }
-        if (senses.length === 0) continue;
-        const synset = this.wordnet.synset(senses[0]!, pos);
+        const [first] = this.wordnet.senses(base, pos);
+        if (first === undefined) continue;
+        const synset = this.wordnet.synset(first, pos);
         for (const synonym of synset.words) if (!isName(synonym) && !synonym.includes(' ')) add(synonym.toLowerCase(), 'synonym');
       }
     }
     return out;
+  }
+
+  /** The words WordNet links to this very word, in any of its senses, by a pointer of the kind `symbol` ("+" derivation, "\\" pertainym). */
+  private linked(word: string, pos: PartOfSpeech, symbol: string): Array<{ word: string; pos: PartOfSpeech }> {
+    const out: Array<{ word: string; pos: PartOfSpeech }> = [];
+    for (const sense of this.wordnet.senses(word, pos)) {
+      const synset = this.wordnet.synset(sense, pos);
+      const at = synset.words.findIndex((w) => w.toLowerCase() === word) + 1;
+      for (const pointer of synset.pointers) {
+        if (pointer.symbol !== symbol || pointer.source !== at || pointer.target === 0) continue;
+        const target = this.wordnet.synset(pointer.offset, pointer.pos).words[pointer.target - 1];
+        if (target) out.push({ word: target.toLowerCase(), pos: pointer.pos });
+      }
+    }
+    return out;
+  }
+
+  /** A verb's forms: the regular ones and those its exception list gives ("shrink": shrank, shrunk). */
+  private inflections(verb: string): string[] {
+    return [...inflections(verb), ...this.wordnet.irregularForms(verb, 'v')];
   }
 
   /** Whether the word is English to WordNet, as it is or inflected ("displaced", "commandos"). */
@@ -119,10 +138,22 @@ export class Lexicon {
     return ALL_POS.some((pos) => this.baseForms(lower, pos).length > 0);
   }
 
-  /** The lemmas WordNet has for a word in one part of speech: itself, or what its inflection detaches to. */
+  /**
+   * The parts of speech in which the word is everyday English: one of its lemmas there has a sense
+   * tagged in WordNet's semantic concordance ("say": verb; "back": noun, verb, adjective, adverb;
+   * "won": verb, the currency never being tagged). Empty for jargon and rare words ("git",
+   * "forcibly") and words WordNet lacks.
+   */
+  everydayAs(word: string): PartOfSpeech[] {
+    const lower = word.toLowerCase();
+    return ALL_POS.filter((pos) => this.baseForms(lower, pos).some((base) => this.wordnet.taggedSenses(base, pos) > 0));
+  }
+
+  /** The lemmas WordNet has for a word in one part of speech: itself, its exception list's bases, or what its inflection detaches to. */
   private baseForms(word: string, pos: PartOfSpeech): string[] {
     const found = new Set<string>();
     if (this.wordnet.has(word, pos)) found.add(word);
+    for (const base of this.wordnet.exceptions(word, pos)) if (this.wordnet.has(base, pos)) found.add(base);
     for (const [suffix, replacement] of DETACH[pos]) {
       if (!word.endsWith(suffix) || word.length - suffix.length < 2) continue;
       const stem = word.slice(0, -suffix.length) + replacement;

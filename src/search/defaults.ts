@@ -1,6 +1,9 @@
 // The ranking constants of search, in one place: each with its meaning, its default and why. The
 // figures are those measured when it was set (docs/retrieval.md, "What was tried" and "Calibrating the
-// no-answer threshold"): Python docs = python-docs-dev, seeds = seeds-dev.
+// no-answer threshold"): Python docs = python-docs-dev, seeds = seeds-dev. Not here: the packing costs
+// of passages/split.ts, which decide how documents are cut at index time (a change there needs a new
+// SPLITTER_VERSION and a re-index), not how a question is ranked or answered.
+import type { Expander } from './expansion.js';
 import type { Fusion, Relevance } from './search.js';
 
 export const SEARCH_DEFAULTS = Object.freeze({
@@ -59,6 +62,13 @@ export const SEARCH_DEFAULTS = Object.freeze({
    */
   relevance: Object.freeze({ denseAccept: 0.45, denseFloor: 0.25, coverage: 0.5 }) satisfies Relevance,
   /**
+   * Where `relevance`'s similarity thresholds sit between the unrelated (0) and the related (1)
+   * median of the index's similarity scale (src/embed/similarity-scale.ts, calibrate.ts): accept
+   * 0.7515, floor 0.3181. Fitted so that the bundled encoder's scale (medians 0.1032 and 0.5647)
+   * gives back the thresholds above: (0.45 − 0.1032) / 0.4615 and (0.25 − 0.1032) / 0.4615.
+   */
+  scalePositions: Object.freeze({ accept: 0.7515, floor: 0.3181 }),
+  /**
    * Once a question is answered, a further top-k hit above the similarity floor (and giving a name
    * the question asks about, when it gives any) is quoted too when it holds at least this share of
    * the question's terms that the best-covering relevant hit holds: 0.5. Its cosine alone hid it,
@@ -73,6 +83,38 @@ export const SEARCH_DEFAULTS = Object.freeze({
    * "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).
    */
   specificNameShare: 0.002,
+  /**
+   * A name in at most this many passages is specific however small the library: 3. In the 57
+   * passages of the sample corpus the share above allows one, and "What is the NAC?" or "What is
+   * ACLED?" (2 passages each) were declined, their name taken for the question's setting.
+   */
+  minSpecificPassages: 3,
+  /**
+   * Passages read for the definition of an acronym the library defines ("… Data Project (ACLED)"):
+   * 200. An acronym written in more passages is one of the library's common words, never spelled
+   * out in a question; 200 bounds the work per question (a few ms) on the Python docs.
+   */
+  maxDefiningPassages: 200,
+  /**
+   * The question's expansions (src/search/expansion.ts): acronyms, a capital's country, acronyms
+   * the library defines, other forms of a word (docs/retrieval-own-words.md has each one's
+   * figures). Synonyms of ordinary words are left out: on the dev sets they raised the paraphrased
+   * seeds' quote@3 by 0.03 but lowered Debian Reference's answer@5 and quote@5 by 0.036 and
+   * python-docs-dev's hit@1 and answer@5 by 0.04. A name's other names ('alias') are left out too:
+   * they raised the paraphrased seeds' dev quote@3 0.545 → 0.576 but changed nothing on either
+   * test split.
+   */
+  expanders: Object.freeze(['acronym', 'capital', 'defined', 'form']) as readonly Expander[],
+  /**
+   * Weight of the expansions' BM25 score against the question's own (1): 0.3, lower, as issue 16
+   * asks. Set, not tuned: with the kinds above only names' other names reach the lexical query.
+   */
+  expansionWeight: 0.3,
+  /**
+   * A word neither English (to WordNet) nor the library's is taken for a name from this length: 4
+   * letters ("openpyxl", "ParallelBroker"). Shorter ones are abbreviations and units more often.
+   */
+  minStrangerLength: 4,
   /** Letters a word derived from a common word may add to its root and still count as that word ("Pythonic"): 4. */
   maxSuffix: 4,
   /** The shortest root such a derived word is checked against: 5 letters. */

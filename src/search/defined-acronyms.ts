@@ -3,17 +3,9 @@
 // in the few passages that write the acronym, rather than gathered for the whole library: a
 // question naming ACLED looks for "(ACLED" in the passages mentioning "acled", and one naming the
 // Armed Conflict Location & Event Data Project looks for the acronyms its initials begin.
+import { SEARCH_DEFAULTS } from './defaults.js';
 import type { SearchableIndex } from './search.js';
 import { contentTerms } from './terms.js';
-
-// ── Tuning (default, and why) ────────────────────────────────────────────────────────────────
-/**
- * Passages read for a definition: an acronym written in more passages than this is one of the
- * library's common words, never spelled out in a question. 200 bounds the work per question
- * (a few ms) on the Python docs.
- */
-const MAX_DEFINING_PASSAGES = 200;
-// ─────────────────────────────────────────────────────────────────────────────────────────────
 
 const ACRONYM = /^\p{Lu}[\p{Lu}&]*\p{Lu}$/u;
 const JOINERS = new Set(['of', 'for', 'the', 'and', '&', 'de', 'on', 'in']);
@@ -73,7 +65,7 @@ export function definedAliases(index: SearchableIndex, name: string): string[] {
 
 function definitions(index: SearchableIndex, acronym: string): string[] {
   const [term] = contentTerms(acronym);
-  const labels = term === undefined ? null : index.passagesWith(term, MAX_DEFINING_PASSAGES, true);
+  const labels = term === undefined ? null : index.passagesWith(term, SEARCH_DEFAULTS.maxDefiningPassages, true);
   if (!labels) return [];
   const found = new Set<string>();
   for (const label of labels) {

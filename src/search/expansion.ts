@@ -3,31 +3,13 @@
 // and synonyms. They feed the lexical query at a lower weight than the question's own words, and
 // let a passage that says "UN" count as mentioning the "United Nations" the question names.
 import { Lexicon, type ExpansionKind } from '../lexicon/expand.js';
+import { SEARCH_DEFAULTS } from './defaults.js';
 import { definedAliases } from './defined-acronyms.js';
 import type { SearchableIndex } from './search.js';
 import { contentTerms, writtenNames } from './terms.js';
 
 /** WordNet's kinds, and 'defined': an acronym or long form the library itself defines. */
 export type Expander = ExpansionKind | 'defined';
-
-// ── Tuning (default, and why) ────────────────────────────────────────────────────────────────
-/**
- * The expansions used when the options name none (docs/retrieval-own-words.md has each one's
- * figures). Synonyms of ordinary words are left out: on the dev sets they raised the paraphrased
- * seeds' quote@3 by 0.03 but lowered Debian Reference's answer@5 and quote@5 by 0.036 and
- * python-docs-dev's hit@1 and answer@5 by 0.04. A name's other names ('alias') are left out too:
- * they raised the paraphrased seeds' dev quote@3 0.545 -> 0.576 but changed nothing on either
- * test split.
- */
-export const DEFAULT_EXPANDERS: readonly Expander[] = ['acronym', 'capital', 'defined', 'form'];
-/**
- * Weight of the expansions' BM25 score against the question's own (1): a lower weight, as the
- * issue asks. Set, not tuned: with the kinds above only names' other names reach the lexical query.
- */
-export const EXPANSION_WEIGHT = 0.3;
-/** A word neither English nor the library's is a name from this length: shorter ones are abbreviations and units more often. */
-const MIN_STRANGER_LENGTH = 4;
-// ─────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface Expanded {
   /**
@@ -47,10 +29,16 @@ export interface Expanded {
    * question is about (see `specificNames`).
    */
   strangers: Array<{ text: string; term: string }>;
+  /**
+   * Question terms whose word is an everyday English verb, adjective or adverb and no everyday
+   * noun (see `Lexicon.everydayAs`): "say", "pledged", "get rid of". A library that never uses one
+   * was asked in other words, not about something else, so it is no unknown subject (see
+   * `unknownSubjects`); nouns name what a question is about ("drones", "salary", "weather").
+   */
+  phrasing: Set<string>;
 }
 
-export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [] };
-
+export const NO_EXPANSION: Expanded = { alternatives: new Map(), forms: new Set(), aliases: new Map(), lexicalQuery: '', strangers: [], phrasing: new Set() };
 
 /** English words WordNet leaves out (it lists nouns, verbs, adjectives and adverbs only): never names. */
 const FUNCTION_WORDS = new Set(
@@ -58,7 +46,8 @@ const FUNCTION_WORDS = new Set(
     'whoever whomever without within upon onto into toward towards among amongst despite during except throughout ' +
     'versus unto myself yourself himself herself itself ourselves yourselves themselves mine yours hers ours theirs ' +
     'something anything everything someone anyone everyone anybody everybody whose what which these those this ' +
-    'that their there they them your shall should would could might must cannot their neither either nor').split(' '),
+    'that their there they them your shall should would could might must cannot their neither either nor ' +
+    'since against').split(' '),
 );
 
 let shared: Lexicon | null | undefined;
@@ -105,10 +94,13 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   }
 
   const strangers: Expanded['strangers'] = [];
+  const phrasing = new Set<string>();
   if (lexicon) {
     for (const [word] of question.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
       const [term] = contentTerms(word);
-      if (term !== undefined && word.length >= MIN_STRANGER_LENGTH && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
+      const everyday = term === undefined ? [] : lexicon.everydayAs(word);
+      if (everyday.length > 0 && !everyday.includes('n')) phrasing.add(term!);
+      if (term !== undefined && word.length >= SEARCH_DEFAULTS.minStrangerLength && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
         strangers.push({ text: word, term });
       }
       if (term === undefined || nameTerms.has(term)) continue;
@@ -125,7 +117,7 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
     }
   }
   const extra = [...words].filter((word) => !own.has(word));
-  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers };
+  return { alternatives, forms, aliases, lexicalQuery: extra.join(' '), strangers, phrasing };
 }
 
 /** Whether a passage's terms hold a question term, or one of the term lists standing for it. */

@@ -7,16 +7,6 @@ import { SEARCH_DEFAULTS } from './defaults.js';
 import { namedTerms, wordFor, writtenNames } from './terms.js';
 
 /**
-// ── Tuning (default, and why) ────────────────────────────────────────────────────────────────
-/**
- * A name in at most this many passages is specific however small the library: in the 57 passages
- * of the sample corpus the share above allows one, and "What is the NAC?" or "What is ACLED?"
- * (2 passages each) were declined, their name taken for the question's setting.
- */
-const MIN_SPECIFIC_PASSAGES = 3;
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-
-/**
  * The names a question gives ("in Java", "the schemacheck module", "in Docker Compose") that the
  * library mentions rarely or never, with the passages that mention them (all of a name's rare
  * words). A passage that mentions none of them is about something else, however well the rest of
@@ -31,7 +21,7 @@ export function specificNames(
   strangers: ReadonlyArray<{ text: string; term: string }> = [],
 ): Array<{ name: string; passages: Set<number>; named: boolean }> {
   const share = Math.max(1, Math.floor(SEARCH_DEFAULTS.specificNameShare * index.passageCount()));
-  const limit = Math.max(MIN_SPECIFIC_PASSAGES, share);
+  const limit = Math.max(SEARCH_DEFAULTS.minSpecificPassages, share);
   const written = writtenNames(question);
   const seen = new Set(written.flatMap((name) => name.terms));
   // The word before "function" or "module" is a name only if the library never uses it: in "an

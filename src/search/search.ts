@@ -3,12 +3,12 @@ import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
 import { SEARCH_DEFAULTS } from './defaults.js';
-import { DEFAULT_EXPANDERS, expandQuestion, EXPANSION_WEIGHT, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
+import { expandQuestion, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
-import { contentTerms, unknownSubjects } from './terms.js';
+import { askedTerms, contentTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -156,12 +156,6 @@ export interface Signals {
   absent?: string[];
 }
 
-export function isRelevant(signals: Signals, relevance: Relevance): boolean {
-  if (signals.unknown.length > 0 && signals.coverage < relevance.coverage) return false;
-  if (signals.dense >= relevance.denseAccept) return true;
-  return signals.dense >= relevance.denseFloor && signals.coverage >= relevance.coverage;
-}
-
 export interface Ranked {
   /** Fused candidates, best first, at most k, with the share of the question's terms each holds. */
   top: Array<{
@@ -189,7 +183,9 @@ export async function rank(
   const mode = options.mode ?? 'hybrid';
   const candidates = Math.max(options.candidates ?? SEARCH_DEFAULTS.candidates, k);
   const terms = contentTerms(question);
-  const expanders = options.expanders ?? DEFAULT_EXPANDERS;
+  // What a passage must hold of the question: its terms without the paraphrase's pronouns and adverbs.
+  const asked = askedTerms(terms).length > 0 ? askedTerms(terms) : terms;
+  const expanders = options.expanders ?? SEARCH_DEFAULTS.expanders;
   const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? sharedLexicon() : null, expanders);
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
@@ -205,7 +201,7 @@ export async function rank(
   const dense = vector ? index.dense(vector, candidates) : [];
   const bm25 = new Map(lexical.map((l) => [l.label, l.score]));
   // The expansions count less than the question's own words, and may bring candidates of their own.
-  for (const { label, score } of widened) bm25.set(label, (bm25.get(label) ?? 0) + EXPANSION_WEIGHT * score);
+  for (const { label, score } of widened) bm25.set(label, (bm25.get(label) ?? 0) + SEARCH_DEFAULTS.expansionWeight * score);
   const labels = [...new Set([...dense.map((d) => d.label), ...bm25.keys()])];
   // The dense retriever already scored its hits; only lexical-only hits need their stored vector.
   const denseSimilarity = new Map(dense.map((d) => [d.label, d.similarity]));
@@ -236,14 +232,17 @@ export async function rank(
       label,
       score,
       similarity: vector ? similarity.get(label) ?? 0 : null,
-      coverage: text !== undefined && terms.length > 0 ? termOverlapShare(terms, text, expanded) : 0,
+      coverage: text !== undefined && asked.length > 0 ? termOverlapShare(asked, text, expanded) : 0,
       missingNames: names.filter(({ passages }) => !passages.has(label)).map(({ name, passages }) => ({ name, inLibrary: passages.size > 0 })),
     };
   });
   const signals: Signals = {
     dense: Math.max(0, ...top.map((t) => t.similarity ?? 0)),
     coverage: Math.max(0, ...top.map((t) => t.coverage)),
-    unknown: unknownSubjects(terms, (term) => index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t)))),
+    unknown: unknownSubjects(
+      asked,
+      (term) => expanded.phrasing.has(term) || index.knows(term) || (expanded.alternatives.get(term) ?? []).some((list) => list.every((t) => index.knows(t))),
+    ),
     names: names.length,
     absent: names.filter(({ named, passages }) => named && passages.size === 0).map(({ name }) => name),
   };
@@ -325,18 +324,35 @@ function repeats(a: string, b: string): boolean {
   return shorter.length >= SEARCH_DEFAULTS.minCopyChars && longer.includes(shorter);
 }
 
-/** Whether one ranked hit is worth quoting: judged on its own names, similarity and term coverage. */
-function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
+/**
+ * The rule that keeps a ranked hit from being quoted on its own, or null when it is relevant:
+ * - `name`: it mentions none of the rare names the question gives;
+ * - `absent`: the question names a thing no passage mentions (see `Signals.absent`);
+ * - `unknown`: the question's subject is words the library never uses, and the hit holds too few of its terms;
+ * - `floor`: its similarity is below the floor;
+ * - `coverage`: its similarity is between floor and accept, and it holds too few of the question's terms.
+ */
+export type DeclineRule = 'name' | 'absent' | 'unknown' | 'floor' | 'coverage';
+
+/** Why one ranked hit is not worth quoting (null: it is), judged on its own names, similarity and term coverage. */
+export function declineRule(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): DeclineRule | null {
   // A passage about none of the rare names the question gives is about something else; one of
   // several will do ("sort strings in English and German": the casefold passage names German).
-  if (signals.names > 0 && hit.missingNames.length === signals.names) return false;
-  if (signals.absent?.length) return false;
+  if (signals.names > 0 && hit.missingNames.length === signals.names) return 'name';
+  if (signals.absent?.length) return 'absent';
   // Every word of the question, a rare name among them, in one passage: relevant whatever the
   // encoder makes of a short question ("What is SIGTERM?" scores its passages 0.19–0.25).
-  if (signals.names > 0 && hit.coverage === 1) return true;
+  if (signals.names > 0 && hit.coverage === 1) return null;
   // Lexical-only mode has no similarity to judge by: coverage alone decides.
-  if (hit.similarity === null) return hit.coverage >= relevance.coverage;
-  return isRelevant({ ...signals, dense: hit.similarity, coverage: hit.coverage }, relevance);
+  if (hit.similarity === null) return hit.coverage >= relevance.coverage ? null : 'coverage';
+  if (signals.unknown.length > 0 && hit.coverage < relevance.coverage) return 'unknown';
+  if (hit.similarity >= relevance.denseAccept) return null;
+  if (hit.similarity < relevance.denseFloor) return 'floor';
+  return hit.coverage >= relevance.coverage ? null : 'coverage';
+}
+
+function hitIsRelevant(hit: Ranked['top'][number], signals: Signals, relevance: Relevance): boolean {
+  return declineRule(hit, signals, relevance) === null;
 }
 
 /** A question is answered when at least one of its top hits is relevant on its own. */

@@ -8,6 +8,22 @@ const QUESTION_WORDS = new Set(
     'whom whose way etc use using used').split(' '),
 );
 
+// The closed classes a paraphrase adds: the asker's pronouns ("ask me its setup questions", "my
+// laptop") and adverbs of time, degree and doubt ("again", "lately", "probably"), which passages
+// seldom repeat. They count toward no coverage (see `askedTerms`), but still choose the quoted
+// sentence ("… even if it is a downgrade").
+const PARAPHRASE_WORDS = new Set(
+  ('me my myself mine he him his she her hers us ours one ones someone anyone something anything somewhere anywhere ' +
+    'again already still yet ever even once lately recently currently really actually probably perhaps maybe somehow')
+    .split(' ')
+    .flatMap((word) => contentTerms(word)),
+);
+
+/** The question's terms (from `contentTerms`) that a passage answering it should hold: without the paraphrase's pronouns and adverbs. */
+export function askedTerms(terms: string[]): string[] {
+  return terms.filter((term) => !PARAPHRASE_WORDS.has(term));
+}
+
 /** Indexed terms of a question or sentence (same tokenizer as BM25), unique, question phrasing removed. */
 export function contentTerms(text: string): string[] {
   const seen = new Set<string>();
