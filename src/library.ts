@@ -54,7 +54,6 @@ export function searchable(index: LoadedIndex): SearchableIndex {
     knows: (term) => index.lexicalIndex.has(term, typos(term)),
     passagesWith: (term, limit, exact) => index.lexicalIndex.passagesWith(term, limit, exact ? {} : typos(term)),
     passageCount: () => index.passagesByLabel.size,
-    passagesOf: (docId) => (index.passagesByDoc.get(docId) ?? []).map((passage) => passage.label),
     pages: (query, k) =>
       index.pageIndex.search(query, k).flatMap(({ label, score }) => {
         const docId = index.documentByPage.get(label);

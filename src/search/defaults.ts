@@ -107,10 +107,4 @@ export const SEARCH_DEFAULTS = Object.freeze({
   minQuoteChars: 80,
   /** Blocks of a section's opening searched for its summary: 40. An entry's version table, parameters and notes can come first. */
   summarySearchBlocks: 40,
-  /**
-   * How a found page's places in the results go to its passages (see within-page.ts): the sum of
-   * the passage's fused score against the page's best, its dense similarity min-max normalised over
-   * the page, and its IDF-weighted share of the question's terms, each times its weight.
-   */
-  withinPage: Object.freeze({ fused: 1, dense: 1, terms: 1 }),
 });

@@ -9,7 +9,6 @@ import { codeNameScorer, codeNames } from './identifiers.js';
 import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
 import { contentTerms, unknownSubjects } from './terms.js';
-import { choosePagePassages, termWeights } from './within-page.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
 export interface SearchableIndex {
@@ -27,8 +26,6 @@ export interface SearchableIndex {
   passagesWith(term: string, limit: number, exact?: boolean): Set<number> | null;
   /** Passages in the library. */
   passageCount(): number;
-  /** The labels of a document's passages, in document order. */
-  passagesOf(docId: string): number[];
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -233,16 +230,7 @@ export async function rank(
   const written = codeNames(question);
   if (codeNameWeight > 0) addCodeNameEvidence(index, fused, written, codeNameWeight);
   const names = specificNames(index, question, expanded.aliases, expanded.strangers);
-  const pagesFirst = diversify(index, fused, options.sameDocumentDecay ?? SEARCH_DEFAULTS.sameDocumentDecay, k);
-  const chosen = choosePagePassages(index, {
-    top: pagesFirst,
-    fused: new Map(fused.map(({ label, score }) => [label, score])),
-    vector,
-    weights: termWeights(index, terms),
-    expanded,
-    repeats: (a, b) => repeats(normalisedText(index.passage(a)?.text ?? ''), normalisedText(index.passage(b)?.text ?? '')),
-  });
-  const top = chosen.map(({ label, score }) => {
+  const top = diversify(index, fused, options.sameDocumentDecay ?? SEARCH_DEFAULTS.sameDocumentDecay, k).map(({ label, score }) => {
     const text = index.passage(label)?.text;
     return {
       label,
