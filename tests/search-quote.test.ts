@@ -151,34 +151,6 @@ describe('pickQuote around API entries', () => {
   });
 });
 
-describe('pickQuote and the headings above the units', () => {
-  it('counts a question word the heading gives toward the sentences under it, at half weight', () => {
-    const texts = [
-      'Run du on a folder to see how much space each of the files below it takes, in blocks or in bytes.',
-      'Run lpq to list the jobs still waiting in the spool, with the user who sent each one and its size.',
-    ];
-    const text = texts.join('\n\n');
-    const second = texts[0]!.length + 2;
-    const doc: Document = {
-      id: 'doc',
-      path: 'doc.html',
-      title: 'Doc',
-      text,
-      hash: 'x',
-      blocks: [
-        { start: 0, end: texts[0]!.length, kind: 'text', headingPath: ['Disk usage'] },
-        { start: second, end: text.length, kind: 'text', headingPath: ['Printer queue'] },
-      ],
-    };
-    const passage = { ref: 'doc:1', docId: 'doc', ordinal: 1, start: 0, end: text.length, text, paragraph: 1, headingPath: ['Disk usage'] };
-    const units = quoteUnits(doc, passage);
-    expect(units.map((unit) => unit.heading)).toEqual(['Disk usage', 'Printer queue']);
-    // "see" is in the first sentence; "printer" and "queue" only in the heading above the second.
-    const span = pickQuote(text, units, contentTerms('how do I see the printer queue?'), { codeNames: [], profile: genericProfile });
-    expect(text.slice(span.start, span.end)).toBe(texts[1]);
-  });
-});
-
 describe('quoteUnits', () => {
   it('quotes a code block whole, where a sentence segmenter would end a "sentence" at vec![ or x?', () => {
     const text = 'Retains only the elements specified by the predicate.\n\nlet mut vec = vec![1, 2, 3, 4];\nvec.retain(|&x| x % 2 == 0);\nassert_eq!(vec, [2, 4]);';

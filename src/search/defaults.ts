@@ -96,13 +96,6 @@ export const SEARCH_DEFAULTS = Object.freeze({
   longTermChars: 6,
   /** What such a term weighs against 1 for a shorter one: 1.5. */
   longTermWeight: 1.5,
-  /**
-   * What a question word that a sentence lacks but its section's heading gives counts in choosing
-   * the quote, against the word in the sentence itself: 0.5. Dev quote@k: Debian Reference 0.382 →
-   * 0.400, seeds-dev 0.833 → 0.917, the others unchanged (the same from 0.25 to 0.5; at 1 the
-   * paraphrased seeds fell 0.576 → 0.545).
-   */
-  headingCredit: 0.5,
   /** What being in the entry a question names is worth in choosing a quote, against 1–1.5 per shared term: 2, more than one more shared word. */
   entryCredit: 2,
   /**

@@ -12,8 +12,6 @@ export interface Span {
   end: number;
   /** A code block (or the part of one in the passage): quoted whole, never as a signature. */
   code?: boolean;
-  /** The heading of the section the unit lies in (the last of its block's heading path). */
-  heading?: string;
 }
 
 /**
@@ -29,13 +27,12 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
     if (block.start >= passage.end) break;
     const start = Math.max(block.start, passage.start);
     const end = Math.min(block.end, passage.end);
-    const heading = block.headingPath.at(-1);
     if (block.kind === 'code') {
       const code = doc.text.slice(start, end);
       const lead = code.length - code.trimStart().length;
       const trimmed = code.trim().length;
-      if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true, ...(heading ? { heading } : {}) });
-    } else units.push(...sentenceSpans(doc.text, start, end).map((span) => (heading ? { ...span, heading } : span)));
+      if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true });
+    } else units.push(...sentenceSpans(doc.text, start, end));
   }
   return units;
 }
@@ -82,20 +79,6 @@ function termOverlap(queryTerms: string[], text: string, match: TermMatch): numb
   const present = new Set(contentTerms(text));
   let score = 0;
   for (const term of queryTerms) score += match(term, present);
-  return score;
-}
-
-/**
- * A unit's overlap with the question, where a question term the unit lacks but the heading above
- * it gives counts `SEARCH_DEFAULTS.headingCredit` of its weight: under "Permissions for groups of
- * users (group)", the row "lpadmin | execute commands to add, modify, and remove printers…" answers
- * "which group lets someone add printers without being root?".
- */
-function unitOverlap(queryTerms: string[], docText: string, unit: Span, match: TermMatch): number {
-  const own = new Set(contentTerms(docText.slice(unit.start, unit.end)));
-  const heading = new Set(unit.heading === undefined ? [] : contentTerms(unit.heading));
-  let score = 0;
-  for (const term of queryTerms) score += own.has(term) ? match(term, own) : SEARCH_DEFAULTS.headingCredit * match(term, heading);
   return score;
 }
 
@@ -231,7 +214,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   let bestScore = -Infinity;
   const inEntry = entryScores(docText, sentences, context);
   sentences.forEach((span, i) => {
-    const score = isStatusNote(docText, span, profile) ? -1 : unitOverlap(queryTerms, docText, span, match) + SEARCH_DEFAULTS.entryCredit * inEntry[i]!;
+    const score = isStatusNote(docText, span, profile) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end), match) + SEARCH_DEFAULTS.entryCredit * inEntry[i]!;
     if (score > bestScore) {
       best = i;
       bestScore = score;
