@@ -88,18 +88,6 @@ describe('pickQuote around API entries', () => {
     expect(quote(text, 'when are calls to asyncio.Task.uncancel ineffective?')).toBe(text);
   });
 
-  it('chooses within the entry by what the question asks, not by a repeat of the name it gives', () => {
-    const text =
-      'If another type of object is passed, any other object is printed to stderr and results in an exit code of 1. ' +
-      'In particular, sys.exit("some error message") is a quick way to exit a program when an error occurs.';
-    const question = "if I call sys.exit('config file missing'), what exit code does the shell see?";
-    // The library's rarity of each word (see term-match.ts): "sys" is rarer than "code".
-    const rarity: Record<string, number> = { sys: 2, exit: 1.2, code: 0.6 };
-    const match = (term: string, present: ReadonlySet<string>) => (present.has(term) ? rarity[term] ?? 1 : 0);
-    const span = pickQuote(text, sentenceSpans(text), contentTerms(question), { codeNames: codeNames(question), profile: sphinxProfile, match });
-    expect(text.slice(span.start, span.end)).toBe(text.slice(0, text.indexOf(' In particular')));
-  });
-
   it('starts a quote from deeper in an entry at its signature, when the whole is short enough', () => {
     const dedent = 'textwrap.dedent(text)\n\nRemove any common leading whitespace from every line in text.';
     const use = 'This can be used to make triple-quoted strings line up with the left edge of the display.';

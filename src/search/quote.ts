@@ -65,20 +65,13 @@ function samePath(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((h, i) => h === b[i]);
 }
 
-/**
- * What a question term is worth in a unit whose terms are `present` (0 when the unit lacks it):
- * without a `TermMatch`, a long term (rarer, more specific) weighs more than a short one.
- */
-export type TermMatch = (term: string, present: ReadonlySet<string>) => number;
-
-const byLength: TermMatch = (term, present) =>
-  present.has(term) ? (term.length >= SEARCH_DEFAULTS.longTermChars || /\d/.test(term) ? SEARCH_DEFAULTS.longTermWeight : 1) : 0;
-
-/** How much of the query's terms a text contains, each weighed by `match`. */
-function termOverlap(queryTerms: string[], text: string, match: TermMatch): number {
+/** How many of the query's terms a text contains, weighting long (rarer, more specific) terms higher. */
+function termOverlap(queryTerms: string[], text: string): number {
   const present = new Set(contentTerms(text));
   let score = 0;
-  for (const term of queryTerms) score += match(term, present);
+  for (const term of queryTerms) {
+    if (present.has(term)) score += term.length >= SEARCH_DEFAULTS.longTermChars || /\d/.test(term) ? SEARCH_DEFAULTS.longTermWeight : 1;
+  }
   return score;
 }
 
@@ -132,8 +125,6 @@ export interface QuoteContext {
   heading?: string;
   /** Where that section's summary starts in the document text, when it has one. */
   summaryAt?: number;
-  /** What each question term found in a unit is worth (default: by its length). */
-  match?: TermMatch;
 }
 
 /**
@@ -201,25 +192,18 @@ function entrySummary(docText: string, units: Span[], inEntry: number[], { summa
  */
 export function pickQuote(docText: string, sentences: Span[], queryTerms: string[], context: QuoteContext): Span {
   const { profile } = context;
-  const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
-  const given = context.match ?? byLength;
-  // The code names say which entry the question is about (entry credit, below); within it, the
-  // sentence is chosen by what the question asks of it, not by a repeat of the name: "what exit
-  // code does sys.exit('…') give?" is answered by "…results in an exit code of 1", not by
-  // "sys.exit("some error message") is a quick way to exit…".
-  const asksMore = queryTerms.some((term) => !nameTerms.has(term));
-  const match: TermMatch = asksMore ? (term, present) => (nameTerms.has(term) ? 0 : given(term, present)) : given;
   if (sentences.length === 0) throw new Error('pickQuote needs at least one sentence');
   let best = 0;
   let bestScore = -Infinity;
   const inEntry = entryScores(docText, sentences, context);
   sentences.forEach((span, i) => {
-    const score = isStatusNote(docText, span, profile) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end), match) + SEARCH_DEFAULTS.entryCredit * inEntry[i]!;
+    const score = isStatusNote(docText, span, profile) ? -1 : termOverlap(queryTerms, docText.slice(span.start, span.end)) + SEARCH_DEFAULTS.entryCredit * inEntry[i]!;
     if (score > bestScore) {
       best = i;
       bestScore = score;
     }
   });
+  const nameTerms = new Set(contentTerms(context.codeNames.join(' ')));
   if (context.codeNames.length > 0 && queryTerms.every((term) => nameTerms.has(term))) {
     const summary = entrySummary(docText, sentences, inEntry, context);
     if (summary >= 0) best = summary;
@@ -242,8 +226,8 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
       span !== undefined && !isEntrySignature(docText, span, profile) && !isStatusNote(docText, span, profile) && !isListing(docText, span, profile);
     const next = pads(sentences[best + 1]) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start && pads(before) ? before : undefined;
-    const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end), match) : -1;
-    const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end), match) : -1;
+    const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
+    const previousScore = previous ? termOverlap(queryTerms, docText.slice(previous.start, previous.end)) : -1;
     if (next && nextScore >= previousScore) {
       end = next.end;
       last = best + 1;

@@ -6,9 +6,8 @@ import { SEARCH_DEFAULTS } from './defaults.js';
 import { DEFAULT_EXPANDERS, expandQuestion, EXPANSION_WEIGHT, holds, sharedLexicon, type Expanded, type Expander } from './expansion.js';
 import { convexFusion, reciprocalRankFusion, type Scored } from './fuse.js';
 import { codeNameScorer, codeNames } from './identifiers.js';
-import { pickQuote, quoteUnits, sectionEntry, type TermMatch } from './quote.js';
+import { pickQuote, quoteUnits, sectionEntry } from './quote.js';
 import { missingEverywhere, specificNames } from './names.js';
-import { rarityMatch } from './term-match.js';
 import { contentTerms, unknownSubjects } from './terms.js';
 
 /** What search needs from a loaded index; the store's LoadedIndex is adapted to it. */
@@ -128,7 +127,7 @@ function toHit(index: SearchableIndex, passage: Passage, score: number, ranked: 
   if (!doc) return null;
   const units = quoteUnits(doc, passage);
   // The section's entry matters only against code names; finding its summary segments the section.
-  const context = { codeNames: ranked.codeNames, profile: profileFor(doc), ...(ranked.match ? { match: ranked.match } : {}), ...(ranked.codeNames.length > 0 ? sectionEntry(doc, passage) : {}) };
+  const context = { codeNames: ranked.codeNames, profile: profileFor(doc), ...(ranked.codeNames.length > 0 ? sectionEntry(doc, passage) : {}) };
   const span = units.length > 0 ? pickQuote(doc.text, units, ranked.terms, context) : { start: passage.start, end: passage.end };
   const citation = quoteCitation(doc, passage, span.start);
   return {
@@ -177,8 +176,6 @@ export interface Ranked {
   terms: string[];
   /** The code names the question writes (see `codeNames`). */
   codeNames: string[];
-  /** What each of `terms` is worth in a sentence, for choosing the quote (see term-match.ts). */
-  match?: TermMatch;
 }
 
 /** Retrieval without the answer/decline decision: what `search` and the evaluator share. */
@@ -250,7 +247,7 @@ export async function rank(
     names: names.length,
     absent: names.filter(({ named, passages }) => named && passages.size === 0).map(({ name }) => name),
   };
-  return { top, signals, terms, codeNames: written, match: rarityMatch(index, terms) };
+  return { top, signals, terms, codeNames: written };
 }
 
 /**
