@@ -37,7 +37,7 @@ describe('the blind question sets', () => {
     expect(stdout).toContain('86 questions over 3 documents');
   });
 
-  it.each(['seeds-paraphrase', 'debian-reference'])('%s: are the fixed-seed split of the whole set, whatever its order', (set) => {
+  it.each(['seeds-paraphrase', 'debian-reference', 'python-docs-words'])('%s: are the fixed-seed split of the whole set, whatever its order', (set) => {
     const dev = readFileSync(path.join(fixtures, `${set}-dev.jsonl`), 'utf8');
     const test = readFileSync(path.join(fixtures, `${set}-test.jsonl`), 'utf8');
     const whole = path.join(tmp, `${set}.jsonl`);

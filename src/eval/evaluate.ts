@@ -59,7 +59,7 @@ export async function readQuestions(file: string): Promise<EvalQuestion[]> {
 }
 
 /** Whether a quote, cut from `passage`, shows (part of) an occurrence of `answer` there. */
-function quoteShows(answer: string, passage: string, quote: string): boolean {
+export function quoteShows(answer: string, passage: string, quote: string): boolean {
   const start = passage.indexOf(quote);
   if (start < 0) return quote.includes(answer);
   for (let at = passage.indexOf(answer); at >= 0; at = passage.indexOf(answer, at + 1)) {
