@@ -1,8 +1,10 @@
 // Two processes and one database: `archivist index` in one process publishes each generation to
-// PostgreSQL; a serving library elsewhere (its own index folder, no documents of its own) loads
-// the published one at start and answers from each new one without building or embedding.
+// PostgreSQL; a serving library elsewhere (an empty index folder, no documents of its own) builds
+// its index from the database's rows at start, then applies each new generation in memory, and
+// after a restart opens its own folder and catches up the same way. Whatever it answers came
+// through the database: it has nothing to embed.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
   let db: Awaited<ReturnType<typeof tempPostgresDatabase>>;
   let indexer: Record<string, string>;
   let library: Library;
+  let serving: Record<string, string>;
 
   function indexInAnotherProcess() {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'index'], {
@@ -49,7 +52,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     indexInAnotherProcess();
     // The serving process has no documents at all: whatever it answers came through the database.
     mkdirSync(path.join(dir, 'no-docs'));
-    const serving = { ...common, DOCS_DIR: path.join(dir, 'no-docs'), INDEX_DIR: path.join(dir, 'serving-index') };
+    serving = { ...common, DOCS_DIR: path.join(dir, 'no-docs'), INDEX_DIR: path.join(dir, 'serving-index') };
     library = await openLibrary({ config: loadConfig(serving, dir), log: createLogger({ level: 'error' }), follow: true });
   }, 120_000);
 
@@ -59,8 +62,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads the published generation at start instead of building one', () => {
-    expect(library.status().documents).toBeGreaterThan(0);
+  it('builds its empty index folder from the published rows at start', () => {
+    expect(library.status().documents).toBe(3);
+    expect(existsSync(path.join(dir, 'serving-index', 'CURRENT'))).toBe(true);
   });
 
   it('answers from a generation published by another process, without a re-index of its own', async () => {
@@ -73,5 +77,35 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     console.log(`serving the new generation ${Date.now() - finished} ms after the indexer process exited`);
     const answer = await library.ask(QUESTION);
     expect(answer.results[0]?.quote).toContain('the padlock combination is 6153');
+  }, 120_000);
+
+  it('after an edit and a removal elsewhere, answers and source lookups show the new text, and nothing of the old', async () => {
+    const deploys = path.join(dir, 'docs', 'deploys.md');
+    const question = 'When do deploys go out through the release pipeline?';
+    expect((await library.ask(question)).results[0]?.quote).toContain('10:00 and 15:00 UTC');
+    writeFileSync(deploys, readFileSync(deploys, 'utf8').replace('every weekday at 10:00 and 15:00 UTC', 'every weekday at 09:30 and 14:30 UTC'));
+    rmSync(path.join(dir, 'docs', 'hostile.md'));
+    const before = library.status().indexedAt.getTime();
+    indexInAnotherProcess();
+    await until('the edited generation', () => library.status().indexedAt.getTime() > before);
+
+    const answer = await library.ask(question);
+    expect(answer.results[0]?.quote).toContain('09:30 and 14:30 UTC');
+    expect(answer.results.some((result) => result.quote.includes('10:00 and 15:00'))).toBe(false);
+    expect(library.source('deploys:1')?.passage).toContain('09:30 and 14:30 UTC');
+    expect(library.indexedDocument('deploys')?.document.text).toContain('09:30 and 14:30 UTC');
+    expect(library.documents().map((doc) => doc.id).sort()).toEqual(['bikes', 'deploys', 'onboarding']);
+    expect(library.indexedDocument('hostile')).toBeNull();
+    expect(library.source('hostile:1')).toBeNull();
+    expect((await library.ask('How long do restores from the glacier archive take?')).answered).toBe(false);
+  }, 120_000);
+
+  it('restarted, opens its own folder and catches up with what was published since', async () => {
+    const newest = library.status();
+    await library.close();
+    library = await openLibrary({ config: loadConfig(serving, dir), log: createLogger({ level: 'error' }) });
+    expect(library.status()).toMatchObject({ documents: newest.documents, passages: newest.passages, indexedAt: newest.indexedAt });
+    expect(library.source('deploys:1')?.passage).toContain('09:30 and 14:30 UTC');
+    expect(library.indexedDocument('hostile')).toBeNull();
   }, 120_000);
 });
