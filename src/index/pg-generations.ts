@@ -102,7 +102,7 @@ export class PostgresGenerations implements GenerationStore {
       );
       const stored = new Set(present.rows.map((row) => versionId({ docId: row.doc_id, hash: row.hash })));
       const missing = records.documents.filter((doc) => !stored.has(versionId({ docId: doc.id, hash: doc.hash })));
-      const passages = await insertVersions(client, missing, records.passages, records.vector);
+      const passages = await insertVersions(client, missing, records.passages, records.vector, manifest.embedder.dims);
       const { rows } = await client.query<{ id: string }>(`INSERT INTO library_generations (name, created_at, manifest) VALUES ($1, $2, $3) RETURNING id`, [
         name,
         new Date(manifest.createdAt),
@@ -175,7 +175,9 @@ async function insertVersions(
   documents: Document[],
   passages: StoredPassage[],
   vector: (label: number) => Float32Array | undefined,
+  dims: number,
 ): Promise<number> {
+  const rowBytes = dims * 4;
   for (let from = 0; from < documents.length; ) {
     let to = from;
     for (let chars = 0; to < documents.length && (to === from || chars + documents[to]!.text.length <= DOCUMENT_BATCH_CHARS); to++) chars += documents[to]!.text.length;
@@ -191,14 +193,19 @@ async function insertVersions(
   const rows = passages.filter((passage) => hashes.has(passage.docId));
   for (let from = 0; from < rows.length; from += PASSAGE_BATCH) {
     const batch = rows.slice(from, from + PASSAGE_BATCH);
-    const vectors = batch.map((passage) => {
+    // One binary parameter for the batch's vectors, cut into rows by the server: an array of
+    // bytea would travel as hex text, twice the bytes and parsed on both sides.
+    const vectors = Buffer.alloc(batch.length * rowBytes);
+    batch.forEach((passage, i) => {
       const row = vector(passage.label);
-      if (!row) throw new Error(`no stored vector for passage ${passage.docId}:${passage.ordinal}`);
-      return Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+      if (row?.byteLength !== rowBytes) throw new Error(`no stored vector for passage ${passage.docId}:${passage.ordinal}`);
+      vectors.set(new Uint8Array(row.buffer, row.byteOffset, rowBytes), i * rowBytes);
     });
     await client.query(
       `INSERT INTO library_passages (doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, vector)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::jsonb[], $8::text[], $9::bytea[])`,
+       SELECT doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, substring($9::bytea FROM ((n - 1) * $10 + 1)::int FOR $10::int)
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::jsonb[], $8::text[])
+              WITH ORDINALITY AS x (doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, n)`,
       [
         batch.map((p) => p.docId),
         batch.map((p) => hashes.get(p.docId)!),
@@ -209,6 +216,7 @@ async function insertVersions(
         batch.map((p) => JSON.stringify(p.headingPath)),
         batch.map((p) => p.anchor ?? null),
         vectors,
+        rowBytes,
       ],
     );
   }
