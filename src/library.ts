@@ -188,7 +188,7 @@ export class Library implements LibraryApi, ServedIndex {
     return { index, report };
   }
 
-  /** The index in use; replaced whole by `reindex`, so callers should not hold on to it. */
+  /** The index in use; replaced whole by `reindex`, patched in place by `apply`, so callers should not hold on to it. */
   get loaded(): LoadedIndex {
     return this.index;
   }

@@ -116,7 +116,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
   it('a process with an empty index folder builds it from the rows, and an update there then embeds nothing', async () => {
     const db = await database();
     const [writerDir, readerDir] = [await folder(), await folder()];
-    const written = (await build(writerDir)).index;
+    // Text extracted from a PDF can hold a NUL character: stored and read back as it is.
+    const corpus = [...sampleCorpus(), makeDoc('notes/extract', 'Extract', [{ paragraphs: ['Column A\u0000Column B holds the totals.'] }])];
+    const written = (await build(writerDir, corpus)).index;
     await (await sync(db.url, writerDir)).push();
 
     const seeded = await (await sync(db.url, readerDir)).seed(embedderIdentity, hnsw);
@@ -132,8 +134,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     expect(lexicalTexts(seeded!, 'sourdough')).toEqual(['Sourdough bread rises slowly in a cool kitchen.']);
     // The folder holds an index like any other: reopened, and updated without embedding a passage.
     expect(refs(await opened(readerDir))).toEqual(refs(written));
+    expect(seeded!.documents.get('notes/extract')?.text).toBe('Column A\u0000Column B holds the totals.');
     const embedder = new HashEmbedder();
-    await build(readerDir, sampleCorpus(), embedder);
+    await build(readerDir, corpus, embedder);
     expect(embedder.embedded).toBe(0);
   });
 

@@ -182,7 +182,7 @@ async function insertVersions(
     let to = from;
     for (let chars = 0; to < documents.length && (to === from || chars + documents[to]!.text.length <= DOCUMENT_BATCH_CHARS); to++) chars += documents[to]!.text.length;
     const batch = documents.slice(from, to);
-    await client.query(`INSERT INTO library_documents (doc_id, hash, document) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`, [
+    await client.query(`INSERT INTO library_documents (doc_id, hash, document) SELECT * FROM unnest($1::text[], $2::text[], $3::json[])`, [
       batch.map((doc) => doc.id),
       batch.map((doc) => doc.hash),
       batch.map((doc) => JSON.stringify(doc)),
@@ -204,7 +204,7 @@ async function insertVersions(
     await client.query(
       `INSERT INTO library_passages (doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, vector)
        SELECT doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, substring($9::bytea FROM ((n - 1) * $10 + 1)::int FOR $10::int)
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::jsonb[], $8::text[])
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::json[], $8::text[])
               WITH ORDINALITY AS x (doc_id, hash, ordinal, start, "end", paragraph, heading_path, anchor, n)`,
       [
         batch.map((p) => p.docId),

@@ -14,6 +14,9 @@
 //   write.lock                   present while a build runs (see lock.ts)
 //   .partial/                    embedding checkpoints of an interrupted build (see checkpoints.ts)
 //
+// With DATABASE_URL the same content also lives in PostgreSQL as rows (pg-generations.ts); a
+// generation folder is then a process's local copy, opened at start for speed.
+//
 // A generation is never modified once CURRENT names it. A new one is written to `tmp-…`, fsynced,
 // renamed to `gen-…`, and only then does CURRENT switch (temp file + rename), so a crash at any
 // point leaves CURRENT naming a complete generation. Leftovers are removed by the next write.
@@ -128,8 +131,9 @@ export interface LoadedIndex {
   documentByPage: Map<number, string>;
   /**
    * A passage's stored unit vector, or undefined for a label without a passage. Read from
-   * vectors.f32 on demand, or from the graph's copy once a newer generation has removed the file:
-   * keeping a copy in memory beside the graph's would double the largest part of the index.
+   * vectors.f32 on demand, or from the graph's copy once a newer generation has removed the file or
+   * the index was patched in memory (live-patch.ts): keeping a copy in memory beside the graph's
+   * would double the largest part of the index.
    */
   vector(label: number): Float32Array | undefined;
 }

@@ -3,11 +3,13 @@
 // Documents are compared with the live manifest by content hash. Unchanged documents keep their
 // passages, labels and stored vectors; new and changed ones are split and embedded; removed ones
 // disappear. Normally the previous graph and BM25 index are patched (labels of changed/removed
-// passages are marked deleted and reused by new passages), which keeps a one-page edit cheap.
+// passages are marked deleted and reused by new passages; patch-indexes.ts, shared with a process
+// applying another's generation in memory), which keeps a one-page edit cheap.
 // The graph is rebuilt from the stored vectors, without re-embedding, when the HNSW build
 // parameters changed or deleted slots outnumber live ones. Everything is re-embedded when there is
 // no usable previous index (missing, unreadable, other format version, other embedder). Stored
 // vectors are read from the previous generation's vectors.f32 here: an opened index does not keep them.
+// `buildFromVectors` builds a generation from passages already embedded (the database's rows).
 //
 // A damaged previous generation is first repaired from its intact files (repair.ts), a live
 // generation CURRENT lost is pointed at again, and an index built from another docs folder is

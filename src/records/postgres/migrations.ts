@@ -102,10 +102,12 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE library_generation_chunks;
   DELETE FROM library_generations;
 
+  -- json, not jsonb: never queried inside, stored as written, and it keeps a NUL character that
+  -- jsonb refuses (text extracted from a PDF can hold one).
   CREATE TABLE library_documents (
     doc_id text NOT NULL,
     hash text NOT NULL,
-    document jsonb NOT NULL,
+    document json NOT NULL,
     PRIMARY KEY (doc_id, hash)
   );
 
@@ -118,7 +120,7 @@ const MIGRATIONS: readonly string[] = [
     start integer NOT NULL,
     "end" integer NOT NULL,
     paragraph integer NOT NULL,
-    heading_path jsonb NOT NULL,
+    heading_path json NOT NULL,
     anchor text,
     vector bytea NOT NULL,
     PRIMARY KEY (doc_id, hash, ordinal),
