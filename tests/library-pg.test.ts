@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { openLibrary, type Library } from '../src/library.js';
 import { createLogger } from '../src/log.js';
 import { POSTGRES_SKIPPED, TEST_DATABASE_URL, tempPostgresDatabase } from './helpers/store.js';
+import { makeDoc, splitByBlock } from './helpers/index-fixtures.js';
 import { until } from './helpers/until.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -107,5 +108,25 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     expect(library.status()).toMatchObject({ documents: newest.documents, passages: newest.passages, indexedAt: newest.indexedAt });
     expect(library.source('deploys:1')?.passage).toContain('09:30 and 14:30 UTC');
     expect(library.indexedDocument('hostile')).toBeNull();
+  }, 120_000);
+
+  it('a question in flight while a generation is applied is searched in the new one alone', async () => {
+    // Applied by hand between the question's lexical search and its awaited embedding (search.ts
+    // reads the BM25 indexes before the await). The new document takes every free label, those of
+    // the removed one included: searched only once, the removed passages' BM25 scores would rank
+    // the new passages that took their labels.
+    const question = 'How long does approval of VPN access take?';
+    const lockers = makeDoc('lockers', 'Lockers', [
+      { paragraphs: Array.from({ length: 40 }, (_, i) => `Locker ${i + 1} on the second floor is assigned by facilities; its key is kept at reception.`) },
+    ]);
+    const passages = splitByBlock(lockers);
+    const rows = await library.embedTexts(passages.map((passage) => passage.text));
+    const vectors = new Float32Array(rows.length * rows[0]!.length);
+    rows.forEach((row, i) => vectors.set(row, i * row.length));
+    const pending = library.retrieve(question, 5, 'hybrid');
+    library.apply(library.served(), { removed: ['onboarding'], fresh: [{ doc: lockers, passages, vectors }], createdAt: new Date().toISOString() });
+    const during = await pending;
+    expect(during).toEqual(await library.retrieve(question, 5, 'hybrid'));
+    expect(during.hits.some((hit) => hit.path === 'onboarding.md')).toBe(false);
   }, 120_000);
 });
