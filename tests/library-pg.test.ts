@@ -68,6 +68,11 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     expect(existsSync(path.join(dir, 'serving-index', 'CURRENT'))).toBe(true);
   });
 
+  it('refuses to re-index the library from its own, other docs folder (which would publish it empty)', async () => {
+    await expect(library.reindex()).rejects.toThrow(/was built from .*, not /);
+    expect(library.status().documents).toBe(3);
+  });
+
   it('answers from a generation published by another process, without a re-index of its own', async () => {
     const before = library.status().documents;
     expect((await library.ask(QUESTION)).answered).toBe(false);

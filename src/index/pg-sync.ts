@@ -108,6 +108,9 @@ export class GenerationSync {
         ...content,
         createdAt: manifest.createdAt,
         ...(manifest.similarityScale ? { similarityScale: manifest.similarityScale } : {}),
+        // The docs folder it was built from: a re-index here from another folder (an empty one on a
+        // machine that only serves) is then refused, rather than publishing an empty library.
+        ...(manifest.docs ? { docs: manifest.docs } : {}),
       });
       log.info('library sync: built the index from the database without embedding', {
         generation: newest.name,
