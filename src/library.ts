@@ -159,7 +159,7 @@ export class Library implements LibraryApi, ServedIndex {
         return new Library(opened.index, embedder, config, log, await scaleOf(opened.index, embedder));
       }
       // No index here yet: the database's, built from its rows. A refresh then updates it like any local index.
-      const seeded = sync && !opened?.ok ? await sync.seed({ id: embedder.id, dims: embedder.dims }, config.hnsw) : null;
+      const seeded = sync && !opened?.ok ? await sync.seed({ id: embedder.id, dims: embedder.dims }, config.hnsw, { adoptDocsFolder: refresh }) : null;
       if (seeded && !refresh) return new Library(seeded, embedder, config, log, await scaleOf(seeded, embedder));
       // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.
       const warned = new Set<string>();

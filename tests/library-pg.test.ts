@@ -73,6 +73,20 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'a library served from P
     expect(library.status().documents).toBe(3);
   });
 
+  it('`archivist index` on a new machine, with a copy of the docs elsewhere, takes the library from the database and embeds nothing', () => {
+    cpSync(path.join(dir, 'docs'), path.join(dir, 'docs-copy'), { recursive: true });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'index'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...indexer, DOCS_DIR: path.join(dir, 'docs-copy'), INDEX_DIR: path.join(dir, 'new-machine-index'), LOG_LEVEL: 'info', ARCHIVIST_ENV_FILE: '' },
+      timeout: 120_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/built the index from the database without embedding/);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/embedding \d+ passages/);
+    expect(result.stdout).toContain('index ready: 3 documents');
+  }, 120_000);
+
   it('answers from a generation published by another process, without a re-index of its own', async () => {
     const before = library.status().documents;
     expect((await library.ask(QUESTION)).answered).toBe(false);

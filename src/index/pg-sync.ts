@@ -79,9 +79,10 @@ export class GenerationSync {
    * generation: graph and BM25 from the stored vectors and passages, nothing embedded, written as a
    * local generation with the published one's createdAt so the next start opens it. Null when the
    * folder has an index, the database none, or one of another embedder; or while another process
-   * here is writing the folder.
+   * here is writing the folder. With `adoptDocsFolder` (the `index` command, about to index its
+   * own docs folder) the index does not record the docs folder it came from (see below).
    */
-  async seed(embedder: EmbedderIdentity, hnsw: HnswParams): Promise<LoadedIndex | null> {
+  async seed(embedder: EmbedderIdentity, hnsw: HnswParams, options: { adoptDocsFolder?: boolean } = {}): Promise<LoadedIndex | null> {
     const { indexDir, log } = this.options;
     if ((await currentGeneration(indexDir).catch(() => 'unreadable')) !== null) return null;
     await fs.mkdir(indexDir, { recursive: true });
@@ -109,8 +110,10 @@ export class GenerationSync {
         createdAt: manifest.createdAt,
         ...(manifest.similarityScale ? { similarityScale: manifest.similarityScale } : {}),
         // The docs folder it was built from: a re-index here from another folder (an empty one on a
-        // machine that only serves) is then refused, rather than publishing an empty library.
-        ...(manifest.docs ? { docs: manifest.docs } : {}),
+        // machine that only serves) is then refused, rather than publishing an empty library. An
+        // indexer adopting the library for its own docs folder leaves it out: its documents are
+        // then compared by hash, and only what differs is embedded.
+        ...(manifest.docs && !options.adoptDocsFolder ? { docs: manifest.docs } : {}),
       });
       log.info('library sync: built the index from the database without embedding', {
         generation: newest.name,
