@@ -26,6 +26,8 @@ const KEEP_GENERATIONS = 3;
 const PASSAGE_BATCH = 2000;
 /** Document text per INSERT, in characters. */
 const DOCUMENT_BATCH_CHARS = 8_000_000;
+/** Document versions per read: the Python docs average 62 passages a page, so about 12,000 rows (25 MB of vectors). */
+const READ_DOCUMENTS = 200;
 /** Any constant, the same in every process: publishes run one at a time. */
 const PUBLISH_LOCK = 7_318_002;
 
@@ -153,7 +155,12 @@ export class PostgresGenerations implements GenerationStore {
       const wanted = members.rows.filter((row) => !Object.hasOwn(heldDocs, row.doc_id) || heldDocs[row.doc_id]!.hash !== row.hash);
       const kept = new Set(members.rows.map((row) => row.doc_id));
       const removed = Object.keys(heldDocs).filter((id) => !kept.has(id));
-      const fresh = await readVersions(client, wanted.map((row) => ({ docId: row.doc_id, hash: row.hash })), generation.manifest.embedder.dims);
+      const fresh: FreshDocument[] = [];
+      // In slices: node-postgres holds a whole result in memory, and a library's vectors travel as hex text.
+      for (let from = 0; from < wanted.length; from += READ_DOCUMENTS) {
+        const keys = wanted.slice(from, from + READ_DOCUMENTS).map((row) => ({ docId: row.doc_id, hash: row.hash }));
+        fresh.push(...(await readVersions(client, keys, generation.manifest.embedder.dims)));
+      }
       await client.query('COMMIT');
       return { name: generation.name, manifest: generation.manifest, removed, fresh };
     } catch (error) {
