@@ -80,6 +80,9 @@ try {
       applyChange(index, change);
       applied = { at: performance.now(), ms: performance.now() - t };
     },
+    replace() {
+      throw new Error('a one-page edit is patched, not rebuilt');
+    },
   });
 
   // 2. One-page edit, re-indexed locally, then published.

@@ -336,6 +336,12 @@ export class Library implements LibraryApi, ServedIndex {
     this.patches++;
   }
 
+  /** A generation built from the database beside the served index (a change too large to patch). */
+  replace(index: LoadedIndex, next: LoadedIndex): void {
+    if (index !== this.index || Date.parse(next.manifest.createdAt) <= Date.parse(index.manifest.createdAt)) return;
+    this.swap(next);
+  }
+
   private swap(index: LoadedIndex): void {
     this.index = index;
     this.view = searchable(index);

@@ -16,7 +16,7 @@ import { updateIndex } from '../src/index/update.js';
 import { migrate } from '../src/records/postgres/migrations.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
-import { blockSplitter, makeDoc, sampleCorpus } from './helpers/index-fixtures.js';
+import { blockSplitter, largeCorpus, makeDoc, sampleCorpus } from './helpers/index-fixtures.js';
 import { POSTGRES_SKIPPED, TEST_DATABASE_URL, memoryLogger, tempPostgresDatabase } from './helpers/store.js';
 import { until } from './helpers/until.js';
 
@@ -51,14 +51,20 @@ function build(indexDir: string, documents = sampleCorpus(), embedder = new Hash
   return updateIndex({ indexDir, documents, splitter: blockSplitter, embedder, hnsw, progress: false });
 }
 
-/** A served index the way the Library holds one: patched in place by the sync. */
-function served(index: LoadedIndex): ServedIndex & { patches: number } {
+/** A served index the way the Library holds one: patched in place, or replaced, by the sync. */
+function served(index: LoadedIndex): ServedIndex & { index: LoadedIndex; patches: number; replaced: number } {
   const target = {
+    index,
     patches: 0,
-    served: () => index,
+    replaced: 0,
+    served: () => target.index,
     apply(patched: LoadedIndex, change: Parameters<ServedIndex['apply']>[1]) {
       applyChange(patched, change);
       target.patches++;
+    },
+    replace(_: LoadedIndex, next: LoadedIndex) {
+      target.index = next;
+      target.replaced++;
     },
   };
   return target;
@@ -143,7 +149,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
   it('a served index is patched in memory to the newest generation: edited, added and removed documents, and nothing of the old versions', async () => {
     const db = await database();
     const [writerDir, readerDir] = [await folder(), await folder()];
-    await build(writerDir);
+    // The surveys make the edit a small share of the library: it is patched, not rebuilt (PATCH_MAX_SHARE).
+    await build(writerDir, [...sampleCorpus(), ...largeCorpus()]);
     const writer = await sync(db.url, writerDir);
     await writer.push();
     const reader = await sync(db.url, readerDir);
@@ -152,7 +159,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     await reader.serve(target);
     expect(target.patches).toBe(0); // already the newest
 
-    const newest = (await build(writerDir, editedCorpus())).index;
+    const newest = (await build(writerDir, [...editedCorpus(), ...largeCorpus()])).index;
     await writer.push();
     await reader.pull();
     expect(target.patches).toBe(1);
@@ -163,14 +170,14 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
     expect(index.documents.has('notes/gardening')).toBe(false);
     expect(index.passagesByDoc.has('notes/gardening')).toBe(false);
-    expect([...index.documentByPage.values()].sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
+    expect([...index.documentByPage.values()].filter((id) => !id.startsWith('large/')).sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
     expect(index.pageIndex.search('tomatoes', 5)).toEqual([]);
     expect(index.documentByPage.get(index.pageIndex.search('padlock', 1)[0]!.label)).toBe('notes/bikes');
     expect(index.passagesByRef.get('guides/artillery:3')?.text).toBe('Each battery consumed 4,120 rounds during the exercise.');
     expect(index.passagesByDoc.get('guides/artillery')?.map((p) => p.ref)).toEqual(['guides/artillery:1', 'guides/artillery:2', 'guides/artillery:3']);
-    expect(index.manifest.counts).toMatchObject({ documents: 3, passages: newest.manifest.counts.passages });
+    expect(index.manifest.counts).toMatchObject({ documents: 43, passages: newest.manifest.counts.passages });
     expect(index.manifest.createdAt).toBe(newest.manifest.createdAt);
-    expect(Object.keys(index.manifest.documents).sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
+    expect(Object.keys(index.manifest.documents).filter((id) => !id.startsWith('large/')).sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
     // Dense search finds each new passage by its own vector, and the vector read back is that one.
     for (const ref of ['guides/artillery:3', 'notes/bikes:1']) {
       const mine = index.passagesByRef.get(ref)!;
@@ -180,7 +187,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
       expect(index.vector(mine.label)!.every((x, i) => Math.abs(x - vector[i]!) < 1e-5)).toBe(true);
     }
     // Freed labels were reused rather than the label space grown.
-    expect(index.manifest.counts.labels).toBe(sampleCorpus().reduce((sum, doc) => sum + doc.blocks.length, 0));
+    expect(index.manifest.counts.labels).toBe([...sampleCorpus(), ...largeCorpus()].reduce((sum, doc) => sum + doc.blocks.length, 0));
+    expect(target.replaced).toBe(0);
   });
 
   it('a newer generation is announced and applied by a serving process; an older one is never published over it', async () => {
@@ -191,13 +199,13 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     const writer = await sync(db.url, writerDir);
     await writer.push();
     const reader = await sync(db.url, readerDir);
-    const index = (await reader.seed(embedderIdentity, hnsw))!;
-    await reader.serve(served(index));
+    const target = served((await reader.seed(embedderIdentity, hnsw))!);
+    await reader.serve(target);
 
     await build(writerDir, editedCorpus());
     const newName = (await currentGeneration(writerDir))!;
     // The writer's sync sees its CURRENT change and publishes; NOTIFY makes the reader apply it.
-    await until('the reader to apply the new generation', async () => index.passagesByRef.has('notes/bikes:1'));
+    await until('the reader to apply the new generation', async () => target.served().passagesByRef.has('notes/bikes:1'));
 
     // A process with an older index starts: it does not publish it over the newer one.
     const stale = await sync(db.url, staleDir);
@@ -205,6 +213,30 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     cleanups.push(() => pool.end());
     expect((await new PostgresGenerations(pool).newest())?.name).toBe(newName);
+  });
+
+  it('a change past a share of the library is built beside the served index and swapped in, not patched', async () => {
+    const db = await database();
+    const [writerDir, readerDir] = [await folder(), await folder()];
+    await build(writerDir);
+    const writer = await sync(db.url, writerDir);
+    await writer.push();
+    const reader = await sync(db.url, readerDir);
+    const first = (await reader.seed(embedderIdentity, hnsw))!;
+    const target = served(first);
+    await reader.serve(target);
+
+    const newest = (await build(writerDir, editedCorpus())).index;
+    await writer.push();
+    await reader.pull();
+    expect(target).toMatchObject({ patches: 0, replaced: 1 });
+    const index = target.served();
+    expect(index).not.toBe(first);
+    expect(index.manifest.createdAt).toBe(newest.manifest.createdAt);
+    expect([...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort()).toEqual([...newest.passagesByRef.values()].map((p) => [p.ref, p.text]).sort());
+    expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
+    // Written as the folder's live generation: the next start opens it.
+    expect(await currentGeneration(readerDir)).toBe(path.basename(index.dir));
   });
 
   it('a publisher killed before its commit leaves no rows, no generation and no announcement', async () => {

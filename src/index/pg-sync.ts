@@ -15,8 +15,8 @@ import { describeDatabaseUrl } from '../records/postgres/open.js';
 import type { HnswParams } from './hnsw-index.js';
 import type { GenerationChange } from './live-patch.js';
 import { IndexLockedError, acquireWriteLock } from './lock.js';
-import { LIBRARY_CHANNEL, PostgresGenerations, type GenerationStore, type PublishedGeneration } from './pg-generations.js';
-import { currentGeneration, writeGeneration, type EmbedderIdentity, type LoadedIndex, type Manifest } from './store.js';
+import { LIBRARY_CHANNEL, PostgresGenerations, type GenerationDifference, type GenerationStore, type PublishedGeneration } from './pg-generations.js';
+import { currentGeneration, writeGeneration, type DocsFolder, type EmbedderIdentity, type LoadedIndex, type Manifest } from './store.js';
 import { buildFromVectors } from './update.js';
 
 /** How often the local CURRENT is looked at for a generation to publish (Library.follow looks every second too). */
@@ -24,11 +24,21 @@ const LOCAL_POLL_MS = 500;
 /** After the LISTEN connection drops, how long before reconnecting (and catching up on what was missed). */
 const RECONNECT_MS = 1000;
 
-/** The index a process serves, as the sync patches it (the Library). */
+/**
+ * Past this share of the served passages added, a generation is built beside the served index and
+ * swapped in rather than patched into it: a patch runs in one synchronous step at about a
+ * millisecond per passage (bench/pg-library.ts), a build yields to questions as it goes. A re-split
+ * of the whole library would otherwise stop a process for a minute.
+ */
+const PATCH_MAX_SHARE = 0.25;
+
+/** The index a process serves, as the sync patches or replaces it (the Library). */
 export interface ServedIndex {
   served(): LoadedIndex;
   /** Applies `change` to `index`, which is still the served one, in one synchronous step. */
   apply(index: LoadedIndex, change: GenerationChange): void;
+  /** Serves `next` instead of `index`, unless `index` is no longer the one served. */
+  replace(index: LoadedIndex, next: LoadedIndex): void;
 }
 
 export interface GenerationSyncOptions {
@@ -98,34 +108,45 @@ export class GenerationSync {
       const started = performance.now();
       const newest = await this.store.changesSince(null);
       if (!newest) return null;
-      const { manifest } = newest;
-      if (!sameEmbedder(manifest.embedder, embedder)) {
-        log.warn('library sync: the database holds a library of another embedder; building one here', { database: manifest.embedder.id, here: embedder.id });
+      if (!sameEmbedder(newest.manifest.embedder, embedder)) {
+        log.warn('library sync: the database holds a library of another embedder; building one here', { database: newest.manifest.embedder.id, here: embedder.id });
         return null;
       }
-      const fetched = performance.now();
-      const content = await buildFromVectors(newest.fresh, manifest.embedder, hnsw, manifest.splitter ?? '');
-      const index = await writeGeneration(indexDir, {
-        ...content,
-        createdAt: manifest.createdAt,
-        ...(manifest.similarityScale ? { similarityScale: manifest.similarityScale } : {}),
-        // The docs folder it was built from: a re-index here from another folder (an empty one on a
-        // machine that only serves) is then refused, rather than publishing an empty library. An
-        // indexer adopting the library for its own docs folder leaves it out: its documents are
-        // then compared by hash, and only what differs is embedded.
-        ...(manifest.docs && !options.adoptDocsFolder ? { docs: manifest.docs } : {}),
-      });
-      log.info('library sync: built the index from the database without embedding', {
-        generation: newest.name,
-        documents: index.manifest.counts.documents,
-        passages: index.manifest.counts.passages,
-        fetchMs: Math.round(fetched - started),
-        buildMs: Math.round(performance.now() - fetched),
-      });
+      // The docs folder it was built from: a re-index here from another folder (an empty one on a
+      // machine that only serves) is then refused, rather than publishing an empty library. An
+      // indexer adopting the library for its own docs folder leaves it out: its documents are
+      // then compared by hash, and only what differs is embedded.
+      const docs = options.adoptDocsFolder ? undefined : newest.manifest.docs;
+      const { index, fetchMs, buildMs } = await this.writeFromRows(newest, hnsw, docs, started);
+      const { documents, passages } = index.manifest.counts;
+      log.info('library sync: built the index from the database without embedding', { generation: newest.name, documents, passages, fetchMs, buildMs });
       return index;
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Builds a generation's graph and BM25 index from its rows (nothing embedded) and writes it as
+   * the live generation of the index folder, with the published one's createdAt; the caller holds
+   * the write lock.
+   */
+  private async writeFromRows(
+    newest: GenerationDifference,
+    hnsw: HnswParams,
+    docs: DocsFolder | undefined,
+    started: number,
+  ): Promise<{ index: LoadedIndex; fetchMs: number; buildMs: number }> {
+    const { manifest } = newest;
+    const fetched = performance.now();
+    const content = await buildFromVectors(newest.fresh, manifest.embedder, hnsw, manifest.splitter ?? '');
+    const index = await writeGeneration(this.options.indexDir, {
+      ...content,
+      createdAt: manifest.createdAt,
+      ...(manifest.similarityScale ? { similarityScale: manifest.similarityScale } : {}),
+      ...(docs ? { docs } : {}),
+    });
+    return { index, fetchMs: Math.round(fetched - started), buildMs: Math.round(performance.now() - fetched) };
   }
 
   /** Keeps `target` up to date with the database from now on, starting with a catch-up. */
@@ -183,6 +204,9 @@ export class GenerationSync {
         return;
       }
       if (target.served() !== index || index.manifest.createdAt !== heldAt) continue;
+      const adding = change.fresh.reduce((sum, { passages }) => sum + passages.length, 0);
+      if (adding > PATCH_MAX_SHARE * Math.max(index.passagesByLabel.size, 1) && (await this.replaceServed(target, index))) return;
+      if (target.served() !== index || index.manifest.createdAt !== heldAt) continue;
       const fetched = performance.now();
       target.apply(index, { removed: change.removed, fresh: change.fresh, createdAt: change.manifest.createdAt });
       this.options.log.info('library sync: applied the newest generation from the database', {
@@ -193,6 +217,31 @@ export class GenerationSync {
         applyMs: Math.round(performance.now() - fetched),
       });
       return;
+    }
+  }
+
+  /**
+   * Builds the newest generation from the database's rows into the index folder and has the target
+   * serve it. False when another process here is writing the folder (then the caller patches).
+   */
+  private async replaceServed(target: ServedIndex, index: LoadedIndex): Promise<boolean> {
+    let release: () => Promise<void>;
+    try {
+      release = await acquireWriteLock(this.options.indexDir);
+    } catch (error) {
+      if (error instanceof IndexLockedError) return false;
+      throw error;
+    }
+    try {
+      const started = performance.now();
+      const newest = await this.store.changesSince(null);
+      if (!newest) return true;
+      const { index: next, fetchMs, buildMs } = await this.writeFromRows(newest, index.manifest.hnsw, index.manifest.docs, started);
+      target.replace(index, next);
+      this.options.log.info('library sync: rebuilt the index from the newest generation in the database', { generation: newest.name, passages: next.manifest.counts.passages, fetchMs, buildMs });
+      return true;
+    } finally {
+      await release();
     }
   }
 

@@ -16,6 +16,7 @@
 // refused (docs-folder.ts).
 
 import path from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.js';
 import { measureScale } from '../embed/similarity-scale.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
@@ -109,6 +110,9 @@ export interface BuildProgress {
   documents: number;
   total: number;
 }
+
+/** Passages added to a new graph between turns of the event loop (see `build`). */
+const BUILD_SLICE_PASSAGES = 256;
 
 /** Passages per embedding call; each call's documents are checkpointed when it returns, so an interruption loses at most one. */
 const CHECKPOINT_PASSAGES = 128;
@@ -407,7 +411,13 @@ async function build(previous: LoadedIndex | null, entries: Entry[], embedder: E
   const vectorIndex = HnswIndex.create(dims, hnsw, total);
   const passages: IndexedPassage[] = [];
   const lexical: LexicalEntry[] = [];
+  let yielded = 0;
   for (const entry of entries) {
+    // A graph insert takes about a millisecond: other work (questions, a gateway heartbeat) gets a turn between documents.
+    if (passages.length - yielded >= BUILD_SLICE_PASSAGES) {
+      yielded = passages.length;
+      await yieldToEvents();
+    }
     entry.passages.forEach((passage, row) => {
       const label = passages.length;
       const from = entry.kept ? stored : entry.vectors;
