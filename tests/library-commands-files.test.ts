@@ -219,7 +219,7 @@ describe('the digest', () => {
       const kept = digest.library.find((d) => d.id === doc.path.replace(/\.md$/, ''));
       expect(kept).toMatchObject({ title: 'The deploy freeze for the holidays starts on December 20.', change: 'new', source: 'Discord #Général Chat', url: 'https://discord.com/channels/1/2/555555555555555555' });
       expect(kept!.points.map((p) => p.text).join(' ')).toContain('The deploy freeze for the holidays starts on December 20.');
-      expect(renderDiscord(digest).embeds[0]!.description).toContain('**The deploy freeze for the holidays starts on December 20.** · Discord #Général Chat · 2026-12-03 · new');
+      expect(renderDiscord(digest).embeds[0]!.description).toContain('**[The deploy freeze for the holidays starts on December 20.](https://discord.com/channels/1/2/555555555555555555)** · Discord #Général Chat · 2026-12-03 · new');
     } finally {
       t.cleanup();
       library.cleanup();
