@@ -63,6 +63,8 @@ export function newWord(): string {
 export const codeword = {
   sentence: (word: string) => ` The benchmark codeword ${word} marks this paragraph.`,
   question: (word: string) => `What is the codeword ${word}?`,
+  /** Asked of a library with one codeword sentence, whichever it is. */
+  anyQuestion: 'Which benchmark codeword marks this paragraph?',
   /** The word a quoted sentence names, or null when the answer quotes none. */
   inText: (text: string) => /benchmark codeword (zq[a-z]+) marks/.exec(text)?.[1] ?? null,
 };
@@ -189,7 +191,7 @@ export function baseEnv(tempDir: string): Record<string, string> {
   };
 }
 
-/** The built bot (`node dist/src/main.js`) running `shards` of `shardCount` against the double; its docs watcher is off. */
+/** The built bot (`node dist/src/main.js`) running `shards` of `shardCount` against the double; its docs watcher and rate limit are off. */
 export function spawnBot(
   double: DiscordDouble,
   options: { tempDir: string; docsDir: string; indexDir: string; dataDir: string; databaseUrl: string; shardCount: number; shards: string },
@@ -204,6 +206,8 @@ export function spawnBot(
     DATA_DIR: options.dataDir,
     DATABASE_URL: options.databaseUrl,
     WATCH_DOCS: '0',
+    // Every ~100 ms from one user: the per-user limit (5 per 30 s) would answer most of them with a wait.
+    RATE_LIMIT_COUNT: '1000000',
     SHARD_COUNT: String(options.shardCount),
     SHARDS: options.shards,
   });
