@@ -6,9 +6,9 @@
  * - the first `archivist index` run, which puts the built index (copied, never written) into the database;
  * - each bot's cold start, spawn → first answer quoting a passage: from the database into an empty
  *   index folder, then restarted on the folder it now holds ("from its own files");
- * - after one page of a copy of the docs gets a sentence with a new word and `archivist index` runs
- *   again: from the moment that process exits, each guild is asked about the word every ~100 ms until
- *   the answer quotes the sentence; the time to that answer, per shard;
+ * - `--edits` times (3): one page of a copy of the docs gets a sentence with a new word and
+ *   `archivist index` runs again; from the moment that process exits, each guild is asked about the
+ *   word every ~100 ms until the answer quotes the sentence; the time to that answer, per shard;
  * - VmRSS / VmHWM of each bot after answering, and the indexer's peak.
  * Run `npm run build` first; the index must have been built from the docs folder given.
  *
@@ -47,11 +47,13 @@ const { values } = parseArgs({
     postgres: { type: 'string' },
     page: { type: 'string' },
     question: { type: 'string' },
+    edits: { type: 'string', default: '3' },
   },
 });
 if (!values.docs || !values.index || !values.postgres) throw new Error('give --docs DIR --index DIR (built from DIR) --postgres URL');
 const { page: pageRel, question } = pickPage(values.docs, values.page, values.question);
 const SHARDS = 2;
+const EDITS = Number(values.edits);
 /** How long a cold start or the new word's arrival may take before the run is called failed. */
 const GIVE_UP_MS = 600_000;
 
@@ -96,25 +98,27 @@ try {
     }
   }
 
-  const word = newWord();
-  await editPage(page, original, word);
-  const indexer = await runIndexer(`page edited (codeword ${word})`);
-  const finished = indexer.exitedAt!;
-  const latencies = await Promise.all(
-    bots.map(async (bot, shard) => {
-      for (let asked = 1; ; asked++) {
-        const record = await ask(double, channels[shard]!, codeword.question(word), 30_000);
-        const quote = record && quoteOf(record);
-        if (quote && codeword.inText(quote) === word) return { shard, ms: record.finalAt! - finished, asked };
-        if (bot.exitedAt !== null) throw new Error(`shard ${shard}'s bot exited:\n${bot.output().slice(-3000)}`);
-        if (Date.now() - finished > GIVE_UP_MS) throw new Error(`shard ${shard} did not quote the new sentence within ${GIVE_UP_MS} ms`);
-        await sleep(100);
-      }
-    }),
-  );
-  for (const { shard, ms, asked } of latencies) {
-    const memory = memoryOf(bots[shard]!.child.pid!)!;
-    console.log(`shard ${shard}: the new sentence quoted ${seconds(ms)} after the indexer exited (question ${asked}); RSS ${mib(memory.rssKb)}, peak ${mib(memory.hwmKb)}`);
+  for (let edit = 1; edit <= EDITS; edit++) {
+    const word = newWord();
+    await editPage(page, original, word);
+    const indexer = await runIndexer(`edit ${edit} (codeword ${word})`);
+    const finished = indexer.exitedAt!;
+    const latencies = await Promise.all(
+      bots.map(async (bot, shard) => {
+        for (let asked = 1; ; asked++) {
+          const record = await ask(double, channels[shard]!, codeword.question(word), 30_000);
+          const quote = record && quoteOf(record);
+          if (quote && codeword.inText(quote) === word) return { shard, ms: record.finalAt! - finished, asked };
+          if (bot.exitedAt !== null) throw new Error(`shard ${shard}'s bot exited:\n${bot.output().slice(-3000)}`);
+          if (Date.now() - finished > GIVE_UP_MS) throw new Error(`shard ${shard} did not quote the new sentence within ${GIVE_UP_MS} ms`);
+          await sleep(100);
+        }
+      }),
+    );
+    for (const { shard, ms, asked } of latencies) {
+      const memory = memoryOf(bots[shard]!.child.pid!)!;
+      console.log(`edit ${edit}, shard ${shard}: the new sentence quoted ${seconds(ms)} after the indexer exited (question ${asked}); RSS ${mib(memory.rssKb)}, peak ${mib(memory.hwmKb)}`);
+    }
   }
 } finally {
   for (const spawned of running) await killAndWait(spawned);
