@@ -167,12 +167,14 @@ export async function killAndWait(spawned: Spawned): Promise<void> {
   await spawned.exited;
 }
 
-/** VmRSS and VmHWM of a live process, in kB; null once it is gone. */
+/** VmRSS and VmHWM of a live process, in kB; null once it is gone or exiting. */
 export function memoryOf(pid: number): { rssKb: number; hwmKb: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+    const memory = { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+    // An exiting process (a zombie) still has a status file, without the Vm lines.
+    return Number.isFinite(memory.rssKb) && Number.isFinite(memory.hwmKb) ? memory : null;
   } catch {
     return null;
   }
