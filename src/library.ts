@@ -7,7 +7,8 @@ import { measureScale, type SimilarityScale } from './embed/similarity-scale.js'
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
-import type { GenerationSync } from './index/pg-sync.js';
+import { applyChange, type GenerationChange } from './index/live-patch.js';
+import type { GenerationSync, ServedIndex } from './index/pg-sync.js';
 import { currentGeneration, openIndex, type LoadedIndex } from './index/store.js';
 import type { DocumentSummary, IndexedDocument, LibraryApi, LibraryStatus, ReindexReport, SourceView } from './library-api.js';
 import type { Logger } from './log.js';
@@ -79,7 +80,7 @@ async function scaleOf(index: LoadedIndex, embedder: Embedder): Promise<Similari
 }
 
 /** One loaded index and its embedder: what the CLI, the console and the bot ask. */
-export class Library implements LibraryApi {
+export class Library implements LibraryApi, ServedIndex {
   private view: SearchableIndex;
   private reindexing: Promise<ReindexReport> | null = null;
   /** Bumped by every swap, so a slower load never replaces a newer index. */
@@ -88,6 +89,8 @@ export class Library implements LibraryApi {
   private picking: Promise<void> | null = null;
   private pickAgain = false;
   private sync: GenerationSync | null = null;
+  /** Bumped by every in-memory patch (`apply`): a question that spanned one is searched again. */
+  private patches = 0;
 
   /** The answer rule's thresholds on the embedder's similarity scale (see search/calibrate.ts). */
   private readonly relevance: Relevance;
@@ -106,25 +109,29 @@ export class Library implements LibraryApi {
   }
 
   static async open(options: OpenLibraryOptions): Promise<Library> {
-    // With DATABASE_URL the database's newest generation is copied in first, so it is loaded rather
-    // than built here, and what is built here is published (src/index/pg-sync.ts).
+    // With DATABASE_URL, an empty index folder is filled from the database's rows rather than by
+    // embedding, the index served is brought up to the database's newest generation in memory,
+    // and what is built here is published (src/index/pg-sync.ts).
     const { databaseUrl, indexDir } = options.config;
     const sync = databaseUrl ? await (await import('./index/pg-sync.js')).GenerationSync.start({ url: databaseUrl, indexDir, log: options.log }) : null;
-    const library = await Library.loadWhenUnlocked(options).catch(async (error: unknown) => {
+    const library = await Library.loadWhenUnlocked(options, sync).catch(async (error: unknown) => {
       await sync?.close();
       throw error;
     });
     library.sync = sync;
-    void sync?.push();
+    if (sync) {
+      await sync.serve(library);
+      void sync.push();
+    }
     if (options.follow) library.follow();
     return library;
   }
 
   /** `load`, waiting out another writer if the options ask to (what that build missed is done after it). */
-  private static async loadWhenUnlocked(options: OpenLibraryOptions): Promise<Library> {
+  private static async loadWhenUnlocked(options: OpenLibraryOptions, sync: GenerationSync | null): Promise<Library> {
     for (let told = false; ; ) {
       try {
-        return await Library.load(options);
+        return await Library.load(options, sync);
       } catch (error) {
         if (!(error instanceof IndexLockedError) || !options.onWaitForWriter) throw error;
         if (!told) options.onWaitForWriter(error.pid);
@@ -134,7 +141,10 @@ export class Library implements LibraryApi {
     }
   }
 
-  private static async load({ config, log, refresh = false, onBuildProgress, announceEmbedder = true }: OpenLibraryOptions): Promise<Library> {
+  private static async load(
+    { config, log, refresh = false, onBuildProgress, announceEmbedder = true }: OpenLibraryOptions,
+    sync: GenerationSync | null,
+  ): Promise<Library> {
     // Loading the model and reading the index overlap; the index is checked against the model after.
     const [embedder, opened] = await Promise.all([
       createEmbedder(config, (line) => log.info(line), announceEmbedder ? undefined : (line) => log.debug(line)),
@@ -148,6 +158,9 @@ export class Library implements LibraryApi {
       if (opened?.ok && !opened.recovered && builtWith?.id === embedder.id && builtWith.dims === embedder.dims) {
         return new Library(opened.index, embedder, config, log, await scaleOf(opened.index, embedder));
       }
+      // No index here yet: the database's, built from its rows. A refresh then updates it like any local index.
+      const seeded = sync && !opened?.ok ? await sync.seed({ id: embedder.id, dims: embedder.dims }, config.hnsw, { adoptDocsFolder: refresh }) : null;
+      if (seeded && !refresh) return new Library(seeded, embedder, config, log, await scaleOf(seeded, embedder));
       // buildIndex says why it (re)builds or repairs: missing, damaged, unreadable, or made with another embedder.
       const warned = new Set<string>();
       const { index } = await Library.build(config, embedder, log, warned, onBuildProgress);
@@ -175,7 +188,7 @@ export class Library implements LibraryApi {
     return { index, report };
   }
 
-  /** The index in use; replaced whole by `reindex`, so callers should not hold on to it. */
+  /** The index in use; replaced whole by `reindex`, patched in place by `apply`, so callers should not hold on to it. */
   get loaded(): LoadedIndex {
     return this.index;
   }
@@ -184,13 +197,28 @@ export class Library implements LibraryApi {
     return this.embedder;
   }
 
-  ask(question: string, options: { k?: number } = {}): Promise<Answer> {
-    return search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, this.relevance);
+  /**
+   * Search reads the lexical indexes before the question's embedding is awaited and the graph
+   * after: a patch applied in between (`apply`) would mix two generations, so the question is
+   * searched again. A patch takes a fraction of a second (0.2–0.5 s for a 113-passage page of the
+   * Python docs, most of it graph inserts), and patches come seconds apart.
+   */
+  async ask(question: string, options: { k?: number } = {}): Promise<Answer> {
+    for (;;) {
+      const patches = this.patches;
+      const answer = await search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, this.relevance);
+      if (patches === this.patches) return answer;
+    }
   }
 
   /** Ranked hits with the answer decision, for the evaluator (hits are kept even when declined). */
   async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
-    const ranked = await rank(this.view, this.embedder, question, { k, mode });
+    let patches: number;
+    let ranked: Awaited<ReturnType<typeof rank>>;
+    do {
+      patches = this.patches;
+      ranked = await rank(this.view, this.embedder, question, { k, mode });
+    } while (patches !== this.patches);
     const quotes = new Map(quoteRanked(this.view, ranked, this.relevance).map(({ label, hit }) => [label, hit.quote]));
     const hits = ranked.top.flatMap(({ label }) => {
       const passage = this.index.passagesByLabel.get(label);
@@ -288,6 +316,7 @@ export class Library implements LibraryApi {
       try {
         const { index, report } = await Library.build(this.config, this.embedder, this.log, this.warned);
         this.swap(index);
+        void this.sync?.push();
         const { added, changed, removed, unchanged, passagesEmbedded, ms } = report;
         return { added, changed, removed, unchanged, passagesEmbedded, ms };
       } finally {
@@ -295,6 +324,23 @@ export class Library implements LibraryApi {
       }
     })();
     return this.reindexing;
+  }
+
+  served(): LoadedIndex {
+    return this.index;
+  }
+
+  /** Another process's generation, applied to the served index in memory (see live-patch.ts). */
+  apply(index: LoadedIndex, change: GenerationChange): void {
+    if (index !== this.index) return;
+    applyChange(index, change);
+    this.patches++;
+  }
+
+  /** A generation built from the database beside the served index (a change too large to patch). */
+  replace(index: LoadedIndex, next: LoadedIndex): void {
+    if (index !== this.index || Date.parse(next.manifest.createdAt) <= Date.parse(index.manifest.createdAt)) return;
+    this.swap(next);
   }
 
   private swap(index: LoadedIndex): void {
@@ -346,8 +392,10 @@ export class Library implements LibraryApi {
       });
       return;
     }
-    // A re-index here that started or finished meanwhile has the newer index.
+    // A re-index here that started or finished meanwhile has the newer index; so may a generation
+    // applied from the database (the folder then lags behind what is served).
     if (opened.index.dir === this.index.dir || this.swaps !== swapsBefore || this.reindexing) return;
+    if (Date.parse(opened.index.manifest.createdAt) <= Date.parse(this.index.manifest.createdAt)) return;
     this.swap(opened.index);
     const { documents, passages } = opened.index.manifest.counts;
     this.log.info('loaded the index another process wrote', { generation: path.basename(opened.index.dir), documents, passages });

@@ -1,22 +1,27 @@
-// The library's generations through PostgreSQL (src/index/pg-*.ts): one process builds, the others
-// copy the generation in from the database (no re-embedding) when it is announced; a publisher
-// killed mid-transaction leaves nothing visible.
+// The library as rows in PostgreSQL (src/index/pg-*.ts, live-patch.ts): a publish writes only the
+// document versions the database lacks; a process with no index folder builds one from the rows
+// without embedding; a served index is brought to a newer generation in memory from the versions
+// it lacks; a publisher killed before its commit leaves nothing visible.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyChange } from '../src/index/live-patch.js';
 import { PostgresGenerations } from '../src/index/pg-generations.js';
-import { GenerationSync } from '../src/index/pg-sync.js';
-import { currentGeneration, openIndex } from '../src/index/store.js';
+import { GenerationSync, type ServedIndex } from '../src/index/pg-sync.js';
+import { currentGeneration, openIndex, type LoadedIndex } from '../src/index/store.js';
 import { updateIndex } from '../src/index/update.js';
+import { migrate } from '../src/records/postgres/migrations.js';
+import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
-import { blockSplitter, makeDoc, sampleCorpus } from './helpers/index-fixtures.js';
+import { blockSplitter, largeCorpus, makeDoc, sampleCorpus } from './helpers/index-fixtures.js';
 import { POSTGRES_SKIPPED, TEST_DATABASE_URL, memoryLogger, tempPostgresDatabase } from './helpers/store.js';
 import { until } from './helpers/until.js';
 
 const hnsw = { m: 8, efConstruction: 64, ef: 32 };
+const embedderIdentity = { id: new HashEmbedder().id, dims: new HashEmbedder().dims };
 let cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -26,6 +31,14 @@ async function folder(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archivist-pg-index-'));
   cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+async function database(): Promise<{ url: string; query: (sql: string) => Promise<number> }> {
+  const db = await tempPostgresDatabase();
+  cleanups.push(db.cleanup);
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  cleanups.push(() => pool.end());
+  return { url: db.url, query: async (sql) => (await pool.query<{ n: number }>(sql)).rows[0]!.n };
 }
 
 async function sync(url: string, indexDir: string): Promise<GenerationSync> {
@@ -38,66 +51,198 @@ function build(indexDir: string, documents = sampleCorpus(), embedder = new Hash
   return updateIndex({ indexDir, documents, splitter: blockSplitter, embedder, hnsw, progress: false });
 }
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'library generations in PostgreSQL' : `library generations in PostgreSQL (${POSTGRES_SKIPPED})`, () => {
-  it('a generation built in one folder is copied into another from the database, byte for byte, and loads without embedding', async () => {
-    const db = await tempPostgresDatabase();
-    cleanups.push(db.cleanup);
-    const [writerDir, readerDir] = [await folder(), await folder()];
-    await build(writerDir);
-    const writer = await sync(db.url, writerDir);
-    await writer.push();
+/** A served index the way the Library holds one: patched in place, or replaced, by the sync. */
+function served(index: LoadedIndex): ServedIndex & { index: LoadedIndex; patches: number; replaced: number } {
+  const target = {
+    index,
+    patches: 0,
+    replaced: 0,
+    served: () => target.index,
+    apply(patched: LoadedIndex, change: Parameters<ServedIndex['apply']>[1]) {
+      applyChange(patched, change);
+      target.patches++;
+    },
+    replace(_: LoadedIndex, next: LoadedIndex) {
+      target.index = next;
+      target.replaced++;
+    },
+  };
+  return target;
+}
 
-    await sync(db.url, readerDir); // copies in the newest generation before it returns
-    const name = (await currentGeneration(writerDir))!;
-    expect(await currentGeneration(readerDir)).toBe(name);
-    for (const file of await fs.readdir(path.join(writerDir, name))) {
-      expect((await fs.readFile(path.join(readerDir, name, file))).equals(await fs.readFile(path.join(writerDir, name, file)))).toBe(true);
+async function opened(indexDir: string): Promise<LoadedIndex> {
+  const result = await openIndex(indexDir, hnsw);
+  if (!result.ok) throw new Error(result.message);
+  return result.index;
+}
+
+/** The sample corpus with the artillery guide's figure changed, the gardening notes removed and a new note. */
+function editedCorpus(): Document[] {
+  const [artillery, , cooking] = sampleCorpus();
+  const edited = makeDoc(artillery!.id, 'Artillery guide', [
+    { heading: 'Calibres', paragraphs: ['The M777 howitzer fires 155mm shells over long distances.', 'Crews train for months before deployment.'] },
+    { heading: 'Logistics', paragraphs: ['Each battery consumed 4,120 rounds during the exercise.'] },
+  ]);
+  const bikes = makeDoc('notes/bikes', 'Bike storage', [{ paragraphs: ['Bikes go in the courtyard shed; the padlock combination is 6153.'] }]);
+  return [edited, cooking!, bikes];
+}
+
+/** Labels the BM25 index returns for `query`, as passage texts. */
+function lexicalTexts(index: LoadedIndex, query: string): string[] {
+  return index.lexicalIndex.search(query, 10).map(({ label }) => index.passagesByLabel.get(label)?.text ?? `(label ${label} without a passage)`);
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in PostgreSQL' : `the library as rows in PostgreSQL (${POSTGRES_SKIPPED})`, () => {
+  it('a first publish writes every document version; a one-document edit writes only that document', async () => {
+    const db = await database();
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const generations = new PostgresGenerations(pool);
+    const writerDir = await folder();
+    const publishLive = async () => generations.publish(path.join(writerDir, (await currentGeneration(writerDir))!));
+    await build(writerDir);
+    const passages = sampleCorpus().reduce((sum, doc) => sum + doc.blocks.length, 0);
+    expect(await publishLive()).toMatchObject({ documents: 3, passages });
+    expect(await db.query('SELECT count(*)::int AS n FROM library_documents')).toBe(3);
+    expect(await db.query('SELECT count(*)::int AS n FROM library_passages')).toBe(passages);
+    expect(await db.query(`SELECT sum(length(vector))::int AS n FROM library_passages`)).toBe(passages * embedderIdentity.dims * 4);
+    expect(await publishLive()).toBeNull(); // already there
+
+    const [artillery, ...rest] = sampleCorpus();
+    const edited = makeDoc(artillery!.id, 'Artillery guide', [{ heading: 'Logistics', paragraphs: ['Each battery consumed 4,120 rounds.', 'Resupply came by rail.'] }]);
+    await build(writerDir, [edited, ...rest]);
+    expect(await publishLive()).toMatchObject({ documents: 1, passages: 2 });
+    // The old version stays while a kept generation holds it.
+    expect(await db.query('SELECT count(*)::int AS n FROM library_documents')).toBe(4);
+    expect(await db.query('SELECT count(*)::int AS n FROM library_passages')).toBe(passages + 2);
+    expect(await db.query('SELECT count(*)::int AS n FROM library_generation_documents')).toBe(6);
+  });
+
+  it('a process with an empty index folder builds it from the rows, and an update there then embeds nothing', async () => {
+    const db = await database();
+    const [writerDir, readerDir] = [await folder(), await folder()];
+    // Text extracted from a PDF can hold a NUL character: stored and read back as it is.
+    const corpus = [...sampleCorpus(), makeDoc('notes/extract', 'Extract', [{ paragraphs: ['Column A\u0000Column B holds the totals.'] }])];
+    const written = (await build(writerDir, corpus)).index;
+    await (await sync(db.url, writerDir)).push();
+
+    const seeded = await (await sync(db.url, readerDir)).seed(embedderIdentity, hnsw);
+    expect(seeded).not.toBeNull();
+    expect(await currentGeneration(readerDir)).toBe(path.basename(seeded!.dir));
+    expect(seeded!.manifest.createdAt).toBe(written.manifest.createdAt);
+    const refs = (index: LoadedIndex) => [...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort();
+    expect(refs(seeded!)).toEqual(refs(written));
+    for (const passage of written.passagesByLabel.values()) {
+      const copy = seeded!.passagesByRef.get(passage.ref)!;
+      expect([...seeded!.vector(copy.label)!]).toEqual([...written.vector(passage.label)!]);
     }
-    const opened = await openIndex(readerDir, hnsw);
-    expect(opened.ok).toBe(true);
-    if (!opened.ok) return;
-    expect([...opened.index.passagesByRef.keys()].sort()).toEqual(sampleCorpus().flatMap((doc) => blockSplitter.split(doc, { maxChars: 500 }).map((p) => p.ref)).sort());
-    // The reader's own update finds every passage already embedded: nothing is embedded again.
+    expect(lexicalTexts(seeded!, 'sourdough')).toEqual(['Sourdough bread rises slowly in a cool kitchen.']);
+    // The folder holds an index like any other: reopened, and updated without embedding a passage.
+    expect(refs(await opened(readerDir))).toEqual(refs(written));
+    expect(seeded!.documents.get('notes/extract')?.text).toBe('Column A\u0000Column B holds the totals.');
     const embedder = new HashEmbedder();
-    await build(readerDir, sampleCorpus(), embedder);
+    await build(readerDir, corpus, embedder);
     expect(embedder.embedded).toBe(0);
   });
 
-  it('a newer generation is announced and copied in by a following process; an older one is never published over it', async () => {
-    const db = await tempPostgresDatabase();
-    cleanups.push(db.cleanup);
+  it('a served index is patched in memory to the newest generation: edited, added and removed documents, and nothing of the old versions', async () => {
+    const db = await database();
+    const [writerDir, readerDir] = [await folder(), await folder()];
+    // The surveys make the edit a small share of the library: it is patched, not rebuilt (PATCH_MAX_SHARE).
+    await build(writerDir, [...sampleCorpus(), ...largeCorpus()]);
+    const writer = await sync(db.url, writerDir);
+    await writer.push();
+    const reader = await sync(db.url, readerDir);
+    const index = (await reader.seed(embedderIdentity, hnsw))!;
+    const target = served(index);
+    await reader.serve(target);
+    expect(target.patches).toBe(0); // already the newest
+
+    const newest = (await build(writerDir, [...editedCorpus(), ...largeCorpus()])).index;
+    await writer.push();
+    await reader.pull();
+    expect(target.patches).toBe(1);
+
+    expect(lexicalTexts(index, '4,120 rounds')[0]).toBe('Each battery consumed 4,120 rounds during the exercise.');
+    expect(lexicalTexts(index, '3,794')).toEqual([]);
+    expect(lexicalTexts(index, 'padlock combination')[0]).toBe('Bikes go in the courtyard shed; the padlock combination is 6153.');
+    expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
+    expect(index.documents.has('notes/gardening')).toBe(false);
+    expect(index.passagesByDoc.has('notes/gardening')).toBe(false);
+    expect([...index.documentByPage.values()].filter((id) => !id.startsWith('large/')).sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
+    expect(index.pageIndex.search('tomatoes', 5)).toEqual([]);
+    expect(index.documentByPage.get(index.pageIndex.search('padlock', 1)[0]!.label)).toBe('notes/bikes');
+    expect(index.passagesByRef.get('guides/artillery:3')?.text).toBe('Each battery consumed 4,120 rounds during the exercise.');
+    expect(index.passagesByDoc.get('guides/artillery')?.map((p) => p.ref)).toEqual(['guides/artillery:1', 'guides/artillery:2', 'guides/artillery:3']);
+    expect(index.manifest.counts).toMatchObject({ documents: 43, passages: newest.manifest.counts.passages });
+    expect(index.manifest.createdAt).toBe(newest.manifest.createdAt);
+    expect(Object.keys(index.manifest.documents).filter((id) => !id.startsWith('large/')).sort()).toEqual(['guides/artillery', 'notes/bikes', 'notes/cooking']);
+    // Dense search finds each new passage by its own vector, and the vector read back is that one.
+    for (const ref of ['guides/artillery:3', 'notes/bikes:1']) {
+      const mine = index.passagesByRef.get(ref)!;
+      const theirs = newest.passagesByRef.get(ref)!;
+      const vector = newest.vector(theirs.label)!;
+      expect(index.vectorIndex.search(vector, 1)[0]!.label).toBe(mine.label);
+      expect(index.vector(mine.label)!.every((x, i) => Math.abs(x - vector[i]!) < 1e-5)).toBe(true);
+    }
+    // Freed labels were reused rather than the label space grown.
+    expect(index.manifest.counts.labels).toBe([...sampleCorpus(), ...largeCorpus()].reduce((sum, doc) => sum + doc.blocks.length, 0));
+    expect(target.replaced).toBe(0);
+  });
+
+  it('a newer generation is announced and applied by a serving process; an older one is never published over it', async () => {
+    const db = await database();
     const [writerDir, readerDir, staleDir] = [await folder(), await folder(), await folder()];
     await build(staleDir); // built first: older than what the writer publishes
     await build(writerDir);
     const writer = await sync(db.url, writerDir);
     await writer.push();
-    await sync(db.url, readerDir);
+    const reader = await sync(db.url, readerDir);
+    const target = served((await reader.seed(embedderIdentity, hnsw))!);
+    await reader.serve(target);
 
-    const extra = makeDoc('notes/bikes', 'Bike storage', [{ paragraphs: ['Bikes go in the courtyard shed; the padlock combination is 6153.'] }]);
-    await build(writerDir, [...sampleCorpus(), extra]);
+    await build(writerDir, editedCorpus());
     const newName = (await currentGeneration(writerDir))!;
-    const started = Date.now();
-    // The writer's sync sees its CURRENT change and publishes; NOTIFY makes the reader copy it in.
-    await until('the reader to copy in the new generation', async () => (await currentGeneration(readerDir)) === newName);
-    console.log(`generation announced and copied in ${Date.now() - started} ms after the build finished (sample corpus)`);
-    const opened = await openIndex(readerDir, hnsw);
-    expect(opened.ok && opened.index.passagesByRef.has('notes/bikes:1')).toBe(true);
+    // The writer's sync sees its CURRENT change and publishes; NOTIFY makes the reader apply it.
+    await until('the reader to apply the new generation', async () => target.served().passagesByRef.has('notes/bikes:1'));
 
-    // A process with an older index starts: it copies in the newest instead of publishing its own.
+    // A process with an older index starts: it does not publish it over the newer one.
     const stale = await sync(db.url, staleDir);
     await stale.push();
-    expect(await currentGeneration(staleDir)).toBe(newName);
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     cleanups.push(() => pool.end());
     expect((await new PostgresGenerations(pool).newest())?.name).toBe(newName);
   });
 
-  it('a publisher killed before its commit leaves no generation, no files, and no announcement', async () => {
-    const db = await tempPostgresDatabase();
-    cleanups.push(db.cleanup);
+  it('a change past a share of the library is built beside the served index and swapped in, not patched', async () => {
+    const db = await database();
     const [writerDir, readerDir] = [await folder(), await folder()];
     await build(writerDir);
-    await sync(db.url, readerDir);
+    const writer = await sync(db.url, writerDir);
+    await writer.push();
+    const reader = await sync(db.url, readerDir);
+    const first = (await reader.seed(embedderIdentity, hnsw))!;
+    const target = served(first);
+    await reader.serve(target);
+
+    const newest = (await build(writerDir, editedCorpus())).index;
+    await writer.push();
+    await reader.pull();
+    expect(target).toMatchObject({ patches: 0, replaced: 1 });
+    const index = target.served();
+    expect(index).not.toBe(first);
+    expect(index.manifest.createdAt).toBe(newest.manifest.createdAt);
+    expect([...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort()).toEqual([...newest.passagesByRef.values()].map((p) => [p.ref, p.text]).sort());
+    expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
+    // Written as the folder's live generation: the next start opens it.
+    expect(await currentGeneration(readerDir)).toBe(path.basename(index.dir));
+  });
+
+  it('a publisher killed before its commit leaves no rows, no generation and no announcement', async () => {
+    const db = await database();
+    const [writerDir, readerDir] = [await folder(), await folder()];
+    await build(writerDir);
     const heard: string[] = [];
     const listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
@@ -115,18 +260,19 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'library generations in 
       });
       proc.on('exit', (code) => reject(new Error(`the publisher exited (${code}) before pausing: ${stderr}`)));
     });
+    // Paused inside the transaction: every row is written, none visible to another session.
+    expect(await db.query('SELECT count(*)::int AS n FROM library_passages')).toBe(0);
     proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));
 
-    const check = new pg.Client({ connectionString: db.url });
-    await check.connect();
-    cleanups.push(() => check.end());
     // The server ends the dead session's transaction when it notices the closed socket.
-    await until('the killed session to be gone', async () => (await check.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).rowCount === 0);
-    expect((await check.query('SELECT count(*)::int AS n FROM library_generations')).rows[0].n).toBe(0);
-    expect((await check.query('SELECT count(*)::int AS n FROM library_generation_chunks')).rows[0].n).toBe(0);
+    await until('the killed session to be gone', async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)) === 0);
+    for (const table of ['library_generations', 'library_generation_documents', 'library_documents', 'library_passages']) {
+      expect(await db.query(`SELECT count(*)::int AS n FROM ${table}`), table).toBe(0);
+    }
     await listener.query('SELECT 1'); // a round trip: any notification sent before it has arrived
     expect(heard).toEqual([]);
+    expect(await (await sync(db.url, readerDir)).seed(embedderIdentity, hnsw)).toBeNull();
     expect(await currentGeneration(readerDir)).toBeNull();
   });
 });

@@ -14,6 +14,9 @@
 //   write.lock                   present while a build runs (see lock.ts)
 //   .partial/                    embedding checkpoints of an interrupted build (see checkpoints.ts)
 //
+// With DATABASE_URL the same content also lives in PostgreSQL as rows (pg-generations.ts); a
+// generation folder is then a process's local copy, opened at start for speed.
+//
 // A generation is never modified once CURRENT names it. A new one is written to `tmp-…`, fsynced,
 // renamed to `gen-…`, and only then does CURRENT switch (temp file + rename), so a crash at any
 // point leaves CURRENT naming a complete generation. Leftovers are removed by the next write.
@@ -32,6 +35,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { pauseIfRequested } from './test-pause.js';
 import { otherDocsMessage, sameDocsFolder } from './docs-folder.js';
 import { readVectorFile, VectorRows } from './vector-file.js';
+import type { VectorIndex } from './vector-index.js';
 
 /** Bump when the layout or the meaning of any file changes (tokenisation included): older indexes are then rebuilt. */
 export const FORMAT_VERSION = 3;
@@ -119,7 +123,7 @@ export interface LoadedIndex {
   passagesByRef: Map<string, IndexedPassage>;
   /** Each document's passages in order (for neighbours and digests). */
   passagesByDoc: Map<string, IndexedPassage[]>;
-  vectorIndex: HnswIndex;
+  vectorIndex: VectorIndex;
   lexicalIndex: LexicalIndex;
   /** BM25 over whole documents: evidence spread over a page that no single passage carries. */
   pageIndex: LexicalIndex;
@@ -127,8 +131,9 @@ export interface LoadedIndex {
   documentByPage: Map<number, string>;
   /**
    * A passage's stored unit vector, or undefined for a label without a passage. Read from
-   * vectors.f32 on demand, or from the graph's copy once a newer generation has removed the file:
-   * keeping a copy in memory beside the graph's would double the largest part of the index.
+   * vectors.f32 on demand, or from the graph's copy once a newer generation has removed the file or
+   * the index was patched in memory (live-patch.ts): keeping a copy in memory beside the graph's
+   * would double the largest part of the index.
    */
   vector(label: number): Float32Array | undefined;
 }
@@ -308,6 +313,37 @@ export async function readGeneration(dir: string): Promise<ReadGeneration> {
   return { ok: true, manifest, bytes, damaged };
 }
 
+/** What a generation holds besides its indexes: the rows a database copy of it needs (see pg-generations.ts). */
+export interface GenerationRecords {
+  manifest: Manifest;
+  documents: Document[];
+  passages: StoredPassage[];
+  /** A passage's stored vector by label, read from vectors.f32. */
+  vector(label: number): Float32Array | undefined;
+}
+
+/**
+ * Reads a generation's manifest, documents and passages, checked against the manifest's sums; the
+ * graph and the BM25 files are not read. Throws when anything is missing, damaged or of another format.
+ */
+export async function readGenerationRecords(dir: string): Promise<GenerationRecords> {
+  const raw = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8')) as Partial<Manifest> & { checksum?: unknown };
+  if (!manifestIntact(raw)) throw new Error(`${path.join(dir, FILES.manifest)} fails its checksum`);
+  if (raw.formatVersion !== FORMAT_VERSION) throw new Error(`${dir} has format version ${printable(String(raw.formatVersion))}, not ${FORMAT_VERSION}`);
+  const { checksum: _seal, ...manifest } = raw;
+  const checked = checkManifest(manifest);
+  const read = async (file: DataFile): Promise<unknown> => {
+    const expected = checked.files?.[file];
+    const bytes = expected ? await readChecked(path.join(dir, file), expected, true) : await fs.readFile(path.join(dir, file));
+    if (!bytes) throw new Error(`${path.join(dir, file)} fails its checksum`);
+    return JSON.parse(new TextDecoder().decode(bytes));
+  };
+  const [documents, passages] = await Promise.all([read(FILES.documents) as Promise<Document[]>, read(FILES.passages) as Promise<StoredPassage[]>]);
+  await checkVectorFile(path.join(dir, FILES.vectors), checked);
+  const rows = new VectorRows(path.join(dir, FILES.vectors), checked.embedder.dims);
+  return { manifest: checked, documents, passages, vector: (label) => rows.row(label) };
+}
+
 const CHUNK = 16 << 20;
 
 /**
@@ -453,7 +489,7 @@ function assembleIndex(parts: {
   manifest: Manifest;
   documents: Document[];
   passages: StoredPassage[];
-  vectorIndex: HnswIndex;
+  vectorIndex: VectorIndex;
   lexicalIndex: LexicalIndex;
   pageIndex: LexicalIndex;
 }): LoadedIndex {
@@ -565,7 +601,7 @@ export interface GenerationContent {
   passages: StoredPassage[];
   /** Row = label; its length fixes the number of labels. */
   vectors: Float32Array;
-  vectorIndex: HnswIndex;
+  vectorIndex: VectorIndex;
   lexicalIndex: LexicalIndex;
   pageIndex: LexicalIndex;
   /** Each document's label in the page index. */
@@ -573,6 +609,8 @@ export interface GenerationContent {
   /** The docs folder the documents came from, when they came from one. */
   docs?: DocsFolder;
   similarityScale?: SimilarityScale;
+  /** When the content was indexed (default: now). A copy of a published generation keeps the original's time. */
+  createdAt?: string;
 }
 
 let lastStamp = 0;
@@ -664,7 +702,7 @@ function manifestFor(content: GenerationContent): Manifest {
     formatVersion: FORMAT_VERSION,
     embedder: { id: content.embedder.id, dims },
     hnsw: { m: content.hnsw.m, efConstruction: content.hnsw.efConstruction, ef: content.hnsw.ef },
-    createdAt: new Date().toISOString(),
+    createdAt: content.createdAt ?? new Date().toISOString(),
     documents,
     counts: { documents: content.documents.length, passages: content.passages.length, labels: content.vectors.length / dims },
     splitter: content.splitter,

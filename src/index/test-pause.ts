@@ -1,7 +1,7 @@
 import { testHooks } from '../config.js';
 
 /** Points in an index build where a crash test can freeze the writer before killing it. */
-/** `generation-sent`: a generation's files are in PostgreSQL, its transaction not yet committed (pg-generations.ts). */
+/** `generation-sent`: a generation's rows are in PostgreSQL, its transaction not yet committed (pg-generations.ts). */
 export type PauseStage = 'checkpoint' | 'files-written' | 'generation-renamed' | 'current-swapped' | 'generation-sent';
 
 /**

@@ -3,17 +3,20 @@
 // Documents are compared with the live manifest by content hash. Unchanged documents keep their
 // passages, labels and stored vectors; new and changed ones are split and embedded; removed ones
 // disappear. Normally the previous graph and BM25 index are patched (labels of changed/removed
-// passages are marked deleted and reused by new passages), which keeps a one-page edit cheap.
+// passages are marked deleted and reused by new passages; patch-indexes.ts, shared with a process
+// applying another's generation in memory), which keeps a one-page edit cheap.
 // The graph is rebuilt from the stored vectors, without re-embedding, when the HNSW build
 // parameters changed or deleted slots outnumber live ones. Everything is re-embedded when there is
 // no usable previous index (missing, unreadable, other format version, other embedder). Stored
 // vectors are read from the previous generation's vectors.f32 here: an opened index does not keep them.
+// `buildFromVectors` builds a generation from passages already embedded (the database's rows).
 //
 // A damaged previous generation is first repaired from its intact files (repair.ts), a live
 // generation CURRENT lost is pointed at again, and an index built from another docs folder is
 // refused (docs-folder.ts).
 
 import path from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.js';
 import { measureScale } from '../embed/similarity-scale.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
@@ -21,6 +24,7 @@ import { Checkpoints } from './checkpoints.js';
 import { docsFolderRecord } from './docs-folder.js';
 import { embeddingText } from './embedding-text.js';
 import { lexicalEntry, pageEntry } from './entries.js';
+import { patchIndexes, type FreshDocument } from './patch-indexes.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex, type LexicalEntry } from './lexical-index.js';
 import { acquireWriteLock } from './lock.js';
@@ -34,6 +38,7 @@ import {
   restoreCurrent,
   writeGeneration,
   type DocsFolder,
+  type EmbedderIdentity,
   type GenerationContent,
   type IndexedPassage,
   type LoadedIndex,
@@ -105,6 +110,9 @@ export interface BuildProgress {
   documents: number;
   total: number;
 }
+
+/** Passages added to a new graph between turns of the event loop (see `build`). */
+const BUILD_SLICE_PASSAGES = 256;
 
 /** Passages per embedding call; each call's documents are checkpointed when it returns, so an interruption loses at most one. */
 const CHECKPOINT_PASSAGES = 128;
@@ -352,70 +360,50 @@ function* batches(entries: FreshEntry[]): Generator<FreshEntry[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Patches the previous generation's graph and BM25 index (they are this build's private copies). */
+/** Patches the previous generation's graph and BM25 index (they are this build's private copies; see patch-indexes.ts). */
 async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
   const { vectorIndex, lexicalIndex, pageIndex, manifest } = previous;
   const dims = manifest.embedder.dims;
-  const freed = new Set(
-    [...plan.changed.map((doc) => doc.id), ...plan.removed].flatMap(
-      (id) => previous.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
-    ),
+  const fresh = entries.filter((entry): entry is FreshEntry => !entry.kept).map(({ doc, passages, vectors }) => ({ doc, passages, vectors: vectors! }));
+  const patched = patchIndexes(
+    {
+      vectorIndex,
+      lexicalIndex,
+      pageIndex,
+      labels: manifest.counts.labels,
+      isLive: (label) => previous.passagesByLabel.has(label),
+      labelsOf: (id) => previous.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
+      pages: new Map(Object.entries(manifest.documents).map(([id, entry]) => [id, entry.page])),
+    },
+    [...plan.changed.map((doc) => doc.id), ...plan.removed],
+    fresh,
   );
-  for (const label of freed) vectorIndex.remove(label);
-  lexicalIndex.discard(freed);
 
-  // Reuse the lowest free labels first, so the label space grows only when the corpus does.
-  const free: number[] = [];
-  for (let label = 0; label < manifest.counts.labels; label++) {
-    if (freed.has(label) || !previous.passagesByLabel.has(label)) free.push(label);
+  const vectors = await readVectors(previous, patched.labels);
+  for (const label of patched.freed) vectors.fill(0, label * dims, (label + 1) * dims);
+  const addedByDoc = new Map<string, IndexedPassage[]>();
+  for (const { fresh: entry, passage, row } of patched.added) {
+    vectors.set(entry.vectors.subarray(row * dims, (row + 1) * dims), passage.label * dims);
+    const list = addedByDoc.get(entry.doc.id);
+    if (list) list.push(passage);
+    else addedByDoc.set(entry.doc.id, [passage]);
   }
-  let nextFree = 0;
-  let labels = manifest.counts.labels;
-  const passages: IndexedPassage[] = [];
-  const added: Array<{ entry: FreshEntry; passage: IndexedPassage; row: number }> = [];
-  for (const entry of entries) {
-    if (entry.kept) {
-      passages.push(...entry.passages);
-      continue;
-    }
-    entry.passages.forEach((passage, row) => {
-      const label = nextFree < free.length ? free[nextFree++]! : labels++;
-      const indexed: IndexedPassage = { ...passage, label };
-      passages.push(indexed);
-      added.push({ entry, passage: indexed, row });
-    });
-  }
-
-  const vectors = await readVectors(previous, labels);
-  for (const label of freed) vectors.fill(0, label * dims, (label + 1) * dims);
-  for (const { entry, passage, row } of added) {
-    const vector = entry.vectors!.subarray(row * dims, (row + 1) * dims);
-    vectors.set(vector, passage.label * dims);
-    vectorIndex.add(passage.label, vector);
-  }
-  lexicalIndex.add(added.map(({ entry, passage }) => lexicalEntry(entry.doc, passage, passage.label)));
-
-  // Pages keep their label while unchanged; a changed or new document takes a free one.
-  const freedPages = [...plan.changed.map((doc) => doc.id), ...plan.removed].flatMap((id) => manifest.documents[id]?.page ?? []);
-  pageIndex.discard(freedPages);
+  const passages = entries.flatMap((entry) => (entry.kept ? entry.passages : addedByDoc.get(entry.doc.id) ?? []));
   const pageLabels = new Map<string, number>();
-  for (const entry of entries) if (entry.kept) pageLabels.set(entry.doc.id, manifest.documents[entry.doc.id]!.page);
-  const usedPages = new Set(pageLabels.values());
-  let nextPage = 0;
-  const freshPages: LexicalEntry[] = [];
-  for (const entry of entries) {
-    if (entry.kept) continue;
-    while (usedPages.has(nextPage)) nextPage++;
-    usedPages.add(nextPage);
-    pageLabels.set(entry.doc.id, nextPage);
-    freshPages.push(pageEntry(entry.doc, nextPage));
-  }
-  pageIndex.add(freshPages);
+  for (const entry of entries) pageLabels.set(entry.doc.id, entry.kept ? manifest.documents[entry.doc.id]!.page : patched.pages.get(entry.doc.id)!);
   return { embedder: manifest.embedder, hnsw, splitter, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }
 
 /** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
-async function build(previous: LoadedIndex | null, entries: Entry[], embedder: Embedder, hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
+/**
+ * A generation's content from documents whose passages are already embedded (a library copied from
+ * the database): graph and BM25 index are built from the vectors given, nothing is embedded.
+ */
+export function buildFromVectors(documents: FreshDocument[], embedder: EmbedderIdentity, hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
+  return build(null, documents.map(({ doc, passages, vectors }) => ({ kept: false, doc, passages, vectors })), embedder, hnsw, splitter);
+}
+
+async function build(previous: LoadedIndex | null, entries: Entry[], embedder: EmbedderIdentity, hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
   const dims = embedder.dims;
   const total = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
   const stored = previous && entries.some((entry) => entry.kept) ? await readVectors(previous) : null;
@@ -423,7 +411,13 @@ async function build(previous: LoadedIndex | null, entries: Entry[], embedder: E
   const vectorIndex = HnswIndex.create(dims, hnsw, total);
   const passages: IndexedPassage[] = [];
   const lexical: LexicalEntry[] = [];
+  let yielded = 0;
   for (const entry of entries) {
+    // A graph insert takes about a millisecond: other work (questions, a gateway heartbeat) gets a turn between documents.
+    if (passages.length - yielded >= BUILD_SLICE_PASSAGES) {
+      yielded = passages.length;
+      await yieldToEvents();
+    }
     entry.passages.forEach((passage, row) => {
       const label = passages.length;
       const from = entry.kept ? stored : entry.vectors;

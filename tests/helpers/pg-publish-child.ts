@@ -1,5 +1,5 @@
 // Publishes an index folder's live generation to PostgreSQL in its own process, so a test can kill
-// it mid-transaction:  node --import tsx tests/helpers/pg-publish-child.ts <databaseUrl> <indexDir>
+// it mid-transaction (rows written, not committed):  node --import tsx tests/helpers/pg-publish-child.ts <databaseUrl> <indexDir>
 // Combine with ARCHIVIST_TEST_PAUSE_AFTER=generation-sent (src/index/test-pause.ts).
 import path from 'node:path';
 import pg from 'pg';

@@ -94,6 +94,51 @@ const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE library_generation_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
   `,
+  // The library as rows (src/index/pg-generations.ts): document versions, content-addressed by
+  // (doc_id, hash), and their passages with vectors, shared by every generation that holds them, so
+  // publishing a one-page edit writes one document's rows and a reader fetches only those. The
+  // generations published as files cannot be read as rows: they go, and the next publish fills the tables.
+  `
+  DROP TABLE library_generation_chunks;
+  DELETE FROM library_generations;
+
+  -- json, not jsonb: never queried inside, stored as written, and it keeps a NUL character that
+  -- jsonb refuses (text extracted from a PDF can hold one).
+  CREATE TABLE library_documents (
+    doc_id text NOT NULL,
+    hash text NOT NULL,
+    document json NOT NULL,
+    PRIMARY KEY (doc_id, hash)
+  );
+
+  -- Positions as in passages.json without the label (labels belong to each process's index); the
+  -- unit vector as little-endian float32 bytes, one row per passage.
+  CREATE TABLE library_passages (
+    doc_id text NOT NULL,
+    hash text NOT NULL,
+    ordinal integer NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    paragraph integer NOT NULL,
+    heading_path json NOT NULL,
+    anchor text,
+    vector bytea NOT NULL,
+    PRIMARY KEY (doc_id, hash, ordinal),
+    FOREIGN KEY (doc_id, hash) REFERENCES library_documents (doc_id, hash) ON DELETE CASCADE
+  );
+  -- In the row when it fits (a 512-dim vector is 2 KB, just past the TOAST threshold): a passage is
+  -- then one page read, not one plus a TOAST lookup.
+  ALTER TABLE library_passages ALTER COLUMN vector SET STORAGE MAIN;
+
+  CREATE TABLE library_generation_documents (
+    generation_id bigint NOT NULL REFERENCES library_generations (id) ON DELETE CASCADE,
+    doc_id text NOT NULL,
+    hash text NOT NULL,
+    PRIMARY KEY (generation_id, doc_id),
+    FOREIGN KEY (doc_id, hash) REFERENCES library_documents (doc_id, hash)
+  );
+  CREATE INDEX library_generation_documents_by_version ON library_generation_documents (doc_id, hash);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,76 @@
+// Brings a served index to another generation in memory, given only the documents that differ: a
+// one-page edit published by another process costs that page's passages here, not a reload of the
+// whole generation (seconds for the Python docs). The index object is changed in place and in one
+// synchronous step; see Library.ask for how a question in flight meanwhile is answered again.
+
+import { patchIndexes, type FreshDocument } from './patch-indexes.js';
+import type { IndexedPassage, LoadedIndex, Manifest } from './store.js';
+
+export interface GenerationChange {
+  /** Ids of documents the new generation no longer holds. */
+  removed: string[];
+  /** New and changed documents, with passages and vectors. */
+  fresh: FreshDocument[];
+  /** The new generation's createdAt. */
+  createdAt: string;
+}
+
+/** Applies `change` to `index` in place; returns the number of passages added. */
+export function applyChange(index: LoadedIndex, change: GenerationChange): number {
+  const { manifest } = index;
+  const dropped = [...change.removed, ...change.fresh.map(({ doc }) => doc.id).filter((id) => index.documents.has(id))];
+  const patched = patchIndexes(
+    {
+      vectorIndex: index.vectorIndex,
+      lexicalIndex: index.lexicalIndex,
+      pageIndex: index.pageIndex,
+      labels: manifest.counts.labels,
+      isLive: (label) => index.passagesByLabel.has(label),
+      labelsOf: (id) => index.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
+      pages: new Map(Object.entries(manifest.documents).map(([id, entry]) => [id, entry.page])),
+    },
+    dropped,
+    change.fresh,
+  );
+
+  const documents: Manifest['documents'] = { ...manifest.documents };
+  for (const id of dropped) {
+    for (const passage of index.passagesByDoc.get(id) ?? []) {
+      index.passagesByLabel.delete(passage.label);
+      index.passagesByRef.delete(passage.ref);
+    }
+    index.passagesByDoc.delete(id);
+    index.documents.delete(id);
+    const page = documents[id]?.page;
+    if (page !== undefined) index.documentByPage.delete(page);
+    delete documents[id];
+  }
+  const byDoc = new Map<string, IndexedPassage[]>();
+  for (const { fresh, passage } of patched.added) {
+    index.passagesByLabel.set(passage.label, passage);
+    index.passagesByRef.set(passage.ref, passage);
+    const list = byDoc.get(fresh.doc.id);
+    if (list) list.push(passage);
+    else byDoc.set(fresh.doc.id, [passage]);
+  }
+  for (const { doc } of change.fresh) {
+    const page = patched.pages.get(doc.id)!;
+    const passages = (byDoc.get(doc.id) ?? []).sort((a, b) => a.ordinal - b.ordinal);
+    index.documents.set(doc.id, doc);
+    index.passagesByDoc.set(doc.id, passages);
+    index.documentByPage.set(page, doc.id);
+    documents[doc.id] = { hash: doc.hash, path: doc.path, passages: passages.length, page };
+  }
+  // The generation folder's sums describe its files, which this index no longer matches.
+  const { files: _files, ...rest } = manifest;
+  index.manifest = {
+    ...rest,
+    createdAt: change.createdAt,
+    documents,
+    counts: { documents: index.documents.size, passages: index.passagesByLabel.size, labels: patched.labels },
+  };
+  // vectors.f32 of the folder holds other vectors under reused labels: the graph's copy is the one.
+  const { passagesByLabel, vectorIndex } = index;
+  index.vector = (label) => (passagesByLabel.has(label) ? vectorIndex.vector(label) : undefined);
+  return patched.added.length;
+}
