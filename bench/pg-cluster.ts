@@ -15,62 +15,42 @@
  *   npx tsx bench/pg-cluster.ts --docs seeds --index /tmp/seeds-index --postgres postgres://postgres@127.0.0.1:55502/archivist_test
  *   npx tsx bench/pg-cluster.ts --docs /usr/share/doc/python3.11/html --index /work/idx/py --postgres URL
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { shardOf, startDiscordDouble } from '../tests/discord-double/index.js';
 import {
   ask,
+  CLUSTER_OPTIONS,
   codeword,
   editPage,
   firstAnswer,
   killAndWait,
   memoryOf,
   mib,
-  mirror,
   newWord,
   quoteOf,
+  SHARDS,
   sleep,
   spawnBot,
   spawnIndexer,
+  startCluster,
   stop,
-  throwawayDatabase,
-  pickPage,
   type Spawned,
 } from './pg-processes.js';
 
 const { values } = parseArgs({
   options: {
-    docs: { type: 'string' },
-    index: { type: 'string' },
-    postgres: { type: 'string' },
-    page: { type: 'string' },
-    question: { type: 'string' },
+    ...CLUSTER_OPTIONS,
     edits: { type: 'string', default: '3' },
   },
 });
-if (!values.docs || !values.index || !values.postgres) throw new Error('give --docs DIR --index DIR (built from DIR) --postgres URL');
-const { page: pageRel, question } = pickPage(values.docs, values.page, values.question);
-const SHARDS = 2;
 const EDITS = Number(values.edits);
 /** How long a cold start or the new word's arrival may take before the run is called failed. */
 const GIVE_UP_MS = 600_000;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const database = await throwawayDatabase(values.postgres);
-const root = await fs.mkdtemp(path.join(os.tmpdir(), 'archivist-pg-cluster-'));
-const double = await startDiscordDouble({ heartbeatIntervalMs: 5000, shards: SHARDS, maxConcurrency: SHARDS });
+const { database, root, double, docsDir, indexerDir, pageRel, page, original, question, channels, close } = await startCluster(values, 'pg-cluster');
 const running: Spawned[] = [];
 try {
-  const docsDir = await mirror(root, values.docs);
-  const indexerDir = await mirror(root, values.index);
-  const page = path.join(docsDir, pageRel);
-  const original = await fs.readFile(page, 'utf8');
-  const channels: string[] = [];
-  channels[shardOf(double.guildId, SHARDS)] = double.channelId;
-  const otherShard = 1 - shardOf(double.guildId, SHARDS);
-  channels[otherShard] = double.addGuild('second server', { onShard: [otherShard, SHARDS] }).channelId;
   console.log(`docs ${values.docs} (page edited: ${pageRel}), index ${values.index}; question for a first answer: "${question}"`);
 
   const runIndexer = async (what: string) => {
@@ -122,7 +102,5 @@ try {
   }
 } finally {
   for (const spawned of running) await killAndWait(spawned);
-  await double.close();
-  await database.drop();
-  await fs.rm(root, { recursive: true, force: true });
+  await close();
 }

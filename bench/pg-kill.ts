@@ -16,67 +16,47 @@
  *
  *   npx tsx bench/pg-kill.ts --docs seeds --index /tmp/seeds-index --postgres URL [--kills 20]
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { shardOf, startDiscordDouble } from '../tests/discord-double/index.js';
 import {
   ask,
+  CLUSTER_OPTIONS,
   codeword,
   editPage,
   firstAnswer,
   killAndWait,
-  mirror,
   newWord,
-  pickPage,
   quoteOf,
+  SHARDS,
   sleep,
   spawnBot,
   spawnIndexer,
+  startCluster,
   stop,
-  throwawayDatabase,
   type Spawned,
 } from './pg-processes.js';
 
 const { values } = parseArgs({
   options: {
-    docs: { type: 'string' },
-    index: { type: 'string' },
-    postgres: { type: 'string' },
-    page: { type: 'string' },
-    question: { type: 'string' },
+    ...CLUSTER_OPTIONS,
     kills: { type: 'string', default: '20' },
     after: { type: 'string', default: '^\\S+ info  indexed \\d+ documents' },
     'pause-after': { type: 'string' },
   },
 });
-if (!values.docs || !values.index || !values.postgres) throw new Error('give --docs DIR --index DIR (built from DIR) --postgres URL');
-const { page: pageRel, question } = pickPage(values.docs, values.page, values.question);
 const KILLS = Number(values.kills);
 const AFTER = new RegExp(values.after!);
 const PAUSE = values['pause-after'];
-const SHARDS = 2;
 /** A reader's answer later than this counts as a failure. */
 const ANSWER_MS = 10_000;
 /** How long the reader may take to quote what the database holds after a run. */
 const CATCH_UP_MS = 60_000;
 const LOAD_MS = 600_000;
 
-const database = await throwawayDatabase(values.postgres);
-const root = await fs.mkdtemp(path.join(os.tmpdir(), 'archivist-pg-kill-'));
-const double = await startDiscordDouble({ heartbeatIntervalMs: 5000, shards: SHARDS, maxConcurrency: SHARDS });
+const { database, root, double, docsDir, indexerDir, pageRel, page, original, question, channels, close } = await startCluster(values, 'pg-kill');
 const running: Spawned[] = [];
 const reader = { asked: 0, quoted: 0, failures: [] as string[], stopping: false };
 try {
-  const docsDir = await mirror(root, values.docs);
-  const indexerDir = await mirror(root, values.index);
-  const page = path.join(docsDir, pageRel);
-  const original = await fs.readFile(page, 'utf8');
-  const channels: string[] = [];
-  channels[shardOf(double.guildId, SHARDS)] = double.channelId;
-  const otherShard = 1 - shardOf(double.guildId, SHARDS);
-  channels[otherShard] = double.addGuild('second server', { onShard: [otherShard, SHARDS] }).channelId;
   const folders = (name: string) => ({ tempDir: root, indexDir: path.join(root, name, 'index'), dataDir: path.join(root, name, 'data'), databaseUrl: database.url });
 
   const indexer = (env: Record<string, string> = {}) => {
@@ -185,7 +165,5 @@ try {
 } finally {
   reader.stopping = true;
   for (const spawned of running) await killAndWait(spawned);
-  await double.close();
-  await database.drop();
-  await fs.rm(root, { recursive: true, force: true });
+  await close();
 }

@@ -7,10 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '../tests/discord-double/bot-process.js';
-import type { DiscordDouble, InteractionRecord } from '../tests/discord-double/index.js';
+import { shardOf, startDiscordDouble, type DiscordDouble, type InteractionRecord } from '../tests/discord-double/index.js';
 
 /** A database of its own beside the one `url` names, dropped by `drop`. */
 export async function throwawayDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -272,3 +273,47 @@ export async function firstAnswer(double: DiscordDouble, bot: Spawned, shard: { 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The command-line options both benchmarks take (parseArgs), besides their own. */
+export const CLUSTER_OPTIONS = {
+  docs: { type: 'string' },
+  index: { type: 'string' },
+  postgres: { type: 'string' },
+  page: { type: 'string' },
+  question: { type: 'string' },
+} as const;
+
+/** Shards of the double, one guild on each: two bot processes take one shard each. */
+export const SHARDS = 2;
+
+/**
+ * What both benchmarks start from: a throwaway database, a temp folder holding copies of the docs
+ * and the built index, the page to edit (and its text), and the double with a guild on each shard
+ * (`channels[shard]`). `close` stops it all but the processes, which the caller kills first.
+ */
+export async function startCluster(values: { docs?: string; index?: string; postgres?: string; page?: string; question?: string }, name: string) {
+  if (!values.docs || !values.index || !values.postgres) throw new Error('give --docs DIR --index DIR (built from DIR) --postgres URL');
+  const { page: pageRel, question } = pickPage(values.docs, values.page, values.question);
+  const database = await throwawayDatabase(values.postgres);
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), `archivist-${name}-`));
+  const double = await startDiscordDouble({ heartbeatIntervalMs: 5000, shards: SHARDS, maxConcurrency: SHARDS });
+  const close = async () => {
+    await double.close();
+    await database.drop();
+    await fs.rm(root, { recursive: true, force: true });
+  };
+  try {
+    const docsDir = await mirror(root, values.docs);
+    const indexerDir = await mirror(root, values.index);
+    const page = path.join(docsDir, pageRel);
+    const original = await fs.readFile(page, 'utf8');
+    const channels: string[] = [];
+    channels[shardOf(double.guildId, SHARDS)] = double.channelId;
+    const otherShard = 1 - shardOf(double.guildId, SHARDS);
+    channels[otherShard] = double.addGuild('second server', { onShard: [otherShard, SHARDS] }).channelId;
+    return { database, root, double, docsDir, indexerDir, pageRel, page, original, question, channels, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

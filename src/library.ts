@@ -204,22 +204,22 @@ export class Library implements LibraryApi, ServedIndex {
    * searched again. A patch takes a fraction of a second (0.2–0.5 s for a 113-passage page of the
    * Python docs, most of it graph inserts), and patches come seconds apart.
    */
-  async ask(question: string, options: { k?: number } = {}): Promise<Answer> {
+  ask(question: string, options: { k?: number } = {}): Promise<Answer> {
+    return this.unpatched(() => search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, this.relevance));
+  }
+
+  /** Runs a search again until no patch landed while it ran (see `ask`). */
+  private async unpatched<T>(run: () => Promise<T>): Promise<T> {
     for (;;) {
       const patches = this.patches;
-      const answer = await search(this.view, this.embedder, question, { k: options.k ?? this.config.topK }, this.relevance);
-      if (patches === this.patches) return answer;
+      const result = await run();
+      if (patches === this.patches) return result;
     }
   }
 
   /** Ranked hits with the answer decision, for the evaluator (hits are kept even when declined). */
   async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
-    let patches: number;
-    let ranked: Awaited<ReturnType<typeof rank>>;
-    do {
-      patches = this.patches;
-      ranked = await rank(this.view, this.embedder, question, { k, mode });
-    } while (patches !== this.patches);
+    const ranked = await this.unpatched(() => rank(this.view, this.embedder, question, { k, mode }));
     const quotes = new Map(quoteRanked(this.view, ranked, this.relevance).map(({ label, hit }) => [label, hit.quote]));
     const hits = ranked.top.flatMap(({ label }) => {
       const passage = this.index.passagesByLabel.get(label);

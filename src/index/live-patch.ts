@@ -3,8 +3,8 @@
 // whole generation (seconds for the Python docs). The index object is changed in place and in one
 // synchronous step; see Library.ask for how a question in flight meanwhile is answered again.
 
-import { patchIndexes, type FreshDocument } from './patch-indexes.js';
-import type { IndexedPassage, LoadedIndex, Manifest } from './store.js';
+import { patchIndexes, patchTargetOf, type FreshDocument } from './patch-indexes.js';
+import type { LoadedIndex, Manifest } from './store.js';
 
 export interface GenerationChange {
   /** Ids of documents the new generation no longer holds. */
@@ -19,19 +19,7 @@ export interface GenerationChange {
 export function applyChange(index: LoadedIndex, change: GenerationChange): number {
   const { manifest } = index;
   const dropped = [...change.removed, ...change.fresh.map(({ doc }) => doc.id).filter((id) => index.documents.has(id))];
-  const patched = patchIndexes(
-    {
-      vectorIndex: index.vectorIndex,
-      lexicalIndex: index.lexicalIndex,
-      pageIndex: index.pageIndex,
-      labels: manifest.counts.labels,
-      isLive: (label) => index.passagesByLabel.has(label),
-      labelsOf: (id) => index.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
-      pages: new Map(Object.entries(manifest.documents).map(([id, entry]) => [id, entry.page])),
-    },
-    dropped,
-    change.fresh,
-  );
+  const patched = patchIndexes(patchTargetOf(index), dropped, change.fresh);
 
   const documents: Manifest['documents'] = { ...manifest.documents };
   for (const id of dropped) {
@@ -45,17 +33,13 @@ export function applyChange(index: LoadedIndex, change: GenerationChange): numbe
     if (page !== undefined) index.documentByPage.delete(page);
     delete documents[id];
   }
-  const byDoc = new Map<string, IndexedPassage[]>();
-  for (const { fresh, passage } of patched.added) {
+  for (const { passage } of patched.added) {
     index.passagesByLabel.set(passage.label, passage);
     index.passagesByRef.set(passage.ref, passage);
-    const list = byDoc.get(fresh.doc.id);
-    if (list) list.push(passage);
-    else byDoc.set(fresh.doc.id, [passage]);
   }
   for (const { doc } of change.fresh) {
     const page = patched.pages.get(doc.id)!;
-    const passages = (byDoc.get(doc.id) ?? []).sort((a, b) => a.ordinal - b.ordinal);
+    const passages = patched.passagesByDoc.get(doc.id)!;
     index.documents.set(doc.id, doc);
     index.passagesByDoc.set(doc.id, passages);
     index.documentByPage.set(page, doc.id);

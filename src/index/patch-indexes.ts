@@ -8,7 +8,7 @@
 import type { Document, Passage } from '../types.js';
 import { lexicalEntry, pageEntry } from './entries.js';
 import type { LexicalEntry, LexicalIndex } from './lexical-index.js';
-import type { IndexedPassage } from './store.js';
+import type { IndexedPassage, LoadedIndex } from './store.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** A new or changed document with its passages and their unit vectors (rows in passage order). */
@@ -40,8 +40,23 @@ export interface PatchResult {
   freed: Set<number>;
   /** Each fresh passage with its label, and the row of its vector in its document's `vectors`. */
   added: Array<{ fresh: FreshDocument; passage: IndexedPassage; row: number }>;
+  /** Each fresh document's passages with their labels, in order. */
+  passagesByDoc: Map<string, IndexedPassage[]>;
   /** Each fresh document's page label. */
   pages: Map<string, number>;
+}
+
+/** What a loaded index holds, as the patch sees it. */
+export function patchTargetOf(index: LoadedIndex): PatchTarget {
+  return {
+    vectorIndex: index.vectorIndex,
+    lexicalIndex: index.lexicalIndex,
+    pageIndex: index.pageIndex,
+    labels: index.manifest.counts.labels,
+    isLive: (label) => index.passagesByLabel.has(label),
+    labelsOf: (id) => index.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
+    pages: new Map(Object.entries(index.manifest.documents).map(([id, entry]) => [id, entry.page])),
+  };
 }
 
 /**
@@ -62,11 +77,14 @@ export function patchIndexes(target: PatchTarget, dropped: Iterable<string>, fre
   let nextFree = 0;
   let labels = target.labels;
   const added: PatchResult['added'] = [];
+  const passagesByDoc = new Map<string, IndexedPassage[]>();
   for (const entry of fresh) {
-    entry.passages.forEach((passage, row) => {
-      const label = nextFree < free.length ? free[nextFree++]! : labels++;
-      added.push({ fresh: entry, passage: { ...passage, label }, row });
+    const passages = entry.passages.map((passage, row) => {
+      const indexed: IndexedPassage = { ...passage, label: nextFree < free.length ? free[nextFree++]! : labels++ };
+      added.push({ fresh: entry, passage: indexed, row });
+      return indexed;
     });
+    passagesByDoc.set(entry.doc.id, passages);
   }
   const dims = vectorIndex.dims;
   for (const { fresh: entry, passage, row } of added) vectorIndex.add(passage.label, entry.vectors.subarray(row * dims, (row + 1) * dims));
@@ -86,5 +104,5 @@ export function patchIndexes(target: PatchTarget, dropped: Iterable<string>, fre
     freshPages.push(pageEntry(entry.doc, nextPage));
   }
   pageIndex.add(freshPages);
-  return { labels, freed, added, pages };
+  return { labels, freed, added, passagesByDoc, pages };
 }

@@ -24,7 +24,7 @@ import { Checkpoints } from './checkpoints.js';
 import { docsFolderRecord } from './docs-folder.js';
 import { embeddingText } from './embedding-text.js';
 import { lexicalEntry, pageEntry } from './entries.js';
-import { patchIndexes, type FreshDocument } from './patch-indexes.js';
+import { patchIndexes, patchTargetOf, type FreshDocument } from './patch-indexes.js';
 import { HnswIndex, type HnswParams } from './hnsw-index.js';
 import { LexicalIndex, type LexicalEntry } from './lexical-index.js';
 import { acquireWriteLock } from './lock.js';
@@ -365,36 +365,17 @@ async function patch(previous: LoadedIndex, plan: Plan, entries: Entry[], hnsw: 
   const { vectorIndex, lexicalIndex, pageIndex, manifest } = previous;
   const dims = manifest.embedder.dims;
   const fresh = entries.filter((entry): entry is FreshEntry => !entry.kept).map(({ doc, passages, vectors }) => ({ doc, passages, vectors: vectors! }));
-  const patched = patchIndexes(
-    {
-      vectorIndex,
-      lexicalIndex,
-      pageIndex,
-      labels: manifest.counts.labels,
-      isLive: (label) => previous.passagesByLabel.has(label),
-      labelsOf: (id) => previous.passagesByDoc.get(id)?.map((passage) => passage.label) ?? [],
-      pages: new Map(Object.entries(manifest.documents).map(([id, entry]) => [id, entry.page])),
-    },
-    [...plan.changed.map((doc) => doc.id), ...plan.removed],
-    fresh,
-  );
+  const patched = patchIndexes(patchTargetOf(previous), [...plan.changed.map((doc) => doc.id), ...plan.removed], fresh);
 
   const vectors = await readVectors(previous, patched.labels);
   for (const label of patched.freed) vectors.fill(0, label * dims, (label + 1) * dims);
-  const addedByDoc = new Map<string, IndexedPassage[]>();
-  for (const { fresh: entry, passage, row } of patched.added) {
-    vectors.set(entry.vectors.subarray(row * dims, (row + 1) * dims), passage.label * dims);
-    const list = addedByDoc.get(entry.doc.id);
-    if (list) list.push(passage);
-    else addedByDoc.set(entry.doc.id, [passage]);
-  }
-  const passages = entries.flatMap((entry) => (entry.kept ? entry.passages : addedByDoc.get(entry.doc.id) ?? []));
+  for (const { fresh: entry, passage, row } of patched.added) vectors.set(entry.vectors.subarray(row * dims, (row + 1) * dims), passage.label * dims);
+  const passages = entries.flatMap((entry) => (entry.kept ? entry.passages : patched.passagesByDoc.get(entry.doc.id)!));
   const pageLabels = new Map<string, number>();
   for (const entry of entries) pageLabels.set(entry.doc.id, entry.kept ? manifest.documents[entry.doc.id]!.page : patched.pages.get(entry.doc.id)!);
   return { embedder: manifest.embedder, hnsw, splitter, documents: entries.map((entry) => entry.doc), passages, vectors, vectorIndex, lexicalIndex, pageIndex, pageLabels };
 }
 
-/** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
 /**
  * A generation's content from documents whose passages are already embedded (a library copied from
  * the database): graph and BM25 index are built from the vectors given, nothing is embedded.
@@ -403,6 +384,7 @@ export function buildFromVectors(documents: FreshDocument[], embedder: EmbedderI
   return build(null, documents.map(({ doc, passages, vectors }) => ({ kept: false, doc, passages, vectors })), embedder, hnsw, splitter);
 }
 
+/** Builds graph and BM25 index afresh with labels 0..n-1; unchanged documents' vectors come from the previous index. */
 async function build(previous: LoadedIndex | null, entries: Entry[], embedder: EmbedderIdentity, hnsw: HnswParams, splitter: string): Promise<GenerationContent> {
   const dims = embedder.dims;
   const total = entries.reduce((sum, entry) => sum + entry.passages.length, 0);
