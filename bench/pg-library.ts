@@ -67,7 +67,7 @@ try {
   if (!fromFiles.ok) throw new Error(fromFiles.message);
   console.log(`cold start from the folder: openIndex ${since(started)} ms (rss +${mb(process.memoryUsage().rss - rss0)})`);
   const reader: LoadedIndex = fromFiles.index;
-  const heldBefore = { createdAt: reader.manifest.createdAt, documents: { ...reader.manifest.documents } };
+  const heldBefore = { createdAt: reader.manifest.createdAt, documents: { ...reader.manifest.documents }, splitter: reader.manifest.splitter, embedder: reader.manifest.embedder };
 
   // A reader process: serves the generation before the edit, patched when the edit is announced.
   let applied: { at: number; ms: number } | null = null;

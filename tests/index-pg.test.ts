@@ -12,11 +12,11 @@ import { applyChange } from '../src/index/live-patch.js';
 import { PostgresGenerations } from '../src/index/pg-generations.js';
 import { GenerationSync, type ServedIndex } from '../src/index/pg-sync.js';
 import { currentGeneration, openIndex, type LoadedIndex } from '../src/index/store.js';
-import { updateIndex } from '../src/index/update.js';
+import { updateIndex, type Splitter } from '../src/index/update.js';
 import { migrate } from '../src/records/postgres/migrations.js';
 import type { Document } from '../src/types.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
-import { blockSplitter, largeCorpus, makeDoc, sampleCorpus } from './helpers/index-fixtures.js';
+import { blockSplitter, largeCorpus, makeDoc, sampleCorpus, splitByBlock } from './helpers/index-fixtures.js';
 import { POSTGRES_SKIPPED, TEST_DATABASE_URL, memoryLogger, tempPostgresDatabase } from './helpers/store.js';
 import { until } from './helpers/until.js';
 
@@ -237,6 +237,32 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
     // Written as the folder's live generation: the next start opens it.
     expect(await currentGeneration(readerDir)).toBe(path.basename(index.dir));
+  });
+
+  it('the same documents cut by another splitter are published again, and a serving process takes the new passages whole', async () => {
+    const db = await database();
+    const [writerDir, readerDir] = [await folder(), await folder()];
+    await build(writerDir);
+    const writer = await sync(db.url, writerDir);
+    await writer.push();
+    const reader = await sync(db.url, readerDir);
+    const target = served((await reader.seed(embedderIdentity, hnsw))!);
+    await reader.serve(target);
+
+    // One passage per document instead of one per block: the texts are unchanged, their passages not.
+    const wholeDocuments: Splitter = {
+      version: 'test-one-passage-per-document/1',
+      split: (doc) => [{ ...splitByBlock(doc)[0]!, end: doc.text.length, text: doc.text }],
+    };
+    const resplit = (await updateIndex({ indexDir: writerDir, documents: sampleCorpus(), splitter: wholeDocuments, embedder: new HashEmbedder(), hnsw, progress: false })).index;
+    expect(resplit.manifest.counts.passages).toBe(3);
+    await writer.push();
+    await until('the reader to serve the re-cut library', async () => target.served().manifest.splitter === wholeDocuments.version);
+    const texts = (index: LoadedIndex) => [...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort();
+    expect(texts(target.served())).toEqual(texts(resplit));
+    const fromRows = (await (await sync(db.url, await folder())).seed(embedderIdentity, hnsw))!;
+    expect(texts(fromRows)).toEqual(texts(resplit));
+    expect(fromRows.manifest.splitter).toBe(wholeDocuments.version);
   });
 
   it('a publisher killed before its commit leaves no rows, no generation and no announcement', async () => {

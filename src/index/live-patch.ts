@@ -13,6 +13,8 @@ export interface GenerationChange {
   fresh: FreshDocument[];
   /** The new generation's createdAt. */
   createdAt: string;
+  /** The splitter that cut the new generation's passages (see SPLITTER_VERSION). */
+  splitter?: string;
 }
 
 /** Applies `change` to `index` in place; returns the number of passages added. */
@@ -50,6 +52,7 @@ export function applyChange(index: LoadedIndex, change: GenerationChange): numbe
   index.manifest = {
     ...rest,
     createdAt: change.createdAt,
+    ...(change.splitter !== undefined ? { splitter: change.splitter } : {}),
     documents,
     counts: { documents: index.documents.size, passages: index.passagesByLabel.size, labels: patched.labels },
   };

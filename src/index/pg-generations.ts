@@ -11,6 +11,7 @@
 // clean-up of what no kept generation uses, NOTIFY): a publisher killed before COMMIT leaves nothing
 // visible, and every process hears of the generation only once it is whole.
 
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Document, Passage } from '../types.js';
 import type { FreshDocument } from './patch-indexes.js';
@@ -55,7 +56,7 @@ export interface GenerationDifference {
 }
 
 /** What a process holds: its manifest's time and document hashes. */
-export type HeldLibrary = Pick<Manifest, 'createdAt' | 'documents'>;
+export type HeldLibrary = Pick<Manifest, 'createdAt' | 'documents' | 'splitter' | 'embedder'>;
 
 /** Where generations are shared between processes; PostgreSQL is one implementation. */
 export interface GenerationStore {
@@ -88,7 +89,7 @@ export class PostgresGenerations implements GenerationStore {
     const records = await readGenerationRecords(generationDir);
     const { manifest } = records;
     const name = generationDir.split(/[\\/]/).pop()!;
-    const keys = records.documents.map((doc) => ({ docId: doc.id, hash: doc.hash }));
+    const keys = records.documents.map((doc) => ({ docId: doc.id, hash: versionKey(doc.hash, manifest) }));
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -103,8 +104,8 @@ export class PostgresGenerations implements GenerationStore {
         [keys.map((k) => k.docId), keys.map((k) => k.hash)],
       );
       const stored = new Set(present.rows.map((row) => versionId({ docId: row.doc_id, hash: row.hash })));
-      const missing = records.documents.filter((doc) => !stored.has(versionId({ docId: doc.id, hash: doc.hash })));
-      const passages = await insertVersions(client, missing, records.passages, records.vector, manifest.embedder.dims);
+      const missing = records.documents.filter((doc) => !stored.has(versionId({ docId: doc.id, hash: versionKey(doc.hash, manifest) })));
+      const passages = await insertVersions(client, missing, records.passages, records.vector, manifest);
       const { rows } = await client.query<{ id: string }>(`INSERT INTO library_generations (name, created_at, manifest) VALUES ($1, $2, $3) RETURNING id`, [
         name,
         new Date(manifest.createdAt),
@@ -152,7 +153,7 @@ export class PostgresGenerations implements GenerationStore {
         generation.id,
       ]);
       const heldDocs = held?.documents ?? {};
-      const wanted = members.rows.filter((row) => !Object.hasOwn(heldDocs, row.doc_id) || heldDocs[row.doc_id]!.hash !== row.hash);
+      const wanted = members.rows.filter((row) => !Object.hasOwn(heldDocs, row.doc_id) || versionKey(heldDocs[row.doc_id]!.hash, held!) !== row.hash);
       const kept = new Set(members.rows.map((row) => row.doc_id));
       const removed = Object.keys(heldDocs).filter((id) => !kept.has(id));
       const fresh: FreshDocument[] = [];
@@ -172,6 +173,15 @@ export class PostgresGenerations implements GenerationStore {
   }
 }
 
+/**
+ * What a document version is stored under: the hash of its text together with the splitter and the
+ * embedder that made its passages and vectors. The same text cut or embedded otherwise (a new
+ * SPLITTER_VERSION, another model) is another version, written again and fetched again by readers.
+ */
+function versionKey(hash: string, made: Pick<Manifest, 'splitter' | 'embedder'>): string {
+  return createHash('sha256').update(`${hash}\u0000${made.splitter ?? ''}\u0000${made.embedder.id}`).digest('hex');
+}
+
 function versionId({ docId, hash }: VersionKey): string {
   return `${docId}\u0000${hash}`;
 }
@@ -182,21 +192,21 @@ async function insertVersions(
   documents: Document[],
   passages: StoredPassage[],
   vector: (label: number) => Float32Array | undefined,
-  dims: number,
+  made: Pick<Manifest, 'splitter' | 'embedder'>,
 ): Promise<number> {
-  const rowBytes = dims * 4;
+  const rowBytes = made.embedder.dims * 4;
   for (let from = 0; from < documents.length; ) {
     let to = from;
     for (let chars = 0; to < documents.length && (to === from || chars + documents[to]!.text.length <= DOCUMENT_BATCH_CHARS); to++) chars += documents[to]!.text.length;
     const batch = documents.slice(from, to);
     await client.query(`INSERT INTO library_documents (doc_id, hash, document) SELECT * FROM unnest($1::text[], $2::text[], $3::json[])`, [
       batch.map((doc) => doc.id),
-      batch.map((doc) => doc.hash),
+      batch.map((doc) => versionKey(doc.hash, made)),
       batch.map((doc) => JSON.stringify(doc)),
     ]);
     from = to;
   }
-  const hashes = new Map(documents.map((doc) => [doc.id, doc.hash]));
+  const hashes = new Map(documents.map((doc) => [doc.id, versionKey(doc.hash, made)]));
   const rows = passages.filter((passage) => hashes.has(passage.docId));
   for (let from = 0; from < rows.length; from += PASSAGE_BATCH) {
     const batch = rows.slice(from, from + PASSAGE_BATCH);

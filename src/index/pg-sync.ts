@@ -208,7 +208,7 @@ export class GenerationSync {
       if (adding > PATCH_MAX_SHARE * Math.max(index.passagesByLabel.size, 1) && (await this.replaceServed(target, index))) return;
       if (target.served() !== index || index.manifest.createdAt !== heldAt) continue;
       const fetched = performance.now();
-      target.apply(index, { removed: change.removed, fresh: change.fresh, createdAt: change.manifest.createdAt });
+      target.apply(index, { removed: change.removed, fresh: change.fresh, createdAt: change.manifest.createdAt, ...(change.manifest.splitter !== undefined ? { splitter: change.manifest.splitter } : {}) });
       this.options.log.info('library sync: applied the newest generation from the database', {
         generation: change.name,
         changed: change.fresh.length,
