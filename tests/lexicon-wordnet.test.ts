@@ -27,6 +27,12 @@ describe('lexicon', () => {
     expect(texts(lexicon.aliases('ICBM'), 'acronym')).toEqual(['intercontinental ballistic missile']);
     expect(texts(lexicon.aliases('Seoul'), 'capital')).toContain('South Korea');
     expect(texts(lexicon.aliases('Pyongyang'), 'capital')).toContain('North Korea');
+    // Places renamed since WordNet 3.1 are found under the name it files them by.
+    expect(texts(lexicon.aliases('Kyiv'), 'capital')).toContain('Ukraine');
+    expect(texts(lexicon.aliases('Kyiv'), 'renamed')).toEqual(['Kiev']);
+    expect(texts(lexicon.aliases('Czechia'), 'renamed')).toEqual(['Czech Republic']);
+    expect(texts(lexicon.aliases('Türkiye'), 'renamed')).toEqual(['Republic of Turkey']);
+    expect(lexicon.isWord('Kyiv')).toBe(true);
     // WordNet's descriptions are not names a library would write.
     expect(lexicon.aliases('Seoul').map((e) => e.text)).not.toContain('capital of South Korea');
     expect(lexicon.aliases('openpyxl')).toEqual([]);

@@ -7,10 +7,11 @@ import { WordNet, type PartOfSpeech, type Synset } from './wordnet.js';
 /**
  * What links an expansion to the question's word, so each kind can be measured and switched alone:
  * a name's other name ('alias': America ~ United States), acronym ('acronym': UN ~ United Nations)
- * or country ('capital': Seoul ~ South Korea); an ordinary word's other forms ('form') and synonyms
+ * or country ('capital': Seoul ~ South Korea), the name WordNet knows a renamed place by ('renamed':
+ * Czechia ~ Czech Republic, see `RENAMED`); an ordinary word's other forms ('form') and synonyms
  * ('synonym').
  */
-export type ExpansionKind = 'alias' | 'acronym' | 'capital' | 'form' | 'synonym';
+export type ExpansionKind = 'alias' | 'acronym' | 'capital' | 'renamed' | 'form' | 'synonym';
 
 export interface Expansion {
   /** As WordNet writes it: "South Korea", "intercontinental ballistic missile", "evade". */
@@ -29,6 +30,25 @@ const DETACH: Record<PartOfSpeech, Array<[string, string]>> = {
   a: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
   r: [],
 };
+
+/**
+ * Names a country or city has taken since WordNet 3.1 (2011), or the English spelling adopted
+ * since, each with the name WordNet files it under: a question writes today's name and WordNet
+ * knows the old one ("Kyiv": WordNet has "Kiev" and "Kyyiv", so Kyiv would find no country). Used
+ * only for a name WordNet lacks.
+ */
+const RENAMED: ReadonlyMap<string, string> = new Map([
+  ['kyiv', 'kiev'], // Ukraine's romanisation, in English usage since 2019 (AP, US BGN)
+  ['czechia', 'czech republic'], // short name registered with the UN, 2016
+  ['north macedonia', 'macedonia'], // Prespa agreement, 2019
+  ['eswatini', 'swaziland'], // 2018
+  ['türkiye', 'republic of turkey'], // UN, 2022; "turkey" alone is first the bird
+  ['turkiye', 'republic of turkey'],
+  ['cabo verde', 'cape verde'], // UN, 2013
+  ['timor-leste', 'east timor'], // the state's name since 2002
+  ['ashgabat', 'ashkhabad'], // the spelling Turkmenistan uses
+  ['bengaluru', 'bangalore'], // 2014
+]);
 
 /** Whether `short` is the initials of `long`'s words ("UN", "United Nations"; "ICBM", "intercontinental ballistic missile"). */
 export function isAcronymOf(short: string, long: string): boolean {
@@ -60,13 +80,15 @@ export class Lexicon {
    * South Korea") are left out: the library would have to say them word for word.
    */
   aliases(name: string): Expansion[] {
-    const [sense] = this.wordnet.senses(name, 'n');
+    const filed = this.filedAs(name);
+    const [sense] = this.wordnet.senses(filed, 'n');
     if (sense === undefined) return [];
     const synset = this.wordnet.synset(sense, 'n');
     const out: Expansion[] = [];
     const add = (text: string, kind: ExpansionKind) => {
       if (text.toLowerCase() !== name.toLowerCase() && !out.some((known) => known.text === text)) out.push({ text, kind });
     };
+    if (filed !== name) add(synset.words.find((word) => word.toLowerCase() === filed) ?? filed, 'renamed');
     const nameIsAcronym = /^\p{Lu}{2,}$/u.test(name.replace(/\./g, ''));
     for (const word of synset.words) {
       // An acronym's spelled-out words need not give all its letters: ICBM, "intercontinental ballistic missile".
@@ -132,10 +154,16 @@ export class Lexicon {
     return [...inflections(verb), ...this.wordnet.irregularForms(verb, 'v')];
   }
 
-  /** Whether the word is English to WordNet, as it is or inflected ("displaced", "commandos"). */
+  /** Whether the word is English to WordNet, as it is or inflected ("displaced", "commandos"), or a name it knows by an older one. */
   isWord(word: string): boolean {
     const lower = word.toLowerCase();
-    return ALL_POS.some((pos) => this.baseForms(lower, pos).length > 0);
+    return RENAMED.has(lower) || ALL_POS.some((pos) => this.baseForms(lower, pos).length > 0);
+  }
+
+  /** The name WordNet files a name under: itself, or for a name it lacks, the older name (see `RENAMED`). */
+  private filedAs(name: string): string {
+    const older = RENAMED.get(name.toLowerCase().trim().replace(/\s+/g, ' '));
+    return older !== undefined && !this.wordnet.has(name, 'n') ? older : name;
   }
 
   /**
