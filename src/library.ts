@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import type { Embedder } from './embed/embedder.js';
 import { createEmbedder } from './embed/select.js';
-import { measureScale, type SimilarityScale } from './embed/similarity-scale.js';
+import { currentScale, measureScale, type SimilarityScale } from './embed/similarity-scale.js';
 import type { Retrieved } from './eval/evaluate.js';
 import { buildIndex, type BuildProgress } from './index/indexer.js';
 import { IndexLockedError, lockHolder } from './index/lock.js';
@@ -64,10 +64,6 @@ export function searchable(index: LoadedIndex): SearchableIndex {
 }
 
 /**
- * The similarity scale the index recorded of its embedder, or, for an index written before it was
- * recorded, measured now (about 0.1 s with USE-lite): the index is never written on load.
- */
-/**
  * The docs folder an opened index must have been built from. With a database the library is the
  * database's, whatever folder another machine built it from.
  */
@@ -75,8 +71,13 @@ function docsFolderCheck(config: Config): { docsDir?: string } {
   return config.databaseUrl ? {} : { docsDir: config.docsDir };
 }
 
+/**
+ * The similarity scale the index recorded of its embedder, or, for an index written before it was
+ * recorded or when questions were embedded another way (see `currentScale`), measured now (about
+ * 0.1 s with USE-lite): the index is never written on load.
+ */
 async function scaleOf(index: LoadedIndex, embedder: Embedder): Promise<SimilarityScale> {
-  return index.manifest.similarityScale ?? (await measureScale(embedder));
+  return currentScale(index.manifest.similarityScale) ?? (await measureScale(embedder));
 }
 
 /** One loaded index and its embedder: what the CLI, the console and the bot ask. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REFERENCE_PASSAGES } from '../src/embed/similarity-scale.js';
+import { REFERENCE_PASSAGES, SCALE_METHOD } from '../src/embed/similarity-scale.js';
 import { embeddingText } from '../src/index/embedding-text.js';
 import { acquireWriteLock } from '../src/index/lock.js';
 import { FORMAT_VERSION, openIndex, readVectors, type LoadedIndex } from '../src/index/store.js';
@@ -83,7 +83,7 @@ describe('building and opening', () => {
     expect(report).toMatchObject({ added: 3, changed: 0, removed: 0, unchanged: 0, passagesEmbedded: 7 });
     // The 7 passages, and the reference passages that measure the embedder's similarity scale.
     expect(embedder.embedded).toBe(7 + REFERENCE_PASSAGES);
-    expect(built.manifest.similarityScale).toEqual({ related: expect.any(Number), unrelated: expect.any(Number) });
+    expect(built.manifest.similarityScale).toEqual({ related: expect.any(Number), unrelated: expect.any(Number), method: SCALE_METHOD });
     expect(built.passagesByLabel.size).toBe(7);
 
     const index = await open(embedder);

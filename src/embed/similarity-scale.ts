@@ -11,6 +11,7 @@
 // page's section at 0.40 with USE-lite, because every page shares the docs' vocabulary; the sample
 // corpus has no headings at all), so the same embedder would get other thresholds in every library.
 import type { Embedder } from './embedder.js';
+import { questionVector } from './question-vector.js';
 
 /** What the index records of its embedder's similarity scale (the manifest's `similarityScale`). */
 export interface SimilarityScale {
@@ -18,6 +19,19 @@ export interface SimilarityScale {
   related: number;
   /** Median cosine of a reference question to a passage on another subject. */
   unrelated: number;
+  /** How the questions were embedded (`SCALE_METHOD`); a scale measured otherwise is measured again. */
+  method?: string;
+}
+
+/**
+ * The way questions are embedded for search and for the scale alike (see `questionVector`): a
+ * scale recorded under another method describes other query vectors.
+ */
+export const SCALE_METHOD = 'question-and-content/1';
+
+/** The recorded scale if it was measured the way questions are embedded now, else undefined. */
+export function currentScale(scale: SimilarityScale | undefined): SimilarityScale | undefined {
+  return scale?.method === SCALE_METHOD ? scale : undefined;
 }
 
 /** Questions with the passage answering each; question i against passage i + half is unrelated. */
@@ -57,12 +71,12 @@ function median(values: number[]): number {
 
 /** Measures the embedder on the reference pairs: 16 questions and 16 passages, about 0.1 s with USE-lite. */
 export async function measureScale(embedder: Embedder): Promise<SimilarityScale> {
-  const questions = await Promise.all(REFERENCE.map(([question]) => embedder.embedQuery(question)));
+  const questions = await Promise.all(REFERENCE.map(([question]) => questionVector(embedder, question)));
   const passages = await embedder.embedPassages(REFERENCE.map(([, passage]) => passage));
   const half = REFERENCE.length >> 1;
   const related = questions.map((question, i) => dot(question, passages[i]!));
   const unrelated = questions.map((question, i) => dot(question, passages[(i + half) % REFERENCE.length]!));
   const round = (value: number) => Number(value.toFixed(4));
-  return { related: round(median(related)), unrelated: round(median(unrelated)) };
+  return { related: round(median(related)), unrelated: round(median(unrelated)), method: SCALE_METHOD };
 }
 

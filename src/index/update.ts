@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.js';
-import { measureScale } from '../embed/similarity-scale.js';
+import { currentScale, measureScale } from '../embed/similarity-scale.js';
 import type { Document, LoadIssue, Passage } from '../types.js';
 import { Checkpoints } from './checkpoints.js';
 import { docsFolderRecord } from './docs-folder.js';
@@ -197,7 +197,7 @@ export async function updateIndex(opts: UpdateOptions): Promise<IndexResult> {
         ? await patch(previous, plan, entries, opts.hnsw, opts.splitter.version)
         : await build(previous, entries, embedder, opts.hnsw, opts.splitter.version);
     // The scale belongs to the embedder, which an index keeps: measured once, then carried forward.
-    content.similarityScale = previous?.manifest.similarityScale ?? (await measureScale(embedder));
+    content.similarityScale = currentScale(previous?.manifest.similarityScale) ?? (await measureScale(embedder));
     const index = await writeGeneration(opts.indexDir, { ...content, ...(docs ? { docs } : {}) });
     await checkpoints.clear();
     timings.writeMs = lap();

@@ -64,10 +64,11 @@ export const SEARCH_DEFAULTS = Object.freeze({
   /**
    * Where `relevance`'s similarity thresholds sit between the unrelated (0) and the related (1)
    * median of the index's similarity scale (src/embed/similarity-scale.ts, calibrate.ts): accept
-   * 0.7515, floor 0.3181. Fitted so that the bundled encoder's scale (medians 0.1032 and 0.5647)
-   * gives back the thresholds above: (0.45 − 0.1032) / 0.4615 and (0.25 − 0.1032) / 0.4615.
+   * 0.6616, floor 0.2731. Fitted so that the bundled encoder's scale, its questions embedded as
+   * search embeds them (embed/question-vector.ts; medians 0.1094 and 0.6242), gives back the
+   * thresholds above: (0.45 − 0.1094) / 0.5148 and (0.25 − 0.1094) / 0.5148.
    */
-  scalePositions: Object.freeze({ accept: 0.7515, floor: 0.3181 }),
+  scalePositions: Object.freeze({ accept: 0.6616, floor: 0.2731 }),
   /**
    * Once a question is answered, a further top-k hit above the similarity floor (and giving a name
    * the question asks about, when it gives any) is quoted too when it holds at least this share of

@@ -1,4 +1,5 @@
 import type { Embedder } from '../embed/embedder.js';
+import { questionVector } from '../embed/question-vector.js';
 import { profileFor } from '../profiles/registry.js';
 import { passageUrl } from '../sources/url.js';
 import type { Answer, Citation, Document, MissingName, Passage, SearchHit } from '../types.js';
@@ -190,7 +191,7 @@ export async function rank(
 
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
   // retrievers run while it is computed rather than after.
-  const embedding = mode === 'lexical' ? null : embedder.embedQuery(question);
+  const embedding = mode === 'lexical' ? null : questionVector(embedder, question);
   // Awaited below; this only keeps its failure from going unhandled should a lexical search throw first.
   embedding?.catch(() => undefined);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
