@@ -12,6 +12,8 @@ export interface Span {
   end: number;
   /** A code block (or the part of one in the passage): quoted whole, never as a signature. */
   code?: boolean;
+  /** The page of a paged document (PDF) the unit is on: a quote is cited with one page, so it never joins units of two. */
+  page?: number;
 }
 
 /**
@@ -27,12 +29,13 @@ export function quoteUnits(doc: Document, passage: Passage): Span[] {
     if (block.start >= passage.end) break;
     const start = Math.max(block.start, passage.start);
     const end = Math.min(block.end, passage.end);
+    const page = block.page === undefined ? {} : { page: block.page };
     if (block.kind === 'code') {
       const code = doc.text.slice(start, end);
       const lead = code.length - code.trimStart().length;
       const trimmed = code.trim().length;
-      if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true });
-    } else units.push(...sentenceSpans(doc.text, start, end));
+      if (trimmed > 0) units.push({ start: start + lead, end: start + lead + trimmed, code: true, ...page });
+    } else units.push(...sentenceSpans(doc.text, start, end).map((span) => ({ ...span, ...page })));
   }
   return units;
 }
@@ -212,18 +215,18 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
   let { start, end } = chosen;
   let last = best;
   const before = sentences[best - 1];
-  if (before && isEntrySignature(docText, before, profile) && end - before.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = before.start;
+  if (before && before.page === chosen.page && isEntrySignature(docText, before, profile) && end - before.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = before.start;
   else if (!chosen.code && !isEntrySignature(docText, chosen, profile)) {
     // Deeper in an entry, the quote starts at its signature when the whole is short enough: "This
     // can be used to make triple-quoted strings line up…" says nothing of textwrap.dedent on its own.
     const signature = entrySignatureAbove(docText, sentences, best, profile);
-    if (signature !== undefined && end - signature.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = signature.start;
+    if (signature !== undefined && signature.page === chosen.page && end - signature.start <= SEARCH_DEFAULTS.maxSignatureQuote) start = signature.start;
   }
   // A quote that is all signatures is carried on to the description below instead.
   if (end - start < SEARCH_DEFAULTS.minQuoteChars && sentences.length > 1 && (chosen.code || !signaturesOnly(docText.slice(start, end), profile))) {
     // A signature after the quote opens the next entry: "Generate a random UUID." is not followed by "uuid.uuid5(…)".
     const pads = (span: Span | undefined) =>
-      span !== undefined && !isEntrySignature(docText, span, profile) && !isStatusNote(docText, span, profile) && !isListing(docText, span, profile);
+      span !== undefined && span.page === chosen.page && !isEntrySignature(docText, span, profile) && !isStatusNote(docText, span, profile) && !isListing(docText, span, profile);
     const next = pads(sentences[best + 1]) ? sentences[best + 1] : undefined;
     const previous = start === chosen.start && pads(before) ? before : undefined;
     const nextScore = next ? termOverlap(queryTerms, docText.slice(next.start, next.end)) : -1;
@@ -233,7 +236,7 @@ export function pickQuote(docText: string, sentences: Span[], queryTerms: string
       last = best + 1;
     } else if (previous) start = previous.start;
   }
-  while (!chosen.code && signaturesOnly(docText.slice(start, end), profile) && sentences[last + 1] && sentences[last + 1]!.end - start <= SEARCH_DEFAULTS.maxSignatureQuote) {
+  while (!chosen.code && signaturesOnly(docText.slice(start, end), profile) && sentences[last + 1] !== undefined && sentences[last + 1]!.page === chosen.page && sentences[last + 1]!.end - start <= SEARCH_DEFAULTS.maxSignatureQuote) {
     end = sentences[++last]!.end;
   }
   return { start, end };
