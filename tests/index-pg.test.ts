@@ -70,6 +70,20 @@ function served(index: LoadedIndex): ServedIndex & { index: LoadedIndex; patches
   return target;
 }
 
+/** The sample corpus built and published by a writer, and a reader serving it, seeded from the rows. */
+async function writerAndReader() {
+  const db = await database();
+  const [writerDir, readerDir] = [await folder(), await folder()];
+  await build(writerDir);
+  const writer = await sync(db.url, writerDir);
+  await writer.push();
+  const reader = await sync(db.url, readerDir);
+  const first = (await reader.seed(embedderIdentity, hnsw))!;
+  const target = served(first);
+  await reader.serve(target);
+  return { db, writerDir, readerDir, writer, reader, first, target };
+}
+
 async function opened(indexDir: string): Promise<LoadedIndex> {
   const result = await openIndex(indexDir, hnsw);
   if (!result.ok) throw new Error(result.message);
@@ -85,6 +99,11 @@ function editedCorpus(): Document[] {
   ]);
   const bikes = makeDoc('notes/bikes', 'Bike storage', [{ paragraphs: ['Bikes go in the courtyard shed; the padlock combination is 6153.'] }]);
   return [edited, cooking!, bikes];
+}
+
+/** Each passage's ref and text, sorted: what two indexes hold alike, whatever their labels. */
+function passageTexts(index: LoadedIndex): string[][] {
+  return [...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort();
 }
 
 /** Labels the BM25 index returns for `query`, as passage texts. */
@@ -131,15 +150,14 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     expect(seeded).not.toBeNull();
     expect(await currentGeneration(readerDir)).toBe(path.basename(seeded!.dir));
     expect(seeded!.manifest.createdAt).toBe(written.manifest.createdAt);
-    const refs = (index: LoadedIndex) => [...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort();
-    expect(refs(seeded!)).toEqual(refs(written));
+    expect(passageTexts(seeded!)).toEqual(passageTexts(written));
     for (const passage of written.passagesByLabel.values()) {
       const copy = seeded!.passagesByRef.get(passage.ref)!;
       expect([...seeded!.vector(copy.label)!]).toEqual([...written.vector(passage.label)!]);
     }
     expect(lexicalTexts(seeded!, 'sourdough')).toEqual(['Sourdough bread rises slowly in a cool kitchen.']);
     // The folder holds an index like any other: reopened, and updated without embedding a passage.
-    expect(refs(await opened(readerDir))).toEqual(refs(written));
+    expect(passageTexts(await opened(readerDir))).toEqual(passageTexts(written));
     expect(seeded!.documents.get('notes/extract')?.text).toBe('Column A\u0000Column B holds the totals.');
     const embedder = new HashEmbedder();
     await build(readerDir, corpus, embedder);
@@ -216,15 +234,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
   });
 
   it('a change past a share of the library is built beside the served index and swapped in, not patched', async () => {
-    const db = await database();
-    const [writerDir, readerDir] = [await folder(), await folder()];
-    await build(writerDir);
-    const writer = await sync(db.url, writerDir);
-    await writer.push();
-    const reader = await sync(db.url, readerDir);
-    const first = (await reader.seed(embedderIdentity, hnsw))!;
-    const target = served(first);
-    await reader.serve(target);
+    const { writerDir, readerDir, writer, reader, first, target } = await writerAndReader();
 
     const newest = (await build(writerDir, editedCorpus())).index;
     await writer.push();
@@ -233,21 +243,14 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     const index = target.served();
     expect(index).not.toBe(first);
     expect(index.manifest.createdAt).toBe(newest.manifest.createdAt);
-    expect([...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort()).toEqual([...newest.passagesByRef.values()].map((p) => [p.ref, p.text]).sort());
+    expect(passageTexts(index)).toEqual(passageTexts(newest));
     expect(lexicalTexts(index, 'tomatoes basil')).toEqual([]);
     // Written as the folder's live generation: the next start opens it.
     expect(await currentGeneration(readerDir)).toBe(path.basename(index.dir));
   });
 
   it('the same documents cut by another splitter are published again, and a serving process takes the new passages whole', async () => {
-    const db = await database();
-    const [writerDir, readerDir] = [await folder(), await folder()];
-    await build(writerDir);
-    const writer = await sync(db.url, writerDir);
-    await writer.push();
-    const reader = await sync(db.url, readerDir);
-    const target = served((await reader.seed(embedderIdentity, hnsw))!);
-    await reader.serve(target);
+    const { db, writerDir, writer, target } = await writerAndReader();
 
     // One passage per document instead of one per block: the texts are unchanged, their passages not.
     const wholeDocuments: Splitter = {
@@ -258,10 +261,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
     expect(resplit.manifest.counts.passages).toBe(3);
     await writer.push();
     await until('the reader to serve the re-cut library', async () => target.served().manifest.splitter === wholeDocuments.version);
-    const texts = (index: LoadedIndex) => [...index.passagesByRef.values()].map((p) => [p.ref, p.text]).sort();
-    expect(texts(target.served())).toEqual(texts(resplit));
+    expect(passageTexts(target.served())).toEqual(passageTexts(resplit));
     const fromRows = (await (await sync(db.url, await folder())).seed(embedderIdentity, hnsw))!;
-    expect(texts(fromRows)).toEqual(texts(resplit));
+    expect(passageTexts(fromRows)).toEqual(passageTexts(resplit));
     expect(fromRows.manifest.splitter).toBe(wholeDocuments.version);
   });
 

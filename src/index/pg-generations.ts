@@ -89,7 +89,8 @@ export class PostgresGenerations implements GenerationStore {
     const records = await readGenerationRecords(generationDir);
     const { manifest } = records;
     const name = generationDir.split(/[\\/]/).pop()!;
-    const keys = records.documents.map((doc) => ({ docId: doc.id, hash: versionKey(doc.hash, manifest) }));
+    const versions = new Map(records.documents.map((doc) => [doc.id, versionKey(doc.hash, manifest)]));
+    const keys = records.documents.map((doc) => ({ docId: doc.id, hash: versions.get(doc.id)! }));
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -104,8 +105,8 @@ export class PostgresGenerations implements GenerationStore {
         [keys.map((k) => k.docId), keys.map((k) => k.hash)],
       );
       const stored = new Set(present.rows.map((row) => versionId({ docId: row.doc_id, hash: row.hash })));
-      const missing = records.documents.filter((doc) => !stored.has(versionId({ docId: doc.id, hash: versionKey(doc.hash, manifest) })));
-      const passages = await insertVersions(client, missing, records.passages, records.vector, manifest);
+      const missing = records.documents.filter((doc) => !stored.has(versionId({ docId: doc.id, hash: versions.get(doc.id)! })));
+      const passages = await insertVersions(client, missing, versions, records.passages, records.vector, manifest.embedder.dims);
       const { rows } = await client.query<{ id: string }>(`INSERT INTO library_generations (name, created_at, manifest) VALUES ($1, $2, $3) RETURNING id`, [
         name,
         new Date(manifest.createdAt),
@@ -186,27 +187,28 @@ function versionId({ docId, hash }: VersionKey): string {
   return `${docId}\u0000${hash}`;
 }
 
-/** Inserts documents and their passages with vectors, in batches; returns the passages written. */
+/** Inserts documents and their passages with vectors, in batches, under their version keys (`versions`, by document id); returns the passages written. */
 async function insertVersions(
   client: pg.PoolClient,
   documents: Document[],
+  versions: ReadonlyMap<string, string>,
   passages: StoredPassage[],
   vector: (label: number) => Float32Array | undefined,
-  made: Pick<Manifest, 'splitter' | 'embedder'>,
+  dims: number,
 ): Promise<number> {
-  const rowBytes = made.embedder.dims * 4;
+  const rowBytes = dims * 4;
   for (let from = 0; from < documents.length; ) {
     let to = from;
     for (let chars = 0; to < documents.length && (to === from || chars + documents[to]!.text.length <= DOCUMENT_BATCH_CHARS); to++) chars += documents[to]!.text.length;
     const batch = documents.slice(from, to);
     await client.query(`INSERT INTO library_documents (doc_id, hash, document) SELECT * FROM unnest($1::text[], $2::text[], $3::json[])`, [
       batch.map((doc) => doc.id),
-      batch.map((doc) => versionKey(doc.hash, made)),
+      batch.map((doc) => versions.get(doc.id)!),
       batch.map((doc) => JSON.stringify(doc)),
     ]);
     from = to;
   }
-  const hashes = new Map(documents.map((doc) => [doc.id, versionKey(doc.hash, made)]));
+  const hashes = new Map(documents.map((doc) => [doc.id, versions.get(doc.id)!]));
   const rows = passages.filter((passage) => hashes.has(passage.docId));
   for (let from = 0; from < rows.length; from += PASSAGE_BATCH) {
     const batch = rows.slice(from, from + PASSAGE_BATCH);

@@ -98,8 +98,8 @@ export const SEARCH_DEFAULTS = Object.freeze({
   maxDefiningPassages: 200,
   /**
    * The question's expansions (src/search/expansion.ts): acronyms, a capital's country, the name
-   * WordNet knows a renamed place by (Kyiv: Kiev), acronyms the library defines, other forms of a word (docs/retrieval-own-words.md has each one's
-   * figures). Synonyms of ordinary words are left out: on the dev sets they raised the paraphrased
+   * WordNet knows a renamed place by (Kyiv: Kiev), acronyms the library defines, other forms of a
+   * word (docs/retrieval-own-words.md has each one's figures). Synonyms of ordinary words are left out: on the dev sets they raised the paraphrased
    * seeds' quote@3 by 0.03 but lowered Debian Reference's answer@5 and quote@5 by 0.036 and
    * python-docs-dev's hit@1 and answer@5 by 0.04. A name's other names ('alias') are left out too:
    * they raised the paraphrased seeds' dev quote@3 0.545 → 0.576 but changed nothing on either
