@@ -70,11 +70,11 @@ function served(index: LoadedIndex): ServedIndex & { index: LoadedIndex; patches
   return target;
 }
 
-/** The sample corpus built and published by a writer, and a reader serving it, seeded from the rows. */
-async function writerAndReader() {
+/** A corpus (the sample one unless given) built and published by a writer, and a reader serving it, seeded from the rows. */
+async function writerAndReader(corpus = sampleCorpus()) {
   const db = await database();
   const [writerDir, readerDir] = [await folder(), await folder()];
-  await build(writerDir);
+  await build(writerDir, corpus);
   const writer = await sync(db.url, writerDir);
   await writer.push();
   const reader = await sync(db.url, readerDir);
@@ -165,16 +165,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? 'the library as rows in 
   });
 
   it('a served index is patched in memory to the newest generation: edited, added and removed documents, and nothing of the old versions', async () => {
-    const db = await database();
-    const [writerDir, readerDir] = [await folder(), await folder()];
     // The surveys make the edit a small share of the library: it is patched, not rebuilt (PATCH_MAX_SHARE).
-    await build(writerDir, [...sampleCorpus(), ...largeCorpus()]);
-    const writer = await sync(db.url, writerDir);
-    await writer.push();
-    const reader = await sync(db.url, readerDir);
-    const index = (await reader.seed(embedderIdentity, hnsw))!;
-    const target = served(index);
-    await reader.serve(target);
+    const { writerDir, writer, reader, first: index, target } = await writerAndReader([...sampleCorpus(), ...largeCorpus()]);
     expect(target.patches).toBe(0); // already the newest
 
     const newest = (await build(writerDir, [...editedCorpus(), ...largeCorpus()])).index;
