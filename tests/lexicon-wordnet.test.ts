@@ -29,6 +29,9 @@ describe('lexicon', () => {
     expect(texts(lexicon.aliases('Pyongyang'), 'capital')).toContain('North Korea');
     // Places renamed since WordNet 3.1 are found under the name it files them by.
     expect(texts(lexicon.aliases('Kyiv'), 'capital')).toContain('Ukraine');
+    // WordNet files Washington in the District of Columbia, itself part of the United States.
+    expect(texts(lexicon.aliases('Washington'), 'capital')).toEqual(expect.arrayContaining(['United States', 'US']));
+    expect(texts(lexicon.aliases('Washington'), 'capital')).not.toContain('District of Columbia');
     expect(texts(lexicon.aliases('Kyiv'), 'renamed')).toEqual(['Kiev']);
     expect(texts(lexicon.aliases('Czechia'), 'renamed')).toEqual(['Czech Republic']);
     expect(texts(lexicon.aliases('Türkiye'), 'renamed')).toEqual(['Republic of Turkey']);

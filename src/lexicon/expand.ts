@@ -62,11 +62,17 @@ export function isAcronymOf(short: string, long: string): boolean {
   return initials === letters;
 }
 
+/** Wholes followed from a national capital to its country: Washington, District of Columbia, United States. */
+const MAX_CAPITAL_STEPS = 3;
+
 export class Lexicon {
   private nationalCapital: number | undefined;
+  /** WordNet's senses of "country" as a state (its first two); a country is an instance of a kind of one. */
+  private countries: Set<number>;
 
   constructor(private readonly wordnet: WordNet) {
     this.nationalCapital = wordnet.senses('national capital', 'n')[0];
+    this.countries = new Set(wordnet.senses('country', 'n').slice(0, 2));
   }
 
   static open(): Lexicon {
@@ -192,12 +198,30 @@ export class Lexicon {
     return [...found];
   }
 
-  /** The country a national capital is part of ("Seoul" -> South Korea), or null. */
+  /**
+   * The country a national capital is part of ("Seoul" -> South Korea), or null. WordNet files
+   * some capitals in a district first (Washington: District of Columbia, part of the United
+   * States), so the wholes are followed up to the first that is a country.
+   */
   private countryOfCapital(synset: Synset): Synset | null {
     if (this.nationalCapital === undefined) return null;
-    const isCapital = synset.pointers.some((p) => p.symbol === '@i' && p.offset === this.nationalCapital);
-    const whole = isCapital ? synset.pointers.find((p) => p.symbol === '#p') : undefined;
-    return whole ? this.wordnet.synset(whole.offset, whole.pos) : null;
+    if (!synset.pointers.some((p) => p.symbol === '@i' && p.offset === this.nationalCapital)) return null;
+    let part = synset;
+    for (let step = 0; step < MAX_CAPITAL_STEPS; step++) {
+      const whole = part.pointers.find((p) => p.symbol === '#p');
+      if (!whole) return null;
+      part = this.wordnet.synset(whole.offset, whole.pos);
+      if (this.isCountry(part)) return part;
+    }
+    return null;
+  }
+
+  /** Whether a synset is a country, or an instance of a kind of one ("South Korea": an Asian country). */
+  private isCountry(synset: Synset): boolean {
+    const kinds = synset.pointers.filter((p) => p.symbol === '@i');
+    return kinds.some(
+      (kind) => this.countries.has(kind.offset) || this.wordnet.synset(kind.offset, kind.pos).pointers.some((up) => up.symbol === '@' && this.countries.has(up.offset)),
+    );
   }
 }
 
