@@ -64,15 +64,22 @@ export function isAcronymOf(short: string, long: string): boolean {
 
 /** Wholes followed from a national capital to its country: Washington, District of Columbia, United States. */
 const MAX_CAPITAL_STEPS = 3;
+/** Hypernyms followed from a noun to "person": secretary, head, leader, person (WordNet's deepest chains are under 20). */
+const MAX_KIND_STEPS = 20;
 
 export class Lexicon {
   private nationalCapital: number | undefined;
+  /** WordNet's first sense of "person": every office holder is a kind of one. */
+  private person: number | undefined;
+  /** `isKindOfPerson`'s answers: a library's passages ask about the same capitalised words again and again. */
+  private readonly kindOfPerson = new Map<string, boolean>();
   /** WordNet's senses of "country" as a state (its first two); a country is an instance of a kind of one. */
   private countries: Set<number>;
 
   constructor(private readonly wordnet: WordNet) {
     this.nationalCapital = wordnet.senses('national capital', 'n')[0];
     this.countries = new Set(wordnet.senses('country', 'n').slice(0, 2));
+    this.person = wordnet.senses('person', 'n')[0];
   }
 
   static open(): Lexicon {
@@ -138,6 +145,52 @@ export class Lexicon {
       }
     }
     return out;
+  }
+
+  /**
+   * The names an adjective pertains to, in any of its senses ("Ukrainian" -> Ukraine, Ukrayina;
+   * "South Korean" -> South Korea, Republic of Korea): how a report's "Ukrainian President" names
+   * the country a question writes.
+   */
+  pertainsTo(adjective: string): string[] {
+    const lower = adjective.toLowerCase();
+    const out = new Set<string>();
+    for (const sense of this.wordnet.senses(lower, 'a')) {
+      for (const pointer of this.wordnet.synset(sense, 'a').pointers) {
+        if (pointer.symbol === '\\' && pointer.pos === 'n') for (const word of this.wordnet.synset(pointer.offset, 'n').words) out.add(word);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * Whether a noun's most frequent sense is a kind of person ("secretary", "general", "minister",
+   * "president"): the word before a name that gives an office, not a sentence's opening ("Yesterday
+   * Mark Rutte…") or a name ("Mark": first a grade).
+   */
+  isKindOfPerson(noun: string): boolean {
+    const lower = noun.toLowerCase();
+    let known = this.kindOfPerson.get(lower);
+    if (known === undefined) this.kindOfPerson.set(lower, (known = this.findKindOfPerson(lower)));
+    return known;
+  }
+
+  private findKindOfPerson(noun: string): boolean {
+    if (this.person === undefined) return false;
+    const [first] = this.baseForms(noun.toLowerCase(), 'n').flatMap((base) => this.wordnet.senses(base, 'n').slice(0, 1));
+    let frontier = first === undefined ? [] : [first];
+    const seen = new Set<number>();
+    for (let step = 0; step < MAX_KIND_STEPS && frontier.length > 0; step++) {
+      if (frontier.includes(this.person)) return true;
+      const next: number[] = [];
+      for (const offset of frontier) {
+        if (seen.has(offset)) continue;
+        seen.add(offset);
+        for (const up of this.wordnet.synset(offset, 'n').pointers) if (up.symbol === '@' || up.symbol === '@i') next.push(up.offset);
+      }
+      frontier = next;
+    }
+    return false;
   }
 
   /** The words WordNet links to this very word, in any of its senses, by a pointer of the kind `symbol` ("+" derivation, "\\" pertainym). */

@@ -5,11 +5,16 @@
 import { Lexicon, type ExpansionKind } from '../lexicon/expand.js';
 import { SEARCH_DEFAULTS } from './defaults.js';
 import { definedAliases } from './defined-acronyms.js';
+import { officeHolders, officesOf } from './offices.js';
 import type { SearchableIndex } from './search.js';
 import { contentTerms, writtenNames } from './terms.js';
 
-/** WordNet's kinds, and 'defined': an acronym or long form the library itself defines. */
-export type Expander = ExpansionKind | 'defined';
+/**
+ * WordNet's kinds, 'defined': an acronym or long form the library itself defines, and 'office': a
+ * person the library names by an office the question writes, or the office of a person it names
+ * (see offices.ts).
+ */
+export type Expander = ExpansionKind | 'defined' | 'office';
 
 export interface Expanded {
   /**
@@ -85,12 +90,25 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
     const texts = [
       ...(lexicon ? lexicon.aliases(name.text).filter((alias) => use.has(alias.kind)).map((alias) => alias.text) : []),
       ...(use.has('defined') ? definedAliases(index, name.text) : []),
+      ...(use.has('office') && lexicon ? officesOf(index, name.text, lexicon) : []),
     ];
     const lists = texts.map((text) => contentTerms(text)).filter((list) => list.length > 0);
     if (lists.length === 0) continue;
     aliases.set(name.text, lists);
     for (const term of name.terms) for (const list of lists) addAlternative(term, list);
     for (const list of lists) for (const term of list) words.add(term);
+  }
+  // A passage naming the person holds the office: "Lavrov said…" for "Russia's foreign minister".
+  if (use.has('office') && lexicon) {
+    for (const holder of officeHolders(index, question, lexicon)) {
+      const personTerms = contentTerms(holder.person);
+      // Each word of the name that is no English word stands for the person alone ("Lavrov", not "Mark").
+      const own = holder.person.split(/\s+/).filter((word) => !lexicon.isWord(word)).flatMap((word) => contentTerms(word));
+      const lists = own.length > 0 ? own.map((term) => [term]) : [personTerms];
+      for (const term of holder.terms) for (const list of lists) addAlternative(term, list);
+      aliases.set(holder.name, [...(aliases.get(holder.name) ?? []), ...lists]);
+      for (const term of personTerms) words.add(term);
+    }
   }
 
   const strangers: Expanded['strangers'] = [];
