@@ -177,7 +177,7 @@ export class Lexicon {
 
   private findKindOfPerson(noun: string): boolean {
     if (this.person === undefined) return false;
-    const [first] = this.baseForms(noun.toLowerCase(), 'n').flatMap((base) => this.wordnet.senses(base, 'n').slice(0, 1));
+    const [first] = this.baseForms(noun, 'n').flatMap((base) => this.wordnet.senses(base, 'n').slice(0, 1));
     let frontier = first === undefined ? [] : [first];
     const seen = new Set<number>();
     for (let step = 0; step < MAX_KIND_STEPS && frontier.length > 0; step++) {
