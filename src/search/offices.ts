@@ -24,7 +24,8 @@ interface Run {
 }
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}&-]*/gu;
-const POSSESSIVE = /^['’]s\b/u;
+/** Sticky: matched at the end of a word, not searched for in the rest of the text. */
+const POSSESSIVE = /['’]s\b/uy;
 const CAPITALISED = /^\p{Lu}/u;
 /** A lower-case word inside an office's name: "Secretary of State". */
 const JOINER = 'of';
@@ -40,7 +41,8 @@ function words(text: string, needsTerm: (word: string) => boolean = () => true):
     // The "s" of a possessive is part of the word before it.
     if (match.index < (out.at(-1)?.end ?? 0)) continue;
     const end = match.index + match[0].length;
-    const possessive = POSSESSIVE.exec(text.slice(end));
+    POSSESSIVE.lastIndex = end;
+    const possessive = POSSESSIVE.exec(text);
     const term = needsTerm(match[0]) ? contentTerms(match[0])[0] ?? (match[0] === JOINER ? JOINER : undefined) : undefined;
     out.push({ text: match[0], term, start: match.index, end: end + (possessive ? possessive[0].length : 0) });
   }
@@ -56,7 +58,7 @@ export function capitalisedRuns(text: string): Run[] {
   all.forEach((word, i) => {
     const gap = previous ? text.slice(previous.end, word.start) : '';
     const capitalised = CAPITALISED.test(word.text);
-    const joins = word.text === JOINER && current !== null && CAPITALISED.test(all[i + 1]?.text ?? '') && /^ +$/.test(gap);
+    const joins = word.text === JOINER && CAPITALISED.test(all[i + 1]?.text ?? '');
     if (current && (capitalised || joins) && /^ +$/.test(gap)) current.words.push(word);
     else if (capitalised) {
       current = { words: [word], afterComma: current !== null && previous === current.words.at(-1) && /^, *$/.test(gap) };
@@ -177,14 +179,21 @@ function holders(index: SearchableIndex, place: string, title: string[], lexicon
   const labels = passagesFor(index, title.filter((term) => term !== JOINER));
   if (!labels) return [];
   const placeKeys = keys(place, lexicon);
+  // The same few words come before the title in passage after passage: WordNet is asked once each.
+  const known = new Map<string, boolean>();
+  const namesPlace = (found: Word[]) => {
+    const text = textOf(found);
+    let answer = known.get(text);
+    if (answer === undefined) known.set(text, (answer = keys(text, lexicon).some((key) => placeKeys.includes(key))));
+    return answer;
+  };
   const out = new Set<string>();
   for (const { runs, at } of runsOf(index, labels)) {
     const run = runs[at]!;
     const position = positionOf(run, title);
     if (position <= 0) continue;
     const before = run.words.slice(0, position);
-    const named = [before.slice(-1), before.slice(-2)].some((found) => found.length > 0 && keys(textOf(found), lexicon).some((key) => placeKeys.includes(key)));
-    if (!named) continue;
+    if (![before.slice(-1), before.slice(-2)].some(namesPlace)) continue;
     const rest = run.words.slice(position + title.length);
     const next = runs[at + 1];
     const person = (rest.length > 0 ? rest : next?.afterComma ? next.words : []).slice(0, MAX_PERSON_WORDS);
