@@ -68,14 +68,28 @@ describe('lexicon', () => {
     expect(texts(lexicon.related('forcibly'), 'form')).toEqual(expect.arrayContaining(['forcible', 'force', 'forced']));
   });
 
-  it('tells everyday words by the senses tagged in WordNet’s concordance, and in which parts of speech', () => {
-    expect(lexicon.everydayAs('say')).toEqual(['v']);
-    expect(lexicon.everydayAs('salary')).toEqual(['n']);
-    expect(lexicon.everydayAs('won')).toEqual(['v']);
+  it('counts how often running English uses a lemma in each part of speech, from WordNet’s concordance', () => {
+    const back = wordnet.tagCounts('back');
+    expect(back.r).toBeGreaterThan(back.n);
+    expect(back.n).toBeGreaterThan(0);
+    expect(wordnet.tagCounts('git')).toEqual({ n: 0, v: 0, a: 0, r: 0 });
+    expect(wordnet.tagCounts('no such lemma')).toEqual({ n: 0, v: 0, a: 0, r: 0 });
+  });
+
+  it('tells the part of speech a word is mostly used in, as written or by its base forms', () => {
+    expect(lexicon.mostlyAs('say')).toBe('v');
+    expect(lexicon.mostlyAs('salary')).toBe('n');
+    expect(lexicon.mostlyAs('back')).toBe('r');
+    expect(lexicon.mostlyAs('front')).toBe('n');
+    // "won" is a lemma too (the currency), never tagged: counted by its base, "win".
+    expect(lexicon.mostlyAs('won')).toBe('v');
+    expect(lexicon.mostlyAs('pledged')).toBe('v');
+    // A word tagged as a lemma of its own is counted as written, not as the verb it inflects.
+    expect(lexicon.mostlyAs('housing')).toBe('n');
     // Jargon and rare words are never tagged; WordNet has them all the same.
-    expect(lexicon.everydayAs('git')).toEqual([]);
+    expect(lexicon.mostlyAs('git')).toBeNull();
     expect(lexicon.isWord('git')).toBe(true);
-    expect(lexicon.everydayAs('forcibly')).toEqual([]);
+    expect(lexicon.mostlyAs('forcibly')).toBeNull();
   });
 
   it('tells an acronym by its initials', () => {

@@ -226,14 +226,21 @@ export class Lexicon {
   }
 
   /**
-   * The parts of speech in which the word is everyday English: one of its lemmas there has a sense
-   * tagged in WordNet's semantic concordance ("say": verb; "back": noun, verb, adjective, adverb;
-   * "won": verb, the currency never being tagged). Empty for jargon and rare words ("git",
-   * "forcibly") and words WordNet lacks.
+   * The part of speech in which running English uses the word most, by WordNet's semantic
+   * concordance counts ("say", "won": verb; "back": adverb; "front": noun), or null for jargon and
+   * rare words never tagged ("git", "forcibly") and words WordNet lacks. A word tagged as a lemma
+   * of its own is counted as written ("housing": noun, not the verb "house"); other words by their
+   * base forms ("pledged": pledge).
    */
-  everydayAs(word: string): PartOfSpeech[] {
+  mostlyAs(word: string): PartOfSpeech | null {
     const lower = word.toLowerCase();
-    return ALL_POS.filter((pos) => this.baseForms(lower, pos).some((base) => this.wordnet.taggedSenses(base, pos) > 0));
+    const own = this.wordnet.tagCounts(lower);
+    const counts = ALL_POS.some((pos) => own[pos] > 0)
+      ? own
+      : Object.fromEntries(ALL_POS.map((pos) => [pos, this.baseForms(lower, pos).reduce((sum, base) => sum + this.wordnet.tagCounts(base)[pos], 0)]));
+    let best: PartOfSpeech | null = null;
+    for (const pos of ALL_POS) if (counts[pos]! > (best === null ? 0 : counts[best]!)) best = pos;
+    return best;
   }
 
   /** The lemmas WordNet has for a word in one part of speech: itself, its exception list's bases, or what its inflection detaches to. */

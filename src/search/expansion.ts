@@ -35,9 +35,9 @@ export interface Expanded {
    */
   strangers: Array<{ text: string; term: string }>;
   /**
-   * Question terms whose word is an everyday English verb, adjective or adverb and no everyday
-   * noun (see `Lexicon.everydayAs`): "say", "pledged", "get rid of". A library that never uses one
-   * was asked in other words, not about something else, so it is no unknown subject (see
+   * Question terms whose word running English mostly uses as a verb, adjective or adverb (see
+   * `Lexicon.mostlyAs`): "say", "pledged", "get rid of", "won … back". A library that never uses
+   * one was asked in other words, not about something else, so it is no unknown subject (see
    * `unknownSubjects`); nouns name what a question is about ("drones", "salary", "weather").
    */
   phrasing: Set<string>;
@@ -116,8 +116,8 @@ export function expandQuestion(index: SearchableIndex, question: string, terms: 
   if (lexicon) {
     for (const [word] of question.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
       const [term] = contentTerms(word);
-      const everyday = term === undefined ? [] : lexicon.everydayAs(word);
-      if (everyday.length > 0 && !everyday.includes('n')) phrasing.add(term!);
+      const mostly = term === undefined ? null : lexicon.mostlyAs(word);
+      if (mostly !== null && mostly !== 'n') phrasing.add(term!);
       if (term !== undefined && word.length >= SEARCH_DEFAULTS.minStrangerLength && !FUNCTION_WORDS.has(word.toLowerCase()) && !lexicon.isWord(word) && !strangers.some((known) => known.term === term)) {
         strangers.push({ text: word, term });
       }
