@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledEmbedder } from '../src/embed/bundled.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import { questionContent, questionVector } from '../src/embed/question-vector.js';
+import { searchable } from '../src/library.js';
+import { rank } from '../src/search/search.js';
 import { HashEmbedder } from './helpers/hash-embedder.js';
 import { seedLibrary } from './helpers/seed-library.js';
 
 // A question is searched with the mean of its own vector and that of its content, the question
-// without "How do I", "What is", "Did"… (docs/retrieval-own-words.md, section 10).
+// without "How do I", "What is", "Did"… (docs/retrieval-own-words.md, section 10), unless it writes
+// a code name (section 14).
 describe('the vector a question is searched with', () => {
   it('takes the interrogative frame off a question, and leaves a text without one as it is', () => {
     expect(questionContent('How do I copy a folder?')).toBe('copy a folder');
@@ -39,6 +42,23 @@ describe('the vector a question is searched with', () => {
     afterAll(async () => {
       library?.cleanup();
       await bundled?.close();
+    });
+
+    it('embeds a question that writes a code name as asked, and another with its content too', async () => {
+      const asked: string[] = [];
+      const recording: Embedder = {
+        id: bundled.id,
+        dims: bundled.dims,
+        maxChars: bundled.maxChars,
+        embedQuery: (text) => (asked.push(text), bundled.embedQuery(text)),
+        embedPassages: (texts, onProgress) => bundled.embedPassages(texts, onProgress),
+        close: async () => undefined,
+      };
+      await rank(searchable(library.loaded), recording, 'How do I use asyncio.gather?', { k: 3 });
+      expect(asked).toEqual(['How do I use asyncio.gather?']);
+      asked.length = 0;
+      await rank(searchable(library.loaded), recording, 'How many people are forcibly displaced worldwide?', { k: 3 });
+      expect(asked.sort()).toEqual(['How many people are forcibly displaced worldwide?', 'people are forcibly displaced worldwide']);
     });
 
     it('answers a paraphrase its frame kept below the similarity the answer rule asks for', async () => {

@@ -189,9 +189,13 @@ export async function rank(
   const expanders = options.expanders ?? SEARCH_DEFAULTS.expanders;
   const expanded = expandQuestion(index, question, terms, expanders.length > 0 ? sharedLexicon() : null, expanders);
 
+  const written = codeNames(question);
   // The query is embedded off the main thread (bundled worker, onnxruntime), so the lexical
-  // retrievers run while it is computed rather than after.
-  const embedding = mode === 'lexical' ? null : questionVector(embedder, question);
+  // retrievers run while it is computed rather than after. A question writing a code name is
+  // embedded as asked: its name anchors it, and the mean with its unframed content ("use
+  // server.close") drew passages that merely use the name's words above the entry describing it
+  // (node-api answer@5 0.800 → 0.767; docs/retrieval-own-words.md, section 14).
+  const embedding = mode === 'lexical' ? null : written.length > 0 ? embedder.embedQuery(question) : questionVector(embedder, question);
   // Awaited below; this only keeps its failure from going unhandled should a lexical search throw first.
   embedding?.catch(() => undefined);
   const lexical = mode === 'dense' ? [] : index.lexical(question, candidates);
@@ -224,7 +228,6 @@ export async function rank(
   const similarity = new Map(scored.map((s) => [s.label, s.similarity]));
   if (pageWeight > 0) addPageEvidence(index, fused, pages, pageWeight);
   const codeNameWeight = mode === 'hybrid' ? options.codeNameWeight ?? SEARCH_DEFAULTS.codeNameWeight : 0;
-  const written = codeNames(question);
   if (codeNameWeight > 0) addCodeNameEvidence(index, fused, written, codeNameWeight);
   const names = specificNames(index, question, expanded.aliases, expanded.strangers);
   const top = diversify(index, fused, options.sameDocumentDecay ?? SEARCH_DEFAULTS.sameDocumentDecay, k).map(({ label, score }) => {
