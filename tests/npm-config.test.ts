@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 
@@ -8,7 +9,13 @@ const root = path.resolve(import.meta.dirname, '..');
 it('npm reads the project configuration without a warning', () => {
   // Without the settings of the npm process that may be running this test (`npm test` exports them).
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  const result = spawnSync('npm', ['config', 'list'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  // Nor the machine's user and global files: a key npm 11 does not know there (a `nodedir` set for
+  // node-gyp) is the machine's, not the project's.
+  const dir = mkdtempSync(path.join(tmpdir(), 'archivist-npmrc-'));
+  const [user, global] = [path.join(dir, 'user'), path.join(dir, 'global')];
+  for (const file of [user, global]) writeFileSync(file, '');
+  const result = spawnSync('npm', ['config', 'list', '--userconfig', user, '--globalconfig', global], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
   expect(result.status, result.stderr).toBe(0);
   expect(result.stderr).not.toMatch(/warn/i);
 });
