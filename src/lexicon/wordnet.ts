@@ -179,20 +179,9 @@ export class WordNet {
   /** Bisects the sorted index file for the line starting with `key` and a space. */
   private findLine(buffer: Buffer, key: string): string | null {
     const target = Buffer.from(`${key} `);
-    let low = 0;
-    let high = buffer.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      const start = lineStart(buffer, mid);
-      const end = lineEnd(buffer, start);
-      const line = buffer.subarray(start, end);
-      // The licence header lines start with two spaces and sort before every lemma.
-      const order = line[0] === 32 ? -1 : Buffer.compare(line.subarray(0, target.length), target);
-      if (order === 0) return line.toString('utf8');
-      if (order < 0) low = end + 1;
-      else high = start;
-    }
-    return null;
+    const start = firstLineFrom(buffer, target);
+    const line = buffer.subarray(start, lineEnd(buffer, start));
+    return Buffer.compare(line.subarray(0, target.length), target) === 0 ? line.toString('utf8') : null;
   }
 }
 
@@ -201,10 +190,11 @@ function firstLineFrom(buffer: Buffer, prefix: Buffer): number {
   let low = 0;
   let high = buffer.length;
   while (low < high) {
-    const mid = (low + high) >> 1;
-    const start = lineStart(buffer, mid);
+    const start = lineStart(buffer, (low + high) >> 1);
     const end = lineEnd(buffer, start);
-    if (Buffer.compare(buffer.subarray(start, Math.min(end, start + prefix.length)), prefix) < 0) low = end + 1;
+    const line = buffer.subarray(start, end);
+    // The licence header lines start with two spaces and sort before every lemma.
+    if (line[0] === 32 || Buffer.compare(line.subarray(0, prefix.length), prefix) < 0) low = end + 1;
     else high = start;
   }
   return low;
