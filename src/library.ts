@@ -14,7 +14,7 @@ import type { DocumentSummary, IndexedDocument, LibraryApi, LibraryStatus, Reind
 import type { Logger } from './log.js';
 import { relevanceFor } from './search/calibrate.js';
 import { SEARCH_DEFAULTS } from './search/defaults.js';
-import { citationFor, decide, declineRule, DEFAULT_RELEVANCE, quoteRanked, rank, search, type Relevance, type SearchableIndex, type SearchMode } from './search/search.js';
+import { citationFor, decide, declineRule, DEFAULT_RELEVANCE, nearestSections, quoteRanked, rank, search, type Relevance, type SearchableIndex, type SearchMode } from './search/search.js';
 import type { Answer, Document } from './types.js';
 
 export interface OpenLibraryOptions {
@@ -231,7 +231,9 @@ export class Library implements LibraryApi, ServedIndex {
       const signals = `${hit.similarity?.toFixed(3) ?? '-'}/${hit.coverage.toFixed(2)}`;
       return `${declineRule(hit, ranked.signals, this.relevance) ?? 'relevant'} ${signals}`;
     });
-    return { answered: decide(ranked, this.relevance), hits, why };
+    const answered = decide(ranked, this.relevance);
+    const nearest = answered ? [] : nearestSections(this.view, ranked, this.relevance).map(({ label }) => ranked.top.findIndex((hit) => hit.label === label));
+    return { answered, hits, why, nearest };
   }
 
   source(ref: string): SourceView | null {

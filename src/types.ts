@@ -99,6 +99,8 @@ export interface Answer {
   results: SearchHit[];
   /** When declined: the names that the passages matching the question leave out ("in Java", "Heroku"). */
   missingNames?: MissingName[];
+  /** When declined: the sections that came closest, cited but not quoted (see `nearestSections`); absent when none is offered. */
+  nearest?: Citation[];
   ms: number;
 }
 

@@ -85,5 +85,9 @@ describe('archivist eval on the seeds paraphrase DEV set (bundled encoder, k = 3
     expect(report.quoteAtK).toBeGreaterThanOrEqual(0.606);
     expect(report.noAnswerAccuracy).toBeGreaterThanOrEqual(0.6);
     expect(report.falseDeclines).toBeLessThanOrEqual(0.182);
+    // A declined question names the nearest sections: "What position does Mark Rutte hold?" is
+    // pointed to the passage naming him, and no off-topic question gets a section named.
+    expect(report.declines.answerablePointed).toBeGreaterThanOrEqual(1);
+    expect(report.declines.unanswerablePointed).toBe(0);
   });
 });

@@ -43,6 +43,8 @@ describe('names a question gives', () => {
     expect(answer.answered).toBe(false);
     expect(answer.missingNames).toEqual([{ name: 'Docker', inLibrary: false }]);
     expect(renderAnswer(answer)).toContain('The library never mentions “Docker”.');
+    // The cleanup passages match the rest, but none is about Docker: no section is offered as nearest.
+    expect(answer.nearest).toBeUndefined();
     // One word that gives several terms is named once.
     const compound = await library.ask('how do I run cleanup code in a Docker_Compose service?', { k: 3 });
     expect(compound.missingNames).toEqual([{ name: 'Docker_Compose', inLibrary: false }]);

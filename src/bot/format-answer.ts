@@ -143,7 +143,8 @@ export interface AnswerFormatOptions {
 /**
  * The reply to a question: an embed with the question and, per hit, the quote (passage context with the
  * best sentence in bold), its citation and its ref; "Full passage" and feedback buttons. When nothing
- * is relevant, a clear not-found message and no quotes at all.
+ * is relevant, a clear not-found message and no quotes at all, with the nearest sections cited when
+ * search offers any (see `nearestSections`).
  */
 export function formatAnswer(answer: Answer, options: AnswerFormatOptions): MessageParts {
   const titleFit = fitRendered(answer.question, LIMITS.embedTitle - 1, escapeText);
@@ -156,13 +157,23 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Mess
   if (hits.length === 0) {
     embed.color = COLORS.notFound;
     const reason = declineReason(answer.missingNames ?? []);
+    const nearest = answer.nearest ?? [];
     lines.push(
       '**Not found in the library.** No indexed passage answers this closely enough, so no quotes are shown.',
       ...(reason ? [escapeText(reason)] : []),
+      ...(nearest.length > 0 ? ['', 'Nearest sections, not checked to answer it:', ...nearest.map((citation) => `• ${renderCitation({ citation }, 200)} — ${inlineCode(citation.ref)}`), ''] : []),
       'Try other words, or browse the documents with `/source`.',
     );
     embed.description = lines.join('\n');
     embed.footer = { text: `archivist · searched in ${Math.round(answer.ms)} ms` };
+    // The same "Full passage" buttons an answer has: a misjudged question is one click from its answer.
+    const passageButtons: APIButtonComponent[] = nearest.map((citation, i) => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      custom_id: askPassageId(i, citation.ref),
+      label: nearest.length === 1 ? 'Nearest passage' : `Nearest passage ${i + 1}`,
+    }));
+    components.push(...buttonRows(passageButtons, 1));
   } else {
     embed.color = COLORS.answer;
     if (lines.length > 0) embed.description = lines.join('\n');

@@ -15,6 +15,8 @@ export interface Retrieved {
   hits: Array<{ passage: string; path: string; quote?: string }>;
   /** Why each ranked hit was not quoted on its own, in rank order (see `declineRule`), for `--verbose`. */
   why?: string[];
+  /** When declined: which of `hits` the reader is pointed to as the nearest sections (see `nearestSections`). */
+  nearest?: number[];
 }
 
 export type Retriever = (question: string, k: number, mode: SearchMode) => Promise<Retrieved>;
@@ -44,6 +46,12 @@ export interface EvalReport {
   noAnswerAccuracy: number;
   /** Share of answerable questions that were declined. */
   falseDeclines: number;
+  /**
+   * Declines counted: answerable questions declined, and how many of them the nearest sections named
+   * point to an answering passage or page; unanswerable questions declined, and how many of them
+   * name nearest sections all the same.
+   */
+  declines: { answerable: number; answerablePointed: number; unanswerable: number; unanswerablePointed: number };
   misses: Array<{ q: string; rank: number | null; declined: boolean; why?: string[] }>;
 }
 
@@ -83,12 +91,15 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
   let reciprocal = 0;
   let declinedUnanswerable = 0;
   let declinedAnswerable = 0;
+  let declinedPointed = 0;
+  let offTopicPointed = 0;
   const misses: EvalReport['misses'] = [];
   for (const question of questions) {
     const result = await retrieve(question.q, k, mode);
     if (question.answer === null && !(question.pages ?? []).length) {
       if (!result.answered) declinedUnanswerable++;
-      else misses.push({ q: question.q, rank: null, declined: false, why: result.why });
+      if (!result.answered && (result.nearest ?? []).length > 0) offTopicPointed++;
+      if (result.answered) misses.push({ q: question.q, rank: null, declined: false, why: result.why });
       continue;
     }
     const index = result.hits.findIndex((hit) => isHit(question, hit));
@@ -98,6 +109,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
       if (result.hits.some((hit) => hit.quote !== undefined && quoteShows(question.answer!, hit.passage, hit.quote))) quoteK++;
     }
     if (!result.answered) declinedAnswerable++;
+    if (!result.answered && (result.nearest ?? []).some((i) => result.hits[i] !== undefined && isHit(question, result.hits[i]!))) declinedPointed++;
     if (index === 0) hit1++;
     if (index >= 0) {
       hitK++;
@@ -121,6 +133,7 @@ export async function evaluate(questions: EvalQuestion[], retrieve: Retriever, k
     mrr: share(reciprocal, answerable),
     noAnswerAccuracy: share(declinedUnanswerable, unanswerable),
     falseDeclines: answerable === 0 ? 0 : share(declinedAnswerable, answerable),
+    declines: { answerable: declinedAnswerable, answerablePointed: declinedPointed, unanswerable: declinedUnanswerable, unanswerablePointed: offTopicPointed },
     misses,
   };
 }
@@ -131,5 +144,11 @@ export function formatReports(reports: EvalReport[]): string {
     (r) =>
       `| ${r.mode} | ${r.answerable}+${r.unanswerable} | ${r.hitAt1.toFixed(3)} | ${r.hitAtK.toFixed(3)} (k=${r.k}) | ${r.answerAtK?.toFixed(3) ?? '—'} | ${r.quoteAtK?.toFixed(3) ?? '—'} | ${r.mrr.toFixed(3)} | ${r.noAnswerAccuracy.toFixed(3)} | ${r.falseDeclines.toFixed(3)} |`,
   );
-  return [header, '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  // Declines counted, not shared: what the nearest sections a declined question names are worth.
+  const pointed = reports.map(
+    (r) =>
+      `[${r.mode}] declined ${r.declines.answerable} of ${r.answerable} answerable (the nearest sections named point to the answer for ${r.declines.answerablePointed}), ` +
+      `${r.declines.unanswerable} of ${r.unanswerable} unanswerable (${r.declines.unanswerablePointed} naming nearest sections)`,
+  );
+  return [header, '|---|---|---|---|---|---|---|---|---|', ...rows, '', ...pointed].join('\n');
 }

@@ -16,7 +16,9 @@ function indent(text: string, prefix: string): string {
 export function renderAnswer(answer: Answer): string {
   if (!answer.answered) {
     const reason = declineReason(answer.missingNames ?? []);
-    return `${NOT_FOUND}${reason ? `\n${reason}` : ''}\n`;
+    const nearest = (answer.nearest ?? []).map((citation) => [`  - ${citationLine(citation)}`, ...(citation.url ? [`    ${citation.url}`] : []), `    ref: ${citation.ref}`].join('\n'));
+    const pointers = nearest.length > 0 ? `\nNearest sections, not checked to answer it:\n${nearest.join('\n')}` : '';
+    return `${NOT_FOUND}${reason ? `\n${reason}` : ''}${pointers}\n`;
   }
   const blocks = answer.results.map((hit, i) => {
     const lines = [`${i + 1}. “${hit.quote}”`, `   ${citationLine(hit.citation)}`];

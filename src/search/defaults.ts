@@ -79,6 +79,11 @@ export const SEARCH_DEFAULTS = Object.freeze({
    */
   peerCoverageShare: 0.5,
   /**
+   * A declined question names at most this many sections that came closest, cited and not quoted
+   * (see `nearestSections`): 3, the sample corpus's k. More is a list nobody reads.
+   */
+  nearestOnDecline: 3,
+  /**
    * A name the question gives is specific when at most this share of the passages mention it:
    * 0.002. "Java", "PostgreSQL" or "SIGTERM" in the Python docs (0.01–0.15%), not
    * "DeprecationWarning" (0.3%), "TypeError" (1.1%) or "Python" (20%).

@@ -416,6 +416,36 @@ export function quoteRanked(index: SearchableIndex, ranked: Ranked, relevance: R
   return shown;
 }
 
+/**
+ * When a question is declined, the sections whose passages came closest, cited and never quoted:
+ * hits held back only by the similarity thresholds (`floor`, `coverage`) that give one of the rare
+ * names the question gives, or hold some of its words when it gives none. The encoder cannot read
+ * every name ("What position does Mark Rutte hold?" scores 0.065 against the passage naming him),
+ * and a reader it misjudged is a click from the answer. A hit giving none of the question's names,
+ * or about words the library never uses, is about something else and is not offered (wider rules
+ * named a section for nearly every off-topic question; docs/retrieval-own-words.md, section 15).
+ * One entry per section, in rank order.
+ */
+export function nearestSections(index: SearchableIndex, ranked: Ranked, relevance: Relevance = DEFAULT_RELEVANCE): Array<{ label: number; citation: Citation }> {
+  const nearest: Array<{ label: number; citation: Citation }> = [];
+  const sections = new Set<string>();
+  for (const hit of ranked.top) {
+    if (nearest.length === SEARCH_DEFAULTS.nearestOnDecline) break;
+    const rule = declineRule(hit, ranked.signals, relevance);
+    const givesName = hit.missingNames.length < ranked.signals.names;
+    const offered = (rule === 'floor' || rule === 'coverage') && (ranked.signals.names > 0 ? givesName : hit.coverage > 0);
+    const passage = offered ? index.passage(hit.label) : undefined;
+    const doc = passage && index.document(passage.docId);
+    if (!passage || !doc) continue;
+    // A document without headings has no sections to merge: each of its passages is a place of its own.
+    const section = passage.headingPath.length > 0 ? [doc.id, ...passage.headingPath].join('\u0000') : passage.ref;
+    if (sections.has(section)) continue;
+    sections.add(section);
+    nearest.push({ label: hit.label, citation: citationFor(doc, passage) });
+  }
+  return nearest;
+}
+
 export async function search(
   index: SearchableIndex,
   embedder: Embedder,
@@ -428,7 +458,8 @@ export async function search(
   const results = quoteRanked(index, ranked, relevance).map(({ hit }) => hit);
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (results.length > 0) return { question, answered: true, results, ms };
-  return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ms };
+  const nearest = nearestSections(index, ranked, relevance).map(({ citation }) => citation);
+  return { question, answered: false, results, missingNames: missingEverywhere(ranked.top), ...(nearest.length > 0 ? { nearest } : {}), ms };
 }
 
 /**
