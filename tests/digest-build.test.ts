@@ -71,6 +71,12 @@ describe('buildDigest over the seed corpus and ten questions', () => {
   it('lists under "not found" what got no confident answer or a 👎, and never in both lists', () => {
     const notFound = new Map(digest.notFound.map((q) => [q.question, q]));
     expect(notFound.get('What is the weather in Paris tomorrow?')).toMatchObject({ unanswered: 1, downvotes: 0 });
+    // Asked afresh: a declined question about the library names where it came closest; one about nothing in it does not.
+    expect(notFound.get('What is the weather in Paris tomorrow?')?.nearest).toBeUndefined();
+    expect(notFound.get('When did Ukraine capture parts of Kursk?')?.nearest).toEqual({
+      where: 'North Korean troops on verge of entering Russia-Ukraine war',
+      ref: 'north-korean-troops-verge-of-war-2024-11-01:2',
+    });
     expect(notFound.get('What kind of help has South Korea given Ukraine so far?')?.downvotes).toBe(1);
     for (const q of digest.mostAsked) expect(notFound.has(q.question)).toBe(false);
   });

@@ -22,7 +22,10 @@ const base: Digest = {
     },
   ],
   mostAsked: [{ question: 'Where were the troops sent?', count: 3, quote: { text: 'the vast majority to the Kursk region', ref: 'nk:2', title: 'North Korean troops' } }],
-  notFound: [{ question: 'What is the weather in Paris tomorrow?', count: 1, unanswered: 1, downvotes: 0 }],
+  notFound: [
+    { question: 'What is the weather in Paris tomorrow?', count: 1, unanswered: 1, downvotes: 0 },
+    { question: 'What position does Mark_Rutte hold?', count: 2, unanswered: 2, downvotes: 0, nearest: { where: 'North Korean *troops*', ref: 'nk:5' } },
+  ],
   figures: { questions: 10, answered: 8, documents: 3, passages: 47 },
 };
 
@@ -56,7 +59,10 @@ describe('renderDiscord', () => {
     expect(embed!.description).toContain('> “Ukrainian forces recently regained positions near Pokrovsk.” `isw:21`');
     expect(embed!.fields!.map((f) => f.name)).toEqual(['Most asked', 'Not found']);
     expect(embed!.fields![0]!.value).toContain('(asked 3×)');
-    expect(embed!.fields![1]!.value).toBe('• What is the weather in Paris tomorrow? — no confident answer');
+    // A declined question names the section the library came closest to, escaped, with its ref.
+    expect(embed!.fields![1]!.value).toBe(
+      '• What is the weather in Paris tomorrow? — no confident answer\n• What position does Mark\\_Rutte hold? (asked 2×) — no confident answer ×2 · nearest: North Korean \\*troops\\* `nk:5`',
+    );
     expect(embed!.footer!.text).toBe('10 questions · 80% answered · 3 documents · 47 passages in the library');
   });
 
@@ -130,7 +136,9 @@ describe('renderText', () => {
     expect(text).toContain('New and changed in the library\n  N. Korean troops turn up in occupied Ukraine — Institute for the Study of War · 2024-10-30 · new');
     expect(text).toContain('    • “Ukrainian forces recently regained positions near Pokrovsk.” [isw:21]');
     expect(text).toContain('Most asked\n  Where were the troops sent? (asked 3×)\n    “the vast majority to the Kursk region” — North Korean troops [nk:2]');
-    expect(text).toContain('Not found\n  • What is the weather in Paris tomorrow? — no confident answer');
+    expect(text).toContain(
+      'Not found\n  • What is the weather in Paris tomorrow? — no confident answer\n  • What position does Mark_Rutte hold? (asked 2×) — no confident answer ×2 · nearest: North Korean *troops* [nk:5]',
+    );
     expect(text.trimEnd().split('\n').at(-1)).toBe('10 questions · 80% answered · 3 documents · 47 passages in the library');
   });
 

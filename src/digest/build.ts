@@ -73,7 +73,11 @@ export async function buildDigest(
     const unanswered = group.members.filter((q) => !q.answered).length;
     const downvotes = group.members.reduce((sum, q) => sum + q.downvotes, 0);
     if (unanswered + downvotes > 0) {
-      if (notFound.length < options.notFound) notFound.push({ question: group.question, count: group.members.length, unanswered, downvotes });
+      if (notFound.length < options.notFound) {
+        // Where it came closest tells the team whether the library lacks the answer or the question was misjudged.
+        const nearest = unanswered > 0 ? await sources.nearest(group.question) : null;
+        notFound.push({ question: group.question, count: group.members.length, unanswered, downvotes, ...(nearest ? { nearest } : {}) });
+      }
     } else if (mostAsked.length < options.mostAsked) {
       // Quoted afresh: the library may answer better now than when the question was asked.
       const quote = await sources.bestQuote(group.question);

@@ -1,4 +1,5 @@
 // The digest as data: built once by build.ts, then rendered for Discord or the terminal.
+import type { DigestNearest } from './sources.js';
 
 /** A verbatim sentence or list item from a document, with the ref of the passage it is in. */
 export interface DigestPoint {
@@ -33,6 +34,8 @@ export interface NotFoundQuestion {
   unanswered: number;
   /** 👎 votes on its answers. */
   downvotes: number;
+  /** Where the library came closest, asked afresh, when it declines the question and names a section. */
+  nearest?: DigestNearest;
 }
 
 export interface Digest {

@@ -3,7 +3,7 @@ import { ELLIPSIS, fitRendered, LIMITS } from '../bot/limits.js';
 import { escapeText, inlineCode, linked } from '../bot/markdown.js';
 import { NO_MENTIONS } from '../bot/replies.js';
 import { isEmptyDigest, type Digest, type DigestDocumentEntry } from './digest.js';
-import { askedTimes, day, documentMeta, figuresLine, missReason, plural, SECTION } from './wording.js';
+import { askedTimes, day, documentMeta, figuresLine, missReason, nearestPart, plural, SECTION } from './wording.js';
 
 /** What the bot sends: never pings anyone, whatever the quoted documents or questions contain. */
 export interface DigestMessage {
@@ -14,14 +14,15 @@ export interface DigestMessage {
 
 /**
  * Shares of the 6,000 characters, so that every section shows even in a busy period: five most
- * asked fields (about 400 each) and "not found" (600) leave the library section about 3,300.
+ * asked fields (about 400 each) and "not found" (800, a line naming its nearest section) leave
+ * the library section about 3,100.
  */
 const POINT_CHARS = 300;
 const TITLE_CHARS = 150;
 const FIELD_QUESTION_CHARS = 120;
 const FIELD_QUOTE_CHARS = 200;
 const FIELD_TITLE_CHARS = 60;
-const NOT_FOUND_CHARS = 600;
+const NOT_FOUND_CHARS = 800;
 const COLOUR = 0x5865f2;
 /** A field name Discord accepts but shows as nothing. */
 const BLANK = '\u200b';
@@ -86,7 +87,9 @@ function mostAskedFields(digest: Digest): APIEmbedField[] {
 
 function notFoundField(digest: Digest): APIEmbedField[] {
   if (digest.notFound.length === 0) return [];
-  const lines = digest.notFound.map((q) => `• ${shown(q.question, FIELD_QUESTION_CHARS)}${askedTimes(q.count)} — ${missReason(q)}`);
+  const lines = digest.notFound.map(
+    (q) => `• ${shown(q.question, FIELD_QUESTION_CHARS)}${askedTimes(q.count)} — ${missReason(q)}${nearestPart(q, (where) => shown(where, FIELD_TITLE_CHARS), inlineCode)}`,
+  );
   return [{ name: SECTION.notFound, value: fitEntries('', lines, NOT_FOUND_CHARS, '\n', (n) => `… and ${n} more.`) }];
 }
 

@@ -1,5 +1,5 @@
 import { isEmptyDigest, type Digest } from './digest.js';
-import { askedTimes, dateTime as at, documentMeta, figuresLine, missReason, plural, SECTION } from './wording.js';
+import { askedTimes, dateTime as at, documentMeta, figuresLine, missReason, nearestPart, plural, SECTION } from './wording.js';
 
 /** The digest for a terminal: the same content as the Discord message, without its length limits. */
 export function renderText(digest: Digest): string {
@@ -24,7 +24,7 @@ export function renderText(digest: Digest): string {
   }
   if (digest.notFound.length > 0) {
     out.push('', SECTION.notFound);
-    for (const q of digest.notFound) out.push(`  • ${q.question}${askedTimes(q.count)} — ${missReason(q)}`);
+    for (const q of digest.notFound) out.push(`  • ${q.question}${askedTimes(q.count)} — ${missReason(q)}${nearestPart(q, (where) => where, (ref) => `[${ref}]`)}`);
   }
   out.push('', figuresLine(digest.figures));
   return out.join('\n') + '\n';

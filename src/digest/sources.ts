@@ -24,6 +24,13 @@ export interface DigestQuote {
   title: string;
 }
 
+/** The section a declined question came closest to (see `Answer.nearest`), cited and not quoted. */
+export interface DigestNearest {
+  /** The document's title and the section's headings: "Debian Reference › Network setup". */
+  where: string;
+  ref: string;
+}
+
 /** Everything the digest reads from the library. */
 export interface DigestSources {
   /** The document as currently indexed; null when it is no longer in the index. */
@@ -32,6 +39,8 @@ export interface DigestSources {
   embed(texts: string[]): Promise<Float32Array[]>;
   /** The best confident quote for a question, or null when the library cannot answer it. */
   bestQuote(question: string): Promise<DigestQuote | null>;
+  /** The nearest section the library names for a question it declines, asked afresh; null when it answers now or names none. */
+  nearest(question: string): Promise<DigestNearest | null>;
   counts(): { documents: number; passages: number };
   /** The documents of the index in use, and when it was built: what "new and changed" is measured against. */
   indexed(): { at: Date; documents: ReadonlyArray<{ id: string; hash: string }> };
@@ -56,6 +65,11 @@ export function librarySources(library: () => DigestLibrary): DigestSources {
       const answer = await library().ask(question, { k: 1 });
       const hit = answer.answered ? answer.results[0] : undefined;
       return hit ? { text: hit.quote, ref: hit.citation.ref, title: hit.citation.title } : null;
+    },
+    async nearest(question) {
+      const answer = await library().ask(question);
+      const citation = answer.answered ? undefined : answer.nearest?.[0];
+      return citation ? { where: [citation.title, ...citation.headingPath].join(' › '), ref: citation.ref } : null;
     },
     counts() {
       const { documents, passages } = library().status();

@@ -19,6 +19,11 @@ export function missReason(q: NotFoundQuestion): string {
   return parts.join(' · ');
 }
 
+/** " · nearest: Title › Section [ref]" when the library names a section it came closest to, each part as the renderer shows it. */
+export function nearestPart(q: NotFoundQuestion, where: (text: string) => string, ref: (ref: string) => string): string {
+  return q.nearest ? ` · nearest: ${where(q.nearest.where)} ${ref(q.nearest.ref)}` : '';
+}
+
 export function askedTimes(count: number): string {
   return count > 1 ? ` (asked ${count}×)` : '';
 }
