@@ -100,6 +100,25 @@ describe('archivist bot end to end (real process, real library, Discord double)'
     const embed = record.original!.embeds[0];
     expect(embed.description).toContain('Not found in the library');
     expect(embed.fields ?? []).toHaveLength(0);
+    expect(embed.description).not.toContain('Nearest sections');
+    expect(buttonsOf(record.original).map((b) => b.custom_id)).toEqual([expect.stringMatching(/^ask:fb:\d+:up$/), expect.stringMatching(/^ask:fb:\d+:down$/)]);
+  });
+
+  it('a declined question about the library names its nearest section, and its button opens the passage', async () => {
+    const record = await ask('Can I bring my dog on my first day?', {}, 'clicker');
+    const embed = record.original!.embeds[0];
+    expect(embed.description).toContain('Not found in the library');
+    expect(embed.fields ?? []).toHaveLength(0);
+    expect(embed.description).toContain('Nearest sections, not checked to answer it:');
+    expect(embed.description).toContain(
+      '• [Engineering Handbook — New Engineer Onboarding (2024-03-01) › Your first day, ¶ 1](https://handbook.example.com/onboarding#your-first-day) — `onboarding:1`',
+    );
+    const nearest = buttonsOf(record.original).find((b) => b.label === 'Nearest passage')!;
+    const click = double.click(record.original!, nearest.custom_id, { user: 'clicker' });
+    await double.waitForFinal(click);
+    expect(click.original!.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(click.original!.embeds[0].title).toBe('New Engineer Onboarding');
+    expect(quoted(click.original!.embeds[0].description)).toContain('On your first day, IT hands you a laptop');
   });
 
   it('"Full passage" shows the passage with its neighbours, only to the clicker; 👍 is stored', async () => {
