@@ -43,6 +43,32 @@ describe('nearest sections of a declined question', () => {
     expect(ids).toEqual(['ask:p:0:briefing:1', 'ask:fb:4:up', 'ask:fb:4:down']);
   });
 
+  it('names a paragraph once, though several of its pieces came closest', async () => {
+    const sentences = [
+      'Following a briefing to the North Atlantic Council, the NATO Secretary General, Mark Rutte, said the deployment of troops marked a significant escalation.',
+      'Mark Rutte added that the allies were consulting closely with partners in the Indo-Pacific about the next steps.',
+      'The council heard from intelligence officials about the numbers involved and the training the units had received in the east.',
+      'Rutte said the allies would keep supporting Ukraine with air defence, artillery and training for as long as it takes.',
+      'Mark Rutte also said that in return Moscow was sending military technology to help evade international sanctions.',
+      'Rutte closed the meeting by thanking the partners for their unity and their resolve in the face of this escalation.',
+    ];
+    // One long paragraph, cut into several passages: each is cited as the same paragraph.
+    const { library: long, cleanup: remove } = await pagesLibrary({
+      'briefing.md': page('Briefing', [[...sentences, ...sentences, ...sentences].join(' ')]),
+      'aid.md': page('Aid', ['Western partners delivered artillery shells and air defence systems to Ukraine throughout the autumn.']),
+    });
+    try {
+      const question = 'What position does Mark Rutte hold?';
+      const ranked = await long.retrieve(question, 3, 'hybrid');
+      expect(ranked.answered).toBe(false);
+      expect(ranked.hits.filter((hit) => hit.path === 'briefing.md').length).toBeGreaterThanOrEqual(2);
+      const answer = await long.ask(question, { k: 3 });
+      expect(answer.nearest?.map((citation) => [citation.title, citation.paragraph])).toEqual([['Briefing', 1]]);
+    } finally {
+      await remove();
+    }
+  }, 120_000);
+
   it('names nothing for a question about none of the library', async () => {
     const answer = await library.ask('how do I bake sourdough bread?', { k: 3 });
     expect(answer.answered).toBe(false);

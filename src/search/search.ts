@@ -437,8 +437,8 @@ export function nearestSections(index: SearchableIndex, ranked: Ranked, relevanc
     const passage = offered ? index.passage(hit.label) : undefined;
     const doc = passage && index.document(passage.docId);
     if (!passage || !doc) continue;
-    // A document without headings has no sections to merge: each of its passages is a place of its own.
-    const section = passage.headingPath.length > 0 ? [doc.id, ...passage.headingPath].join('\u0000') : passage.ref;
+    // A document without headings has no sections to merge: its paragraphs are the places a reader is sent to.
+    const section = [doc.id, ...(passage.headingPath.length > 0 ? passage.headingPath : [`¶${passage.paragraph}`])].join('\u0000');
     if (sections.has(section)) continue;
     sections.add(section);
     nearest.push({ label: hit.label, citation: citationFor(doc, passage) });
