@@ -222,17 +222,18 @@ export class Library implements LibraryApi, ServedIndex {
   async retrieve(question: string, k: number, mode: SearchMode): Promise<Retrieved> {
     const ranked = await this.unpatched(() => rank(this.view, this.embedder, question, { k, mode }));
     const quotes = new Map(quoteRanked(this.view, ranked, this.relevance).map(({ label, hit }) => [label, hit.quote]));
-    const hits = ranked.top.flatMap(({ label }) => {
+    const found = ranked.top.flatMap(({ label }) => {
       const passage = this.index.passagesByLabel.get(label);
       const doc = passage && this.index.documents.get(passage.docId);
-      return passage && doc ? [{ passage: passage.text, path: doc.path, quote: quotes.get(label) }] : [];
+      return passage && doc ? [{ label, hit: { passage: passage.text, path: doc.path, quote: quotes.get(label) } }] : [];
     });
+    const hits = found.map(({ hit }) => hit);
     const why = ranked.top.map((hit) => {
       const signals = `${hit.similarity?.toFixed(3) ?? '-'}/${hit.coverage.toFixed(2)}`;
       return `${declineRule(hit, ranked.signals, this.relevance) ?? 'relevant'} ${signals}`;
     });
     const answered = decide(ranked, this.relevance);
-    const nearest = answered ? [] : nearestSections(this.view, ranked, this.relevance).map(({ label }) => ranked.top.findIndex((hit) => hit.label === label));
+    const nearest = answered ? [] : nearestSections(this.view, ranked, this.relevance).map(({ label }) => found.findIndex((hit) => hit.label === label));
     return { answered, hits, why, nearest };
   }
 
