@@ -171,6 +171,27 @@ describe('formatAnswer', () => {
     expect(parts.embeds[0]!.description).toContain('The library never mentions “Heroku”. None of the passages that match the rest of the question mention “Java\\_Script”.');
   });
 
+  it('names the nearest sections of a declined question within the limits, however long their addresses', () => {
+    const near = (i: number, url: string) => ({ ...hit({ ref: `runbooks/deploys:${i}`, url }).citation, paragraph: i });
+    const short = formatAnswer({ question: 'Can I deploy on a Friday?', answered: false, results: [], nearest: [near(2, 'https://runbook.example.com/deploys')], ms: 5 }, { questionId: 3 });
+    checkLimits(short);
+    expect(short.embeds[0]!.description).toContain('Nearest sections, not checked to answer it:\n• [Platform Runbook — Deploying and Rolling Back (2024-05-12), ¶ 2](https://runbook.example.com/deploys) — `runbooks/deploys:2`');
+    const ids = short.components.flatMap((row) => row.components.map((c) => ('custom_id' in c ? c.custom_id : '')));
+    expect(ids).toEqual(['ask:p:0:runbooks/deploys:2', 'ask:fb:3:up', 'ask:fb:3:down']);
+
+    const long = `https://runbook.example.com/${'very-long-path/'.repeat(100)}`;
+    const question = `${'*'.repeat(600)} ${'why '.repeat(95)}?`;
+    const crowded = formatAnswer({ question, answered: false, results: [], nearest: [near(1, long), near(2, long), near(3, long)], ms: 5 }, { questionId: 3 });
+    checkLimits(crowded);
+    // The sections that fit are named, each with its button; the rest are left out rather than cut.
+    const named = crowded.embeds[0]!.description!.split('\n').filter((line) => line.startsWith('• '));
+    expect(named.length).toBeGreaterThanOrEqual(1);
+    expect(named.length).toBeLessThan(3);
+    const buttons = crowded.components.flatMap((row) => row.components).filter((c) => 'custom_id' in c && c.custom_id.startsWith('ask:p:'));
+    expect(buttons).toHaveLength(named.length);
+    expect(crowded.embeds[0]!.description).toMatch(/Try other words, or browse the documents with `\/source`\.$/);
+  });
+
   it('leaves feedback buttons out when the question could not be logged', () => {
     const parts = formatAnswer(answer([hit()]), { questionId: null });
     expect(JSON.stringify(parts.components)).not.toContain('ask:fb');

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import { citationLine } from '../format/citation-line.js';
 import { declineReason } from '../format/decline-reason.js';
-import type { Answer, SearchHit } from '../types.js';
+import type { Answer, Citation, SearchHit } from '../types.js';
 import { askFeedbackId, askPassageId } from './custom-ids.js';
 import { ELLIPSIS, LIMITS, embedLength, fitRendered, truncate } from './limits.js';
 import { escapeText, inlineCode, maskedLink } from './markdown.js';
@@ -157,13 +157,19 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Mess
   if (hits.length === 0) {
     embed.color = COLORS.notFound;
     const reason = declineReason(answer.missingNames ?? []);
-    const nearest = answer.nearest ?? [];
-    lines.push(
-      '**Not found in the library.** No indexed passage answers this closely enough, so no quotes are shown.',
-      ...(reason ? [escapeText(reason)] : []),
-      ...(nearest.length > 0 ? ['', 'Nearest sections, not checked to answer it:', ...nearest.map((citation) => `• ${renderCitation({ citation }, 200)} — ${inlineCode(citation.ref)}`), ''] : []),
-      'Try other words, or browse the documents with `/source`.',
-    );
+    lines.push('**Not found in the library.** No indexed passage answers this closely enough, so no quotes are shown.', ...(reason ? [escapeText(reason)] : []));
+    const closing = 'Try other words, or browse the documents with `/source`.';
+    // As many nearest sections as the description holds: a long question or address leaves room for fewer.
+    const nearest: Citation[] = [];
+    const pointers = ['', 'Nearest sections, not checked to answer it:'];
+    for (const citation of answer.nearest ?? []) {
+      const line = `• ${renderCitation({ citation }, 200)} — ${inlineCode(citation.ref)}`;
+      if ([...lines, ...pointers, line, '', closing].join('\n').length > LIMITS.embedDescription) break;
+      pointers.push(line);
+      nearest.push(citation);
+    }
+    if (nearest.length > 0) lines.push(...pointers, '');
+    lines.push(closing);
     embed.description = lines.join('\n');
     embed.footer = { text: `archivist · searched in ${Math.round(answer.ms)} ms` };
     // The same "Full passage" buttons an answer has: a misjudged question is one click from its answer.
