@@ -116,6 +116,16 @@ function hitField(hit: SearchHit, index: number, budget: number): APIEmbedField 
   return { name, value };
 }
 
+/** A button per ref that shows its passage: "Full passage", or "Full passage 2" among several. */
+function passageButtons(refs: string[], label: string): APIButtonComponent[] {
+  return refs.map((ref, i) => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: askPassageId(i, ref),
+    label: refs.length === 1 ? label : `${label} ${i + 1}`,
+  }));
+}
+
 function feedbackRow(questionId: number): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
@@ -172,14 +182,8 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Mess
     lines.push(closing);
     embed.description = lines.join('\n');
     embed.footer = { text: `archivist · searched in ${Math.round(answer.ms)} ms` };
-    // The same "Full passage" buttons an answer has: a misjudged question is one click from its answer.
-    const passageButtons: APIButtonComponent[] = nearest.map((citation, i) => ({
-      type: ComponentType.Button,
-      style: ButtonStyle.Secondary,
-      custom_id: askPassageId(i, citation.ref),
-      label: nearest.length === 1 ? 'Nearest passage' : `Nearest passage ${i + 1}`,
-    }));
-    components.push(...buttonRows(passageButtons, 1));
+    // The buttons an answer's passages have: a misjudged question is one click from its answer.
+    components.push(...buttonRows(passageButtons(nearest.map(({ ref }) => ref), 'Nearest passage'), 1));
   } else {
     embed.color = COLORS.answer;
     if (lines.length > 0) embed.description = lines.join('\n');
@@ -189,13 +193,7 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Mess
     const fixed = embedLength([embed]);
     const perHit = Math.floor((TOTAL_BUDGET - fixed) / hits.length);
     embed.fields = hits.map((hit, i) => hitField(hit, i, perHit));
-    const passageButtons: APIButtonComponent[] = hits.map((hit, i) => ({
-      type: ComponentType.Button,
-      style: ButtonStyle.Secondary,
-      custom_id: askPassageId(i, hit.citation.ref),
-      label: hits.length === 1 ? 'Full passage' : `Full passage ${i + 1}`,
-    }));
-    components.push(...buttonRows(passageButtons, options.questionId === null ? 5 : 4));
+    components.push(...buttonRows(passageButtons(hits.map((hit) => hit.citation.ref), 'Full passage'), options.questionId === null ? 5 : 4));
   }
   if (options.questionId !== null) components.push(feedbackRow(options.questionId));
   return { embeds: [embed], components };

