@@ -24,7 +24,10 @@ export interface LexicalEntry {
   headings: string;
 }
 
-/** Field weights relative to the passage text; starting points, to be tuned by the benchmark. */
+/**
+ * Field weights relative to the passage text. Measured on every evaluation set (title ×1 or ×3,
+ * headings ×1 or ×2.5: each lowered some set; docs/retrieval-own-words.md, section 16).
+ */
 export const TITLE_BOOST = 2;
 export const HEADINGS_BOOST = 1.5;
 
@@ -37,7 +40,10 @@ export interface LexicalSearchOptions {
 const FIELDS = ['text', 'title', 'headings'] as const;
 const F = FIELDS.length;
 const BOOSTS = [1, TITLE_BOOST, HEADINGS_BOOST];
-/** BM25+ parameters (MiniSearch's defaults). */
+/**
+ * BM25+ parameters (MiniSearch's defaults). b 0.5–1 and k 0.9–1.6 were measured on every
+ * evaluation set; none raised a test split (docs/retrieval-own-words.md, section 16).
+ */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 /** Weights of prefix and fuzzy matches, and the fuzzy distance cap (MiniSearch's defaults). */
 const PREFIX_WEIGHT = 0.375;

@@ -2,7 +2,9 @@
 // figures are those measured when it was set (docs/retrieval.md, "What was tried" and "Calibrating the
 // no-answer threshold"): Python docs = python-docs-dev, seeds = seeds-dev. Not here: the packing costs
 // of passages/split.ts, which decide how documents are cut at index time (a change there needs a new
-// SPLITTER_VERSION and a re-index), not how a question is ranked or answered.
+// SPLITTER_VERSION and a re-index), not how a question is ranked or answered; and BM25's own
+// parameters and field weights in index/lexical-index.ts, which score as MiniSearch does (a test
+// checks it against MiniSearch); their measurements are in docs/retrieval-own-words.md, section 16.
 import type { Expander } from './expansion.js';
 import type { Fusion, Relevance } from './search.js';
 
